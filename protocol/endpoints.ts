@@ -1,0 +1,56 @@
+/**
+ * The two ends of the wire as the gateway side (Node) uses them: the codec's framing and structural check,
+ * then the direction and the zod schema. `gatewayEnd` is what the gateway runs; `deviceEnd` is what a
+ * scripted terminal or a test runs in Node. Neither throws.
+ */
+import { createCodec, directionOf, type Encoded } from "./codec.ts";
+import { MAX_DOWN_LINE, MAX_UP_LINE } from "./constants.ts";
+import { crc32 } from "./crc32.ts";
+import type { Failure } from "./result.ts";
+import { downSchema, upSchema, type DownMsg, type UpMsg } from "./schemas.ts";
+import type { z } from "zod";
+
+export interface End<In, Out> {
+  /** One received line to a validated message. */
+  decode(line: string): { ok: true; msg: In } | Failure;
+  /** One message to send, validated, to a frame line with its `\n`. */
+  encode(msg: Out): Encoded;
+}
+
+/** `path: message` for each zod issue, joined with "; ". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? i.path.join(".") : "(root)") + ": " + i.message).join("; ");
+}
+
+function makeEnd<In, Out>(dir: "up" | "down", inSchema: z.ZodType<In>, outSchema: z.ZodType<Out>, maxIn: number, maxOut: number): End<In, Out> {
+  const codec = createCodec({ crc32, maxIn, maxOut });
+  return {
+    decode(line) {
+      const r = codec.decode(line);
+      if (!r.ok) return r;
+      const t = r.msg.t;
+      if (directionOf(t) !== dir) return { ok: false, code: "unknown_type", reason: t + " is not a " + dir + " message" };
+      const parsed = inSchema.safeParse(r.msg);
+      if (!parsed.success) return { ok: false, code: "bad_message", reason: t + " " + describeIssues(parsed.error) };
+      return { ok: true, msg: parsed.data };
+    },
+    encode(msg) {
+      const parsed = outSchema.safeParse(msg);
+      if (!parsed.success) {
+        const t = (msg as { t?: unknown }).t;
+        return { ok: false, code: "bad_message", reason: String(t) + " " + describeIssues(parsed.error) };
+      }
+      return codec.encode(parsed.data as Parameters<typeof codec.encode>[0]);
+    },
+  };
+}
+
+/** The gateway's end: reads up messages (lines of at most MAX_UP_LINE), writes down messages. */
+export function gatewayEnd(): End<UpMsg, DownMsg> {
+  return makeEnd("up", upSchema, downSchema, MAX_UP_LINE, MAX_DOWN_LINE);
+}
+
+/** A device's end in Node (scripted terminals, tests): reads down messages, writes up messages. */
+export function deviceEnd(): End<DownMsg, UpMsg> {
+  return makeEnd("down", downSchema, upSchema, MAX_DOWN_LINE, MAX_UP_LINE);
+}
