@@ -1,0 +1,167 @@
+/**
+ * Checks that JavaScript stays inside what the Espruino runtime accepts (../shared/espruino.md, "Works" and
+ * "Does not work"). The firmware build runs it on the bundle; tests run it on the protocol codec.
+ * Parses with acorn and walks every node; returns one finding per construct, with its line and column.
+ */
+import { parse, type Node } from "acorn";
+import { full } from "acorn-walk";
+
+export interface Finding {
+  line: number;
+  column: number;
+  rule: string;
+}
+
+/** Globals Espruino does not have, or that are Node/browser only. */
+const BANNED_GLOBALS = ["Map", "Set", "WeakMap", "WeakSet", "WeakRef", "Symbol", "Buffer", "TextEncoder", "TextDecoder", "Reflect", "Proxy", "BigInt"];
+/** Static methods Espruino lacks: `Object.member`. */
+const BANNED_MEMBERS: { [object: string]: string[] } = {
+  Array: ["from", "of"],
+  Number: ["isInteger", "isSafeInteger", "isFinite", "isNaN"],
+  Math: ["trunc", "sign", "cbrt", "log2", "log10", "hypot"],
+  Object: ["freeze", "seal", "getOwnPropertySymbols"],
+  String: ["raw"],
+};
+const BANNED_OPERATORS = ["**", "**=", "??=", "||=", "&&="];
+
+type AnyNode = Node & { [key: string]: any };
+
+function pos(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let last = -1;
+  for (let i = 0; i < offset; i++) {
+    if (source.charCodeAt(i) === 10) {
+      line++;
+      last = i;
+    }
+  }
+  return { line, column: offset - last };
+}
+
+/* Functions declared later in a block are undefined until their declaration runs (no hoisting). */
+function checkHoisting(body: AnyNode[], report: (n: AnyNode, rule: string) => void): void {
+  const declaredAt = new Map<string, number>();
+  body.forEach((stmt, i) => {
+    if (stmt.type === "FunctionDeclaration" && stmt.id) declaredAt.set(stmt.id.name, i);
+  });
+  if (declaredAt.size === 0) return;
+  body.forEach((stmt, i) => {
+    const visit = (node: AnyNode, inFunction: boolean): void => {
+      if (!node || typeof node.type !== "string") return;
+      const nested = inFunction || /Function/.test(node.type);
+      if (node.type === "Identifier" && !inFunction) {
+        const at = declaredAt.get(node.name);
+        if (at !== undefined && at > i) report(node, "uses function " + node.name + " before its declaration runs (Espruino does not hoist)");
+      }
+      for (const key of Object.keys(node)) {
+        if (key === "type" || key === "start" || key === "end") continue;
+        if ((key === "property" || key === "key") && !node.computed) continue;
+        const child = node[key];
+        if (Array.isArray(child)) child.forEach((c) => c && typeof c.type === "string" && visit(c, nested));
+        else if (child && typeof child.type === "string") visit(child, nested);
+      }
+    };
+    if (stmt.type !== "FunctionDeclaration") visit(stmt, false);
+  });
+}
+
+/** Every construct in `source` that Espruino would reject; empty when the source fits. */
+export function checkEspruinoSubset(source: string): Finding[] {
+  const findings: Finding[] = [];
+  let ast: AnyNode;
+  try {
+    ast = parse(source, { ecmaVersion: "latest", sourceType: "script", allowHashBang: true }) as AnyNode;
+  } catch (e) {
+    return [{ line: 0, column: 0, rule: "does not parse as a script: " + (e as Error).message }];
+  }
+  const report = (n: AnyNode, rule: string) => findings.push({ ...pos(source, n.start), rule });
+  const params = (fn: AnyNode) => {
+    for (const p of fn.params as AnyNode[]) {
+      if (p.type === "AssignmentPattern") report(p, "default parameter");
+      else if (p.type === "RestElement") report(p, "rest parameter");
+      else if (p.type !== "Identifier") report(p, "destructuring parameter");
+    }
+    if (fn.async) report(fn, "async function");
+    if (fn.generator) report(fn, "generator");
+  };
+  full(ast, (node) => {
+    const n = node as AnyNode;
+    switch (n.type) {
+      case "FunctionDeclaration":
+      case "FunctionExpression":
+      case "ArrowFunctionExpression":
+        params(n);
+        break;
+      case "Program":
+      case "BlockStatement":
+      case "StaticBlock":
+        checkHoisting(n.body, report);
+        break;
+      case "ObjectPattern":
+      case "ArrayPattern":
+        report(n, "destructuring");
+        break;
+      case "SpreadElement":
+        report(n, "spread");
+        break;
+      case "RestElement":
+        break;
+      case "AwaitExpression":
+        report(n, "await");
+        break;
+      case "YieldExpression":
+        report(n, "yield");
+        break;
+      case "ChainExpression":
+        report(n, "optional chaining ?.");
+        break;
+      case "LabeledStatement":
+        report(n, "label");
+        break;
+      case "PropertyDefinition":
+        report(n, "class field");
+        break;
+      case "ImportExpression":
+      case "ImportDeclaration":
+      case "ExportNamedDeclaration":
+      case "ExportDefaultDeclaration":
+      case "MetaProperty":
+        report(n, "module syntax (" + n.type + ")");
+        break;
+      case "Literal":
+        if (n.bigint !== undefined) report(n, "BigInt literal");
+        break;
+      case "CatchClause":
+        if (!n.param) report(n, "catch without a binding");
+        break;
+      case "Property":
+      case "MethodDefinition":
+        if (n.computed) report(n, "computed property key");
+        break;
+      case "BinaryExpression":
+      case "AssignmentExpression":
+      case "LogicalExpression":
+        if (BANNED_OPERATORS.includes(n.operator)) report(n, "operator " + n.operator);
+        break;
+      case "ClassDeclaration":
+      case "ClassExpression":
+        if (n.superClass && n.superClass.type === "Identifier" && /Error$/.test(n.superClass.name)) {
+          report(n, "subclass of " + n.superClass.name + " (loses its message on Espruino)");
+        }
+        break;
+      case "Identifier":
+        if (BANNED_GLOBALS.includes(n.name)) report(n, "global " + n.name);
+        break;
+      case "MemberExpression": {
+        const obj = n.object as AnyNode;
+        const prop = n.property as AnyNode;
+        const banned = obj.type === "Identifier" ? BANNED_MEMBERS[obj.name] : undefined;
+        if (banned && !n.computed && prop.type === "Identifier" && banned.includes(prop.name)) {
+          report(n, obj.name + "." + prop.name);
+        }
+        break;
+      }
+    }
+  });
+  return findings;
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { checkEspruinoSubset } from "../../firmware/build/espruino-subset.ts";
+
+const rejected: [string, string][] = [
+  ["function f(a = 1) {}", "default parameter"],
+  ["function f(...a) {}", "rest parameter"],
+  ["var x = [...a];", "spread"],
+  ["var o = { ...a };", "spread"],
+  ["var { a } = o;", "destructuring"],
+  ["var [a] = o;", "destructuring"],
+  ["function f({ a }) {}", "destructuring parameter"],
+  ["async function f() {}", "async function"],
+  ["function* g() {}", "generator"],
+  ["var v = a?.b;", "optional chaining ?."],
+  ["var v = a ** 2;", "operator **"],
+  ["a ??= 1;", "operator ??="],
+  ["a ||= 1;", "operator ||="],
+  ["var o = { [k]: 1 };", "computed property key"],
+  ["outer: for (;;) { break outer; }", "label"],
+  ["var m = new Map();", "global Map"],
+  ["var s = new Set();", "global Set"],
+  ["var y = Symbol('x');", "global Symbol"],
+  ["var a = Array.from(x);", "Array.from"],
+  ["var b = Number.isInteger(1);", "Number.isInteger"],
+  ["var c = Math.trunc(1.5);", "Math.trunc"],
+  ["Object.freeze(o);", "Object.freeze"],
+  ["class E2 extends Error {}", "subclass of Error (loses its message on Espruino)"],
+  ["class C { x = 1; }", "class field"],
+  ["f(); function f() {}", "uses function f before its declaration runs (Espruino does not hoist)"],
+  ["function g() { f(); function f() {} }", "uses function f before its declaration runs (Espruino does not hoist)"],
+  ["var n = 10n;", "BigInt literal"],
+  ["try {} catch {}", "catch without a binding"],
+  ["var b = Buffer.from('x');", "global Buffer"],
+  ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
+];
+
+const accepted = [
+  "var a = 1; let b = 2; const c = 3;",
+  "function f() { return g(); } function g() { return 1; } f();",
+  "var h = () => this; class A { static s() {} get x() { return 1; } set x(v) {} } class B extends A { constructor() { super(); } }",
+  "var t = `x${1}`; for (const c of 'ab') {} var n = a ?? b;",
+  "Promise.all([]).then(function () {}).catch(function (e) {});",
+  "[1].includes(1); [1].find(function (x) { return x; }); Object.assign({}, {}); Object.entries({});",
+  "'a'.padStart(2, '0'); new Uint8Array(2); new DataView(new ArrayBuffer(2)); Array.isArray([]);",
+  "var o = { Map: 1, Set: 2 }; o.Map = o.Set; try { x(); } catch (e) {}",
+];
+
+describe("Espruino subset check", () => {
+  it.each(rejected)("rejects %s", (source, rule) => {
+    expect(checkEspruinoSubset(source).map((f) => f.rule)).toContain(rule);
+  });
+
+  it.each(accepted)("accepts %s", (source) => {
+    expect(checkEspruinoSubset(source)).toEqual([]);
+  });
+
+  it("reports line and column", () => {
+    expect(checkEspruinoSubset("var a = 1;\nvar m = new Map();")).toEqual([{ line: 2, column: 13, rule: "global Map" }]);
+  });
+});
