@@ -56,7 +56,7 @@ export const GATEWAY_NACKS = ["not_paired", "wrong_device", "internal"] as const
 export const FIELDS: { [type: string]: string } = {
   hello: "d:id b:id fw:s pv:s role:role cap:ss up:u",
   event: "d:id b:id n:u k:kind ts:u sync:bit btn?:button",
-  status: "d:id b:id up:u q:u drop:u mem?:u vcc?:n",
+  status: "d:id b:id up:u q:u drop:u mem?:u vcc?:n clk?:u",
   ack: "d:id b:id n:us",
   nack: "d:id code:s b?:id n?:u",
   config: "d:id tid:id role:role q:question qt:txt w:u l:u fm:u hb:u",

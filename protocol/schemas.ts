@@ -70,6 +70,8 @@ export const statusSchema = z.object({
   drop: uint,
   mem: uint.optional(),
   vcc: z.number().min(0).max(60).optional(),
+  /** The device clock when the status was sent, epoch ms; only once synced. */
+  clk: epochMs.optional(),
 });
 
 export const ackSchema = z.object({

@@ -48,6 +48,7 @@ export const status = fc.record(
     drop: uint,
     mem: uint,
     vcc: fc.integer({ min: 0, max: 6000 }).map((v) => v / 100),
+    clk: epoch,
   },
   { requiredKeys: ["t", "d", "b", "up", "q", "drop"] },
 );

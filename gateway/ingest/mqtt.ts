@@ -1,0 +1,118 @@
+/**
+ * MQTT ingest (docs/protocol.md#mqtt): the `mqtt` client with a persistent session (clean: false), QoS 1,
+ * subscribed to every device's up and state topics; replies go to the device's down topic. The gateway's own
+ * availability is a retained topic with a last will.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { MAX_UP_LINE } from "../../protocol/constants.ts";
+import { allDevicesTopic, deviceOfTopic, downTopic, gatewayStateTopic } from "../../protocol/topics.ts";
+import type { Logger } from "../log.ts";
+import type { Link } from "./link.ts";
+import type { SerialSink } from "./serial.ts";
+
+export interface MqttOptions {
+  url: string;
+  clientId: string;
+  prefix: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** PEM text for TLS (mqtts://). */
+  ca?: string | undefined;
+  cert?: string | undefined;
+  key?: string | undefined;
+  rejectUnauthorized?: boolean | undefined;
+}
+
+export class MqttIngest {
+  private client: MqttClient | undefined;
+  private readonly links = new Map<string, Link>();
+  readonly states = new Map<string, string>();
+
+  constructor(
+    private readonly opts: MqttOptions,
+    private readonly sink: SerialSink,
+    private readonly log: Logger,
+  ) {}
+
+  /** Connects and resolves once subscribed (or rejects if the first connection fails). */
+  start(): Promise<void> {
+    const o = this.opts;
+    const options: IClientOptions = {
+      clientId: o.clientId,
+      clean: false,
+      reconnectPeriod: 1000,
+      connectTimeout: 10_000,
+      will: { topic: gatewayStateTopic(o.prefix), payload: Buffer.from("offline"), qos: 1, retain: true },
+      ...(o.username !== undefined ? { username: o.username } : {}),
+      ...(o.password !== undefined ? { password: o.password } : {}),
+      ...(o.ca !== undefined ? { ca: o.ca } : {}),
+      ...(o.cert !== undefined ? { cert: o.cert } : {}),
+      ...(o.key !== undefined ? { key: o.key } : {}),
+      ...(o.rejectUnauthorized !== undefined ? { rejectUnauthorized: o.rejectUnauthorized } : {}),
+    };
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    client.on("close", () => this.log.debug({ url: o.url }, "MQTT connection closed"));
+    client.on("offline", () => this.log.warn({ url: o.url }, "MQTT broker unreachable; reconnecting"));
+    client.on("reconnect", () => this.log.debug({ url: o.url }, "MQTT reconnecting"));
+    return new Promise((resolve, reject) => {
+      let first = true;
+      client.on("error", (err) => {
+        this.log.warn({ url: o.url, err: err.message }, "MQTT error");
+        if (first) {
+          first = false;
+          reject(err);
+        }
+      });
+      client.on("connect", (ack) => {
+        this.log.info({ url: o.url, sessionPresent: ack.sessionPresent }, "MQTT connected");
+        client.publish(gatewayStateTopic(o.prefix), "online", { qos: 1, retain: true });
+        client.subscribe([allDevicesTopic(o.prefix, "up"), allDevicesTopic(o.prefix, "state")], { qos: 1 }, (err) => {
+          if (err) this.log.error({ err: err.message }, "MQTT subscribe failed");
+          if (first) {
+            first = false;
+            if (err) reject(err);
+            else resolve();
+          }
+        });
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    if (client.connected) await client.publishAsync(gatewayStateTopic(this.opts.prefix), "offline", { qos: 1, retain: true }).catch(() => undefined);
+    await client.endAsync();
+  }
+
+  private linkFor(device: string): Link {
+    let link = this.links.get(device);
+    if (!link) {
+      const topic = downTopic(this.opts.prefix, device);
+      link = {
+        id: "mqtt:" + device,
+        kind: "mqtt",
+        device,
+        write: (text) => this.client?.publish(topic, text, { qos: 1 }),
+      };
+      this.links.set(device, link);
+    }
+    return link;
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const device = deviceOfTopic(this.opts.prefix, topic);
+    if (device === undefined) return;
+    if (topic.endsWith("/state")) {
+      const state = payload.toString("latin1").slice(0, 16);
+      this.states.set(device, state);
+      this.log.info({ device, state }, "device availability");
+      return;
+    }
+    /* The length limit applies before anything is decoded, even before the payload becomes a string. */
+    this.sink.receive(payload.subarray(0, MAX_UP_LINE + 3).toString("latin1"), this.linkFor(device));
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Serial ports (serialport + @serialport/parser-readline), several at once. A port that fails to open or
+ * disappears is retried every `retryMs` until it returns. The gateway writes only protocol frames (or the
+ * firmware's one REPL entry call, docs/protocol.md#serial) to a port.
+ */
+import { ReadlineParser } from "@serialport/parser-readline";
+import { SerialPort } from "serialport";
+import type { Logger } from "../log.ts";
+import { LineGuard } from "./line-guard.ts";
+import type { Link } from "./link.ts";
+
+export interface SerialPortOptions {
+  path: string;
+  /** Default 115200 (ignored by USB CDC devices such as the Espruino Pico). */
+  baudRate: number;
+}
+
+export interface SerialSink {
+  receive(line: string, link: Link): void;
+  linkClosed(link: Link): void;
+}
+
+/** One port, kept open: opens, reads lines, and reopens after an error or a disappearance. */
+export class SerialLink implements Link {
+  readonly kind = "serial" as const;
+  readonly id: string;
+  private port: SerialPort | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private warnedOpen = false;
+
+  constructor(
+    private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number },
+    private readonly sink: SerialSink,
+    private readonly log: Logger,
+  ) {
+    this.id = "serial:" + opts.path;
+  }
+
+  get isOpen(): boolean {
+    return this.port?.isOpen === true;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  write(text: string): void {
+    if (!this.port?.isOpen) return;
+    this.port.write(Buffer.from(text, "latin1"), (err) => {
+      if (err) this.log.warn({ port: this.opts.path, err: err.message }, "serial write failed");
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const port = this.port;
+    this.port = undefined;
+    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+  }
+
+  private open(): void {
+    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate, autoOpen: false });
+    this.port = port;
+    port.open((err) => {
+      if (err) {
+        if (!this.warnedOpen) this.log.warn({ port: this.opts.path, err: err.message }, "cannot open serial port; retrying until it appears");
+        this.warnedOpen = true;
+        return this.again();
+      }
+      this.warnedOpen = false;
+      this.log.info({ port: this.opts.path }, "serial port open");
+      const lines = port.pipe(new LineGuard(this.opts.maxLine)).pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" }));
+      lines.on("data", (line: string) => this.sink.receive(line, this));
+    });
+    port.on("error", (e) => this.log.debug({ port: this.opts.path, err: e.message }, "serial port error"));
+    port.on("close", () => {
+      if (this.port !== port) return;
+      this.sink.linkClosed(this);
+      if (this.stopped) return;
+      this.log.warn({ port: this.opts.path }, "serial port closed; retrying until it returns");
+      this.again();
+    });
+  }
+
+  private again(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => this.open(), this.opts.retryMs);
+  }
+}

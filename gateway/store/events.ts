@@ -1,0 +1,57 @@
+/** The append-only event log: one row per (serial, boot, seq), however often the device sends it. */
+import type { EventKind } from "../../protocol/schemas.ts";
+import type { TerminalEvent } from "../surveys/model.ts";
+import type { Db } from "./db.ts";
+
+export interface NewEvent {
+  serial: string;
+  boot: string;
+  seq: number;
+  kind: EventKind;
+  btn: string | null;
+  ts: number;
+  synced: boolean;
+  atMs: number;
+  receivedMs: number;
+  terminalId: string;
+  link: string;
+}
+
+export function eventsRepo(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, at_ms, received_ms, terminal_id, link)
+     VALUES (@serial, @boot, @seq, @kind, @btn, @ts, @synced, @atMs, @receivedMs, @terminalId, @link)
+     ON CONFLICT (serial, boot, seq) DO NOTHING`,
+  );
+  const forTerminal = db.prepare(
+    `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? ORDER BY at_ms, id`,
+  );
+  const unsynced = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`);
+  const setAt = db.prepare(`UPDATE events SET at_ms = ? WHERE id = ?`);
+  const count = db.prepare(`SELECT count(*) AS n FROM events`);
+  return {
+    /** Inserts one event; false when (serial, boot, seq) was already stored. Call inside a transaction. */
+    insert(e: NewEvent): boolean {
+      return insert.run({ ...e, synced: e.synced ? 1 : 0 }).changes > 0;
+    },
+    forTerminal(terminalId: string, fromMs: number): TerminalEvent[] {
+      return forTerminal.all(terminalId, fromMs) as TerminalEvent[];
+    },
+    /**
+     * Re-times a boot's unsynced events with a better offset; returns the earliest affected time per terminal.
+     */
+    retime(serial: string, boot: string, offsetMs: number): Map<string, number> {
+      const touched = new Map<string, number>();
+      for (const r of unsynced.all(serial, boot) as { id: number; ts: number; atMs: number; terminalId: string | null }[]) {
+        const at = r.ts + offsetMs;
+        if (at === r.atMs) continue;
+        setAt.run(at, r.id);
+        if (r.terminalId) touched.set(r.terminalId, Math.min(touched.get(r.terminalId) ?? Infinity, at, r.atMs));
+      }
+      return touched;
+    },
+    count(): number {
+      return (count.get() as { n: number }).n;
+    },
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Versioned schema migrations, tracked in SQLite's `user_version`. Append new steps; never edit a shipped one.
+ * Events are an append-only log; surveys, periods and unsolicited presses are derived from it and can be rebuilt.
+ */
+import type Database from "better-sqlite3";
+
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE stores (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, time_zone TEXT NOT NULL, created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE terminals (
+    id TEXT PRIMARY KEY, store_id TEXT NOT NULL REFERENCES stores(id), point TEXT NOT NULL,
+    name TEXT, created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE devices (
+    serial TEXT PRIMARY KEY, role TEXT, fw TEXT, pv TEXT, caps TEXT NOT NULL DEFAULT '[]',
+    first_seen_ms INTEGER NOT NULL, last_seen_ms INTEGER NOT NULL, link TEXT,
+    boot TEXT, uptime_ms INTEGER, outbox INTEGER, dropped INTEGER, mem INTEGER, vcc REAL,
+    device_clock_ms INTEGER, status_ms INTEGER
+  );
+  -- Which device plays which role in which terminal, and when; to_ms NULL is the current pairing.
+  CREATE TABLE pairings (
+    id INTEGER PRIMARY KEY, serial TEXT NOT NULL, terminal_id TEXT NOT NULL REFERENCES terminals(id),
+    role TEXT NOT NULL, from_ms INTEGER NOT NULL, to_ms INTEGER
+  );
+  CREATE INDEX pairings_serial ON pairings(serial, from_ms);
+  CREATE INDEX pairings_terminal ON pairings(terminal_id, from_ms);
+  -- Terminal configuration history, one key at a time: the value in force at t is the row with the latest from_ms <= t.
+  CREATE TABLE terminal_settings (
+    terminal_id TEXT NOT NULL REFERENCES terminals(id), key TEXT NOT NULL, value TEXT NOT NULL,
+    from_ms INTEGER NOT NULL, set_ms INTEGER NOT NULL, set_by TEXT,
+    PRIMARY KEY (terminal_id, key, from_ms)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY, serial TEXT NOT NULL, boot TEXT NOT NULL, seq INTEGER NOT NULL,
+    kind TEXT NOT NULL, btn TEXT, ts INTEGER NOT NULL, synced INTEGER NOT NULL, at_ms INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL, terminal_id TEXT, link TEXT,
+    UNIQUE (serial, boot, seq)
+  );
+  CREATE INDEX events_terminal_at ON events(terminal_id, at_ms);
+  -- Per boot: offset_ms = epoch - uptime, the smallest (received - uptime) seen, to convert unsynced times.
+  CREATE TABLE boots (
+    serial TEXT NOT NULL, boot TEXT NOT NULL, offset_ms INTEGER NOT NULL, first_seen_ms INTEGER NOT NULL,
+    PRIMARY KEY (serial, boot)
+  );
+  -- Clock corrections sent and device clock offsets observed, per device.
+  CREATE TABLE clock_log (
+    id INTEGER PRIMARY KEY, serial TEXT NOT NULL, at_ms INTEGER NOT NULL, kind TEXT NOT NULL, value_ms INTEGER NOT NULL
+  );
+  CREATE INDEX clock_log_serial ON clock_log(serial, at_ms);
+  CREATE TABLE rejects (
+    link TEXT NOT NULL, code TEXT NOT NULL, count INTEGER NOT NULL, last_reason TEXT, last_ms INTEGER,
+    PRIMARY KEY (link, code)
+  );
+  CREATE TABLE surveys (
+    opening_event_id INTEGER PRIMARY KEY, terminal_id TEXT NOT NULL, opened_ms INTEGER NOT NULL,
+    window_ms INTEGER NOT NULL, closed_ms INTEGER NOT NULL, answer TEXT NOT NULL, answer_event_id INTEGER,
+    question_kind TEXT NOT NULL, question_text TEXT NOT NULL, employee TEXT, extra_event_ids TEXT NOT NULL
+  );
+  CREATE INDEX surveys_terminal_opened ON surveys(terminal_id, opened_ms);
+  CREATE TABLE fm_periods (
+    start_event_id INTEGER PRIMARY KEY, terminal_id TEXT NOT NULL, start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL,
+    end_reason TEXT NOT NULL, end_event_id INTEGER
+  );
+  CREATE INDEX fm_periods_terminal_start ON fm_periods(terminal_id, start_ms);
+  CREATE TABLE unsolicited (
+    event_id INTEGER PRIMARY KEY, terminal_id TEXT NOT NULL, at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX unsolicited_terminal_at ON unsolicited(terminal_id, at_ms);
+  -- Terminals whose derived data must be rebuilt from from_ms; written in the same transaction as the events.
+  CREATE TABLE derive_queue (terminal_id TEXT PRIMARY KEY, from_ms INTEGER NOT NULL);
+  -- Messages for devices, written by the CLI or the gateway, sent by the gateway when the device is reachable.
+  CREATE TABLE commands (
+    id INTEGER PRIMARY KEY, serial TEXT NOT NULL, message TEXT NOT NULL, created_ms INTEGER NOT NULL, sent_ms INTEGER
+  );
+  CREATE INDEX commands_unsent ON commands(sent_ms, serial);
+  `,
+];
+
+/** Brings the database to the newest schema; returns the versions applied. */
+export function migrate(db: Database.Database): number[] {
+  const applied: number[] = [];
+  const current = db.pragma("user_version", { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`database schema version ${current} is newer than this gateway knows (${MIGRATIONS.length}); upgrade the gateway`);
+  }
+  for (let v = current; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v] as string);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+    applied.push(v + 1);
+  }
+  return applied;
+}

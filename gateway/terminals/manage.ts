@@ -1,0 +1,124 @@
+/**
+ * Installer operations on terminals: pair, unpair, replace a device, change the key question or the employee
+ * on duty from a given time. Each writes the history (nothing is overwritten), queues the messages the devices
+ * need (sent by the running gateway, see store/commands.ts), and queues survey re-derivation when a change
+ * reaches into the past.
+ */
+import { z } from "zod";
+import { MAX_QUESTION_TEXT } from "../../protocol/constants.ts";
+import { questionKindSchema, type QuestionKind, type Role } from "../../protocol/schemas.ts";
+import { GatewayError } from "../errors.ts";
+import type { Store } from "../store/store.ts";
+import type { SettingKey } from "../surveys/settings.ts";
+
+const idPart = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected 1..32 of A-Z a-z 0-9 . _ -");
+
+export interface PairRequest {
+  serial: string;
+  /** Join an existing terminal (a seller button to its keypad) instead of creating one. */
+  terminal?: string | undefined;
+  store?: string | undefined;
+  point?: string | undefined;
+  question?: QuestionKind | undefined;
+  questionText?: string | undefined;
+  employee?: string | undefined;
+  timeZone: string;
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new GatewayError("invalid", `${what} '${String(value)}': ${r.error.issues[0]?.message}`);
+  return r.data;
+}
+
+function seenDevice(store: Store, serial: string) {
+  const d = store.devices.get(serial);
+  if (!d) throw new GatewayError("not_found", `device ${serial} has never been heard; connect it and wait for its hello (loyalty pair lists pending devices)`);
+  return d;
+}
+
+/** Pairs a pending device; returns the terminal id. */
+export function pair(store: Store, req: PairRequest, now: number, by: string | null = null): string {
+  return store.tx(() => {
+    const device = seenDevice(store, req.serial);
+    const current = store.terminals.currentPairing(req.serial);
+    if (current) throw new GatewayError("conflict", `device ${req.serial} is already paired to terminal ${current.terminalId}; unpair it first or use replace`);
+    const role = (device.role ?? "combo") as Role;
+    let terminalId: string;
+    if (req.terminal !== undefined) {
+      terminalId = req.terminal;
+      if (!store.terminals.terminal(terminalId)) throw new GatewayError("not_found", `terminal ${terminalId} does not exist`);
+      const roles = store.terminals.devicesOf(terminalId).map((p) => p.role);
+      if (roles.includes(role) || roles.includes("combo") || (role === "combo" && roles.length > 0)) {
+        throw new GatewayError("conflict", `terminal ${terminalId} already has a ${role === "combo" ? "device" : role}; use replace`);
+      }
+    } else {
+      if (role === "seller") throw new GatewayError("invalid", `device ${req.serial} is a seller button: pair it to its keypad's terminal with --terminal`);
+      const storeId = parse(idPart, req.store, "store");
+      const point = parse(idPart, req.point, "point");
+      const question = parse(questionKindSchema, req.question, "question (staff, office or recommend)");
+      terminalId = `${storeId}.${point}`;
+      if (store.terminals.terminal(terminalId)) throw new GatewayError("conflict", `terminal ${terminalId} exists; pair to it with --terminal, or use replace`);
+      if (!store.terminals.store(storeId)) store.terminals.ensureStore(storeId, req.timeZone, now);
+      store.terminals.createTerminal({ id: terminalId, storeId, point }, now);
+      store.settings.set(terminalId, "questionKind", question, now, now, by);
+      store.settings.set(terminalId, "questionText", req.questionText ?? "", now, now, by);
+      store.settings.set(terminalId, "employee", req.employee ?? null, now, now, by);
+    }
+    store.terminals.pair(req.serial, terminalId, role, now);
+    store.commands.add(req.serial, { t: "config" }, now);
+    return terminalId;
+  });
+}
+
+/** Ends a device's pairing now; the device is told to forget its config. */
+export function unpair(store: Store, serial: string, now: number): string {
+  return store.tx(() => {
+    const current = store.terminals.currentPairing(serial);
+    if (!current) throw new GatewayError("not_found", `device ${serial} is not paired`);
+    store.terminals.endPairing(serial, now);
+    store.commands.add(serial, { t: "unpair" }, now);
+    return current.terminalId;
+  });
+}
+
+/** Puts `newSerial` in place of `oldSerial` in its terminal; the terminal keeps its history. */
+export function replace(store: Store, oldSerial: string, newSerial: string, now: number): string {
+  return store.tx(() => {
+    const current = store.terminals.currentPairing(oldSerial);
+    if (!current) throw new GatewayError("not_found", `device ${oldSerial} is not paired`);
+    const fresh = seenDevice(store, newSerial);
+    if (store.terminals.currentPairing(newSerial)) throw new GatewayError("conflict", `device ${newSerial} is already paired; unpair it first`);
+    if (fresh.role && fresh.role !== current.role) {
+      throw new GatewayError("invalid", `device ${newSerial} is a ${fresh.role} but ${oldSerial} plays ${current.role} in ${current.terminalId}`);
+    }
+    store.terminals.endPairing(oldSerial, now);
+    store.commands.add(oldSerial, { t: "unpair" }, now);
+    store.terminals.pair(newSerial, current.terminalId, current.role, now);
+    store.commands.add(newSerial, { t: "config" }, now);
+    return current.terminalId;
+  });
+}
+
+/** Sets one setting of a terminal from `fromMs` on; devices get a new config, surveys re-derive if it is past. */
+export function setSetting(store: Store, terminalId: string, key: SettingKey, value: unknown, fromMs: number, now: number, by: string | null = null): void {
+  store.tx(() => {
+    if (!store.terminals.terminal(terminalId)) throw new GatewayError("not_found", `terminal ${terminalId} does not exist`);
+    if (key === "questionText") parse(z.string().max(MAX_QUESTION_TEXT).regex(/^[^\x00-\x1f\x7f]*$/, "no control characters"), value, "question text");
+    if (key === "questionKind") parse(questionKindSchema, value, "question (staff, office or recommend)");
+    store.settings.set(terminalId, key, value, fromMs, now, by);
+    if (fromMs <= now) store.derived.enqueue(terminalId, fromMs);
+    for (const p of store.terminals.devicesOf(terminalId)) store.commands.add(p.serial, { t: "config" }, now);
+  });
+}
+
+export function setQuestion(store: Store, terminalId: string, kind: QuestionKind, text: string, fromMs: number, now: number, by: string | null = null): void {
+  store.tx(() => {
+    setSetting(store, terminalId, "questionKind", kind, fromMs, now, by);
+    setSetting(store, terminalId, "questionText", text, fromMs, now, by);
+  });
+}
+
+export function assignEmployee(store: Store, terminalId: string, employee: string | null, fromMs: number, now: number, by: string | null = null): void {
+  setSetting(store, terminalId, "employee", employee, fromMs, now, by);
+}

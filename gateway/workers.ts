@@ -1,0 +1,96 @@
+/**
+ * The gateway's periodic jobs: rebuild derived surveys, send queued device commands, resync device clocks,
+ * flush reject counts, and push a new config when a scheduled settings change comes due. Each job logs its
+ * failure and keeps running.
+ */
+import type { Logger } from "./log.ts";
+import type { Ingest } from "./ingest/ingest.ts";
+import { configFor, settingsOf } from "./ingest/terminal-config.ts";
+import type { Store } from "./store/store.ts";
+import type { TerminalSettings } from "./surveys/model.ts";
+
+export interface WorkerOptions {
+  store: Store;
+  ingest: Ingest;
+  log: Logger;
+  now: () => number;
+  defaults: TerminalSettings;
+  deriveIntervalMs: number;
+  clockSyncMs: number;
+}
+
+export class Workers {
+  private timers: NodeJS.Timeout[] = [];
+  private lastDue: number;
+
+  constructor(private readonly o: WorkerOptions) {
+    this.lastDue = o.now();
+  }
+
+  start(): void {
+    const every = (ms: number, name: string, job: () => void) =>
+      this.timers.push(
+        setInterval(() => {
+          try {
+            job();
+          } catch (err) {
+            this.o.log.error({ err, job: name }, "periodic job failed; it will run again");
+          }
+        }, ms).unref(),
+      );
+    every(this.o.deriveIntervalMs, "derive", () => this.derive());
+    every(500, "commands", () => this.commands());
+    every(1000, "rejects", () => this.flushRejects());
+    every(1000, "due-settings", () => this.dueSettings());
+    every(this.o.clockSyncMs, "clock", () => this.syncClocks());
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+  }
+
+  /** Rebuilds every queued terminal; returns how many. */
+  derive(): number {
+    const queued = this.o.store.derived.queued();
+    for (const q of queued) this.o.store.derived.rebuild(q.terminalId, q.fromMs, settingsOf(this.o.store, this.o.defaults, q.terminalId));
+    return queued.length;
+  }
+
+  /** Sends queued commands to devices heard since start; the rest wait. */
+  commands(): void {
+    const { store, ingest, now } = this.o;
+    for (const c of store.commands.pending()) {
+      const t = now();
+      if (c.command.t === "config") {
+        const config = configFor(store, this.o.defaults, c.serial, t);
+        if (config && !ingest.sendTo(c.serial, config)) continue;
+      } else {
+        const msg = c.command.t === "time" ? { t: "time" as const, d: c.serial, ms: t } : { ...c.command, d: c.serial };
+        if (!ingest.sendTo(c.serial, msg)) continue;
+      }
+      store.commands.sent(c.id, t);
+      this.o.log.info({ device: c.serial, command: c.command.t }, "command sent");
+    }
+  }
+
+  flushRejects(): void {
+    const rows = this.o.ingest.rejects.take();
+    if (rows.length) this.o.store.rejects.add(rows);
+  }
+
+  syncClocks(): void {
+    const t = this.o.now();
+    for (const d of this.o.ingest.reachableDevices()) {
+      if (this.o.ingest.sendTo(d, { t: "time", d, ms: t })) this.o.store.boots.log(d, t, "time_sent", t);
+    }
+  }
+
+  /* A settings change scheduled for later takes effect now: its terminal's devices get a new config. */
+  private dueSettings(): void {
+    const t = this.o.now();
+    const due = this.o.store.settings.dueBetween(this.lastDue, t);
+    this.lastDue = t;
+    for (const id of due) for (const p of this.o.store.terminals.devicesOf(id)) this.o.store.commands.add(p.serial, { t: "config" }, t);
+  }
+}
