@@ -1,13 +1,23 @@
 /** The `loyalty` command line: one program, one registration per command family. */
 import { Command, CommanderError } from "commander";
+import { ConfigError } from "../config/load.ts";
+import { GatewayError } from "../errors.ts";
 import { registerFrame } from "./frame-command.ts";
+import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
+import { registerPairing } from "./pair-commands.ts";
+import { registerStatus } from "./status-command.ts";
+import { registerTerminals } from "./terminals-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
     .description("Loyalty button: gateway and tools for the in-store customer-feedback terminal")
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
+  registerGateway(program, io);
+  registerPairing(program, io);
+  registerTerminals(program, io);
+  registerStatus(program, io);
   registerFrame(program, io);
   return program;
 }
@@ -20,6 +30,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     await buildProgram(wrapped).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof ConfigError || e instanceof GatewayError) {
+      io.err(e.message + "\n");
+      return 2;
+    }
     throw e;
   }
   return code;

@@ -11,8 +11,8 @@ import type { ConfigMsg, DownMsg, EventKind, EventMsg, Role } from "../../protoc
 export interface ScriptedTerminalOptions {
   serial: string;
   role?: Role;
-  /** Sends one frame line (with its `\n`). */
-  write: (line: string) => void;
+  /** Sends one frame line (with its `\n`); a transport can also `attach` one later. */
+  write?: (line: string) => void;
   now?: () => number;
   /** Boot id; a fresh random one by default. */
   boot?: string;
@@ -33,12 +33,19 @@ export class ScriptedTerminal {
   private readonly end = deviceEnd();
   private readonly now: () => number;
   private readonly ackWaiters: (() => void)[] = [];
+  private writer: (line: string) => void;
 
   constructor(private readonly opts: ScriptedTerminalOptions) {
     this.serial = opts.serial;
     this.boot = opts.boot ?? randomBytes(4).toString("hex");
     this.now = opts.now ?? Date.now;
     this.bootedAt = this.now();
+    this.writer = opts.write ?? (() => undefined);
+  }
+
+  /** Sends through this function from now on (a new connection after the old one died). */
+  attach(write: (line: string) => void): void {
+    this.writer = write;
   }
 
   get uptime(): number {
@@ -65,14 +72,23 @@ export class ScriptedTerminal {
     const e: EventMsg = { t: "event", d: this.serial, b: this.boot, n, k: kind, ts, sync: synced ? 1 : 0, ...(kind === "stuck" ? { btn: "seller" as const } : {}) };
     const line = this.encode(e);
     this.outbox.set(n, line);
-    this.opts.write(line);
+    this.writer(line);
     return n;
   }
 
-  /** Sends every unacked event again, oldest first. */
-  resend(): number {
-    for (const line of this.outbox.values()) this.opts.write(line);
-    return this.outbox.size;
+  /** Events recorded in this boot so far. */
+  get recorded(): number {
+    return this.seq;
+  }
+
+  /** Sends the oldest `max` unacked events again (a device keeps only a window in flight); returns how many. */
+  resend(max = Infinity): number {
+    let n = 0;
+    for (const line of this.outbox.values()) {
+      if (n++ >= max) break;
+      this.writer(line);
+    }
+    return Math.min(n, this.outbox.size);
   }
 
   /** One line from the gateway (frames only; anything else is counted as rejected). */
@@ -111,6 +127,6 @@ export class ScriptedTerminal {
   }
 
   private send(m: Parameters<typeof this.end.encode>[0]): void {
-    this.opts.write(this.encode(m));
+    this.writer(this.encode(m));
   }
 }

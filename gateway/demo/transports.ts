@@ -15,26 +15,35 @@ export interface Connected {
 
 type TerminalSpec = Omit<ScriptedTerminalOptions, "write">;
 
-export async function overMqtt(spec: TerminalSpec, url: string, prefix = DEFAULT_TOPIC_PREFIX): Promise<Connected> {
+/** A new terminal from `spec`, or the same terminal (its outbox and clock) on a new connection. */
+function terminalOf(t: TerminalSpec | ScriptedTerminal): ScriptedTerminal {
+  return t instanceof ScriptedTerminal ? t : new ScriptedTerminal(t);
+}
+
+export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: string, prefix = DEFAULT_TOPIC_PREFIX): Promise<Connected> {
+  const terminal = terminalOf(spec);
   let client: MqttClient | undefined;
-  const terminal = new ScriptedTerminal({ ...spec, write: (line) => client?.publish(upTopic(prefix, spec.serial), line, { qos: 1 }) });
+  terminal.attach((line) => client?.publish(upTopic(prefix, terminal.serial), line, { qos: 1 }));
   client = await mqtt.connectAsync(url, {
-    clientId: "dev-" + spec.serial.slice(0, 19),
+    clientId: "dev-" + terminal.serial.slice(0, 19),
     clean: true,
     reconnectPeriod: 500,
-    will: { topic: deviceStateTopic(prefix, spec.serial), payload: Buffer.from("offline"), qos: 1, retain: true },
+    will: { topic: deviceStateTopic(prefix, terminal.serial), payload: Buffer.from("offline"), qos: 1, retain: true },
   });
   client.on("message", (_topic, payload) => terminal.receive(payload.toString("latin1")));
-  await client.subscribeAsync(downTopic(prefix, spec.serial), { qos: 1 });
-  await client.publishAsync(deviceStateTopic(prefix, spec.serial), "online", { qos: 1, retain: true });
+  /* clean: true, so the subscription is made again after every reconnect. */
+  client.on("connect", () => client?.subscribe(downTopic(prefix, terminal.serial), { qos: 1 }));
+  await client.subscribeAsync(downTopic(prefix, terminal.serial), { qos: 1 });
+  await client.publishAsync(deviceStateTopic(prefix, terminal.serial), "online", { qos: 1, retain: true });
   const c = client;
   return { terminal, close: () => c.endAsync() };
 }
 
-export async function overSerial(spec: TerminalSpec, path: string): Promise<Connected> {
+export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: string): Promise<Connected> {
   const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
-  const terminal = new ScriptedTerminal({ ...spec, write: (line) => port.isOpen && port.write(Buffer.from(line, "latin1")) });
+  const terminal = terminalOf(spec);
+  terminal.attach((line) => port.isOpen && port.write(Buffer.from(line, "latin1")));
   port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" })).on("data", (line: string) => terminal.receive(line));
   port.on("error", () => undefined);
   return {

@@ -28,13 +28,13 @@ export interface Mosquitto {
 }
 
 /** Starts mosquitto with the configuration docs/operations.md recommends (nothing dropped, no Nagle delay). */
-export async function startMosquitto(extraConfig = ""): Promise<Mosquitto> {
-  const port = await freePort();
+export async function startMosquitto(extraConfig = "", fixedPort?: number): Promise<Mosquitto> {
+  const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "lb-mosq-"));
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", "max_queued_messages 0", "max_inflight_messages 0", "set_tcp_nodelay true", extraConfig].join("\n") + "\n",
+    [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", extraConfig.includes("max_queued_messages") ? "" : "max_queued_messages 0", "max_inflight_messages 0", "set_tcp_nodelay true", extraConfig].join("\n") + "\n",
   );
   const bin = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].find((p) => existsSync(p)) ?? "mosquitto";
   const state: { process: ChildProcess } = { process: spawn(bin, ["-c", conf], { stdio: "ignore" }) };

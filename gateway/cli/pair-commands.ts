@@ -1,0 +1,66 @@
+/** `loyalty pair`, `unpair`, `replace`: the installer's pairing workflow (docs/installer.md). */
+import type { Command } from "commander";
+import { questionKindSchema } from "../../protocol/schemas.ts";
+import { GatewayError } from "../errors.ts";
+import { pair, replace, unpair } from "../terminals/manage.ts";
+import type { CliIo } from "./io.ts";
+import { withDbFlags, withStore, type DbFlags } from "./open.ts";
+import { ago, table } from "./table.ts";
+
+interface PairFlags extends DbFlags {
+  terminal?: string;
+  store?: string;
+  point?: string;
+  question?: string;
+  text?: string;
+  employee?: string;
+}
+
+export function registerPairing(program: Command, io: CliIo): void {
+  withDbFlags(
+    program
+      .command("pair")
+      .argument("[serial]", "hardware serial of a pending device; without it, pending devices are listed")
+      .description("pair a pending device to a new terminal, or a seller button to a keypad's terminal")
+      .option("--store <id>", "store id, e.g. msk-01")
+      .option("--point <id>", "service point in the store, e.g. till-2")
+      .option("--question <kind>", "key question kind: staff, office or recommend")
+      .option("--text <question>", "the printed key question")
+      .option("--employee <name>", "employee on duty at this terminal")
+      .option("--terminal <id>", "join this existing terminal (a seller button to its keypad)"),
+  ).action((serial: string | undefined, f: PairFlags) =>
+    withStore(f, (store, config) => {
+      if (serial === undefined) {
+        const now = Date.now();
+        const pending = store.devices.all().filter((d) => !store.terminals.currentPairing(d.serial));
+        if (pending.length === 0) {
+          io.out("No pending devices. Connect a terminal and wait for its hello (it repeats every 10 s while unpaired).\n");
+          return;
+        }
+        io.out(table(["serial", "role", "firmware", "seen", "where"], pending.map((d) => [d.serial, d.role ?? "?", d.fw ?? "?", ago(now, d.lastSeenMs), d.link ?? ""])));
+        io.out("\nPair one with: loyalty pair <serial> --store <id> --point <id> --question staff|office|recommend [--employee <name>]\n");
+        return;
+      }
+      if (f.question !== undefined && !questionKindSchema.safeParse(f.question).success) {
+        throw new GatewayError("invalid", `--question '${f.question}': expected staff, office or recommend`);
+      }
+      const id = pair(
+        store,
+        { serial, terminal: f.terminal, store: f.store, point: f.point, question: f.question as never, questionText: f.text, employee: f.employee, timeZone: config.timeZone },
+        Date.now(),
+        "cli",
+      );
+      io.out(`Paired ${serial} to terminal ${id}. The running gateway sends it its configuration.\n`);
+    }),
+  );
+
+  withDbFlags(program.command("unpair").argument("<serial>").description("end a device's pairing (its terminal keeps its history)")).action((serial: string, f: DbFlags) =>
+    withStore(f, (store) => io.out(`Unpaired ${serial} from terminal ${unpair(store, serial, Date.now())}.\n`)),
+  );
+
+  withDbFlags(
+    program.command("replace").argument("<old>", "serial of the device taken out").argument("<new>", "serial of the pending device put in").description("swap a broken device, keeping the terminal and its history"),
+  ).action((oldSerial: string, newSerial: string, f: DbFlags) =>
+    withStore(f, (store) => io.out(`Terminal ${replace(store, oldSerial, newSerial, Date.now())} now uses ${newSerial} instead of ${oldSerial}.\n`)),
+  );
+}

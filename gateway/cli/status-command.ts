@@ -1,0 +1,33 @@
+/** `loyalty status`: terminals online/offline, device health, clock offsets and rejected frames. */
+import type { Command } from "commander";
+import { terminalDefaults } from "../app.ts";
+import { statusReport } from "../terminals/status.ts";
+import type { CliIo } from "./io.ts";
+import { withDbFlags, withStore, type DbFlags } from "./open.ts";
+import { ago, table } from "./table.ts";
+
+export function registerStatus(program: Command, io: CliIo): void {
+  withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock) and rejected frames by reason"))
+    .option("--json", "print JSON instead of tables")
+    .action((f: DbFlags & { json?: boolean }) =>
+      withStore(f, (store, config) => {
+        const r = statusReport(store, terminalDefaults(config), Date.now());
+        if (f.json) {
+          io.out(JSON.stringify(r, null, 2) + "\n");
+          return;
+        }
+        const n = (v: number | null) => (v === null ? "-" : String(v));
+        io.out(`Events stored: ${r.events}\n\nDevices\n`);
+        io.out(
+          r.devices.length === 0
+            ? "  none yet: connect a terminal, or run `npm start` for a simulated one\n"
+            : table(
+                ["serial", "terminal", "role", "state", "last seen", "outbox", "dropped", "clock offset", "drift", "link"],
+                r.devices.map((d) => [d.serial, d.terminal ?? "-", d.role ?? "?", d.state, ago(r.now, d.lastSeenMs), n(d.outbox), n(d.dropped), d.clockOffsetMs === null ? "-" : `${d.clockOffsetMs} ms`, d.driftPpm === null ? "-" : `${d.driftPpm} ppm`, d.link ?? "-"]),
+              ),
+        );
+        io.out("\nRejected frames\n");
+        io.out(r.rejects.length === 0 ? "  none\n" : table(["link", "reason", "count", "last", "last reason"], r.rejects.map((x) => [x.link, x.code, x.count, ago(r.now, x.lastMs), x.lastReason ?? ""])));
+      }),
+    );
+}

@@ -1,0 +1,91 @@
+/** `loyalty terminals`: list and show terminals, change the key question or the employee from a given time, rename. */
+import type { Command } from "commander";
+import { questionKindSchema } from "../../protocol/schemas.ts";
+import { terminalDefaults } from "../app.ts";
+import { GatewayError } from "../errors.ts";
+import { settingsOf } from "../ingest/terminal-config.ts";
+import { assignEmployee, setQuestion } from "../terminals/manage.ts";
+import { formatLocal, parseTime } from "../time/zone.ts";
+import type { CliIo } from "./io.ts";
+import { withDbFlags, withStore, type DbFlags } from "./open.ts";
+import { table } from "./table.ts";
+
+function when(text: string | undefined, tz: string, now: number): number {
+  if (text === undefined) return now;
+  const t = parseTime(text, tz, now);
+  if (t === undefined) throw new GatewayError("invalid", `--from '${text}': expected now, an ISO time, or YYYY-MM-DD HH:MM in ${tz}`);
+  return t;
+}
+
+export function registerTerminals(program: Command, io: CliIo): void {
+  const terminals = program.command("terminals").description("list terminals and change their settings");
+
+  withDbFlags(terminals.command("list", { isDefault: true }).description("every terminal with its devices and current settings")).action((f: DbFlags) =>
+    withStore(f, (store, config) => {
+      const now = Date.now();
+      const rows = store.terminals.terminals().map((t) => {
+        const s = settingsOf(store, terminalDefaults(config), t.id)(now);
+        const devices = store.terminals.devicesOf(t.id).map((p) => `${p.serial} (${p.role})`);
+        return [t.id, t.name ?? "", s.questionKind, s.employee ?? "-", devices.join(", ") || "none"];
+      });
+      io.out(rows.length ? table(["terminal", "name", "question", "employee", "devices"], rows) : "No terminals yet. Pair a device: loyalty pair\n");
+    }),
+  );
+
+  withDbFlags(terminals.command("show").argument("<id>").description("one terminal: devices, settings history")).action((id: string, f: DbFlags) =>
+    withStore(f, (store, config) => {
+      const t = store.terminals.terminal(id);
+      if (!t) throw new GatewayError("not_found", `terminal ${id} does not exist`);
+      const tz = store.terminals.store(t.storeId)?.timeZone ?? config.timeZone;
+      const s = settingsOf(store, terminalDefaults(config), id)(Date.now());
+      io.out(`Terminal ${t.id}${t.name ? ` (${t.name})` : ""}: store ${t.storeId}, point ${t.point}, time zone ${tz}\n`);
+      io.out(`Question: ${s.questionKind} «${s.questionText}»\nEmployee: ${s.employee ?? "-"}\nWindow ${s.windowMs} ms, long press ${s.longMs} ms, force-majeure max ${s.fmMaxMs} ms\n\nDevices\n`);
+      io.out(table(["serial", "role", "from", "to"], store.terminals.devicesOf(id).map((p) => [p.serial, p.role, formatLocal(p.fromMs, tz), "-"])));
+      io.out("\nSettings history\n");
+      io.out(table(["from", "setting", "value"], store.settings.history(id).map((h) => [formatLocal(h.fromMs, tz), h.key, JSON.stringify(h.value)])));
+    }),
+  );
+
+  withDbFlags(
+    terminals
+      .command("set-question")
+      .argument("<id>")
+      .requiredOption("--question <kind>", "staff, office or recommend")
+      .requiredOption("--text <question>", "the printed key question")
+      .option("--from <time>", "when it takes effect: now (default), ISO time, or YYYY-MM-DD HH:MM local")
+      .description("change the key question from a given time"),
+  ).action((id: string, f: DbFlags & { question: string; text: string; from?: string }) =>
+    withStore(f, (store, config) => {
+      const q = questionKindSchema.safeParse(f.question);
+      if (!q.success) throw new GatewayError("invalid", `--question '${f.question}': expected staff, office or recommend`);
+      const now = Date.now();
+      const from = when(f.from, config.timeZone, now);
+      setQuestion(store, id, q.data, f.text, from, now, "cli");
+      io.out(`Terminal ${id} asks «${f.text}» (${q.data}) from ${formatLocal(from, config.timeZone)}.\n`);
+    }),
+  );
+
+  withDbFlags(
+    terminals
+      .command("assign-employee")
+      .argument("<id>")
+      .argument("<employee>", "who is on duty ('-' for nobody)")
+      .option("--from <time>", "when the shift starts: now (default), ISO time, or YYYY-MM-DD HH:MM local")
+      .description("record the employee on duty at a terminal from a given time"),
+  ).action((id: string, employee: string, f: DbFlags & { from?: string }) =>
+    withStore(f, (store, config) => {
+      const now = Date.now();
+      const from = when(f.from, config.timeZone, now);
+      assignEmployee(store, id, employee === "-" ? null : employee, from, now, "cli");
+      io.out(`Terminal ${id}: ${employee === "-" ? "nobody" : employee} on duty from ${formatLocal(from, config.timeZone)}.\n`);
+    }),
+  );
+
+  withDbFlags(terminals.command("rename").argument("<id>").argument("<name>").description("give a terminal a readable name")).action((id: string, name: string, f: DbFlags) =>
+    withStore(f, (store) => {
+      if (!store.terminals.terminal(id)) throw new GatewayError("not_found", `terminal ${id} does not exist`);
+      store.terminals.rename(id, name);
+      io.out(`Terminal ${id} is now called ${name}.\n`);
+    }),
+  );
+}
