@@ -10,6 +10,8 @@ import { ScriptedTerminal, type ScriptedTerminalOptions } from "./scripted-termi
 
 export interface Connected {
   terminal: ScriptedTerminal;
+  /** Sends bytes as they are, bypassing the terminal (one MQTT message; raw bytes on a port). Resolves when sent. */
+  writeRaw(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,8 @@ export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: strin
   await client.subscribeAsync(downTopic(prefix, terminal.serial), { qos: 1 });
   await client.publishAsync(deviceStateTopic(prefix, terminal.serial), "online", { qos: 1, retain: true });
   const c = client;
-  return { terminal, close: () => c.endAsync() };
+  const up = upTopic(prefix, terminal.serial);
+  return { terminal, writeRaw: (text) => c.publishAsync(up, Buffer.from(text, "latin1"), { qos: 1 }).then(() => undefined), close: () => c.endAsync() };
 }
 
 export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: string): Promise<Connected> {
@@ -48,6 +51,7 @@ export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: st
   port.on("error", () => undefined);
   return {
     terminal,
+    writeRaw: (text) => new Promise<void>((resolve, reject) => port.write(Buffer.from(text, "latin1"), (err) => (err ? reject(err) : port.drain(() => resolve())))),
     close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }

@@ -146,8 +146,8 @@ export class Ingest {
   }
 
   private reject(link: Link, code: NackCode, reason: string, device: string | undefined): void {
-    this.rejects.count(link.id, code, reason);
-    if (code === "bad_version") this.o.log.warn({ link: link.id, device, reason }, "device speaks an unsupported protocol version");
+    const warned = this.rejects.count(link.id, code, reason);
+    if (warned && code === "bad_version") this.o.log.warn({ link: link.id, device, reason }, "device speaks an unsupported protocol version");
     if (device === undefined) return;
     const now = this.o.now();
     if (now - (this.lastNack.get(link.id) ?? -Infinity) < this.o.nackIntervalMs) return;

@@ -15,7 +15,8 @@ export class RejectCounter {
     private readonly now: () => number,
   ) {}
 
-  count(link: string, code: string, reason: string): void {
+  /** Counts one rejected frame; true when this one was also logged as a warning. */
+  count(link: string, code: string, reason: string): boolean {
     const key = link + "\u0000" + code;
     const now = this.now();
     const row = this.pending.get(key) ?? { link, code, count: 0, lastReason: null, lastMs: null };
@@ -29,7 +30,9 @@ export class RejectCounter {
     if (last === undefined || now - last >= 10_000) {
       this.warned.set(key, now);
       this.log.warn({ link, code, reason, total: this.totals.get(code) }, "rejected frame (further ones from this link with this code are counted; next warning in 10 s)");
+      return true;
     }
+    return false;
   }
 
   /** Counts since the last call, and forgets them. */
