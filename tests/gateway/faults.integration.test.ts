@@ -42,7 +42,7 @@ function spawnGateway(db: string, port: number): Promise<ChildProcess> {
 }
 
 describe("faults", () => {
-  it("loses nothing when the gateway is killed with SIGKILL in the middle of 10,000 events", { timeout: 120_000 }, async () => {
+  it("loses nothing when the gateway is killed with SIGKILL in the middle of 10,000 events", { timeout: 180_000 }, async () => {
     const db = join(mkdtempSync(join(tmpdir(), "lb-kill-")), "loyalty.sqlite");
     const port = await freePort();
     let child = await spawnGateway(db, port);
@@ -71,7 +71,7 @@ describe("faults", () => {
     }
   });
 
-  it("loses nothing when mosquitto restarts mid-stream", async () => {
+  it("loses nothing when mosquitto restarts mid-stream", { timeout: 150_000 }, async () => {
     const broker = await startMosquitto();
     const gw = await testGateway({ mqtt: { url: broker.url } });
     const conn = await overMqtt({ serial: "BROKER-1" }, broker.url);
@@ -95,7 +95,7 @@ describe("faults", () => {
     }
   });
 
-  it("loses nothing when the serial port disappears and comes back", async () => {
+  it("loses nothing when the serial port disappears and comes back", { timeout: 150_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), "lb-pty-"));
     let pty = await ptyPair(dir);
     const gw = await testGateway({ serial: { ports: [{ path: pty.gateway }], retryMs: 100 } });
@@ -126,7 +126,7 @@ describe("faults", () => {
     }
   });
 
-  it("loses nothing through a broker that drops queued messages, thanks to the application-level ack", async () => {
+  it("loses nothing through a broker that drops queued messages, thanks to the application-level ack", { timeout: 150_000 }, async () => {
     const broker = await startMosquitto("");
     await broker.stop();
     /* Same port, but now a broker that keeps only 20 queued messages per offline session and drops the rest. */

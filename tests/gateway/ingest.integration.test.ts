@@ -1,6 +1,7 @@
 /**
- * The gateway with real parts: a socat pseudo-terminal pair opened through `serialport`, the embedded MQTT
- * broker, a SQLite file. Scripted terminals speak docs/protocol.md over each transport.
+ * The gateway with real parts: a socat pseudo-terminal pair opened through `serialport`, a real MQTT broker
+ * (the embedded one, and Debian's mosquitto), a SQLite file. Scripted terminals speak docs/protocol.md over
+ * each transport.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
@@ -8,29 +9,33 @@ import { overMqtt, overSerial, type Connected } from "../../gateway/demo/transpo
 import { pair } from "../../gateway/terminals/manage.ts";
 import { ptyPair, type PtyPair } from "../support/socat.ts";
 import { testGateway } from "../support/gateway.ts";
+import { startMosquitto, type Mosquitto } from "../support/mosquitto.ts";
 import { waitFor } from "../support/wait.ts";
 
-let pty: PtyPair;
-let gw: Gateway;
-let serialDev: Connected;
-let mqttDev: Connected;
+describe.each(["embedded", "mosquitto"] as const)("ingest over serial and MQTT (%s broker)", (brokerKind) => {
+  let pty: PtyPair;
+  let gw: Gateway;
+  let serialDev: Connected;
+  let mqttDev: Connected;
+  let mosquitto: Mosquitto | undefined;
 
-beforeAll(async () => {
-  pty = await ptyPair();
-  gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] }, ingest: { deriveIntervalMs: 60_000 } });
-  await waitFor("the gateway to open the pseudo-terminal", () => gw.serial[0]?.isOpen);
-  serialDev = await overSerial({ serial: "SERIAL-A" }, pty.device);
-  mqttDev = await overMqtt({ serial: "MQTT-B" }, gw.mqttUrl);
-});
+  beforeAll(async () => {
+    pty = await ptyPair();
+    if (brokerKind === "mosquitto") mosquitto = await startMosquitto();
+    gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] }, ingest: { deriveIntervalMs: 60_000 }, ...(mosquitto ? { mqtt: { url: mosquitto.url } } : {}) });
+    await waitFor("the gateway to open the pseudo-terminal", () => gw.serial[0]?.isOpen);
+    serialDev = await overSerial({ serial: "SERIAL-A" }, pty.device);
+    mqttDev = await overMqtt({ serial: "MQTT-B" }, gw.mqttUrl);
+  });
 
-afterAll(async () => {
-  await serialDev?.close();
-  await mqttDev?.close();
-  await gw?.stop();
-  await pty?.close();
-});
+  afterAll(async () => {
+    await serialDev?.close();
+    await mqttDev?.close();
+    await gw?.stop();
+    await pty?.close();
+    await mosquitto?.stop();
+  });
 
-describe("ingest over serial and MQTT", () => {
   it("lists devices that say hello as pending, then pairs them and sends config", async () => {
     serialDev.terminal.hello();
     mqttDev.terminal.hello();

@@ -1,0 +1,72 @@
+/**
+ * End-to-end runs against a started gateway: connect the terminals, hello, pair each one the way an installer
+ * would (gateway/terminals/manage.ts), then a throughput run (a fixed number of events per terminal, as fast as
+ * acks allow) and a paced run (a fixed rate per terminal for a fixed time), both timed in the load process.
+ */
+import type { Gateway } from "../gateway/app.ts";
+import { pair } from "../gateway/terminals/manage.ts";
+import { waitFor } from "../tests/support/wait.ts";
+import type { LoadProcess } from "./load-client.ts";
+import type { Command, RunResult } from "./messages.ts";
+import { procCpuMs, selfCpuMs } from "./stats.ts";
+
+export interface Cpu {
+  /** % of one core: the gateway process (with the embedded broker when used), the devices, other processes. */
+  gateway: number;
+  load: number;
+  other?: number;
+}
+
+export interface E2e {
+  run: RunResult;
+  eps: number;
+  /** Events the gateway newly stored during the run (stats.stored) and its commits (stats.batches). */
+  stored: number;
+  batches: number;
+  cpu: Cpu;
+}
+
+export interface RunPlan {
+  perTerminal: number;
+  window: number;
+  perSecond: number;
+  pacedMs: number;
+  timeoutMs: number;
+}
+
+/** Connects and pairs every terminal; resolves when each has its `time` and `config`. */
+export async function connectAndPair(gw: Gateway, load: LoadProcess, connect: Command, serials: string[]): Promise<void> {
+  await load.call(connect);
+  await load.call({ op: "hello" });
+  await waitFor("every terminal's hello stored", () => (gw.ingest.flush(), serials.every((s) => gw.store.devices.get(s) !== undefined)), 30_000);
+  const now = Date.now();
+  serials.forEach((serial, i) => pair(gw.store, { serial, store: "bench", point: "p" + String(i).padStart(3, "0"), question: "staff", timeZone: "UTC" }, now));
+  gw.workers.commands();
+  await load.call({ op: "configured", timeoutMs: 30_000 });
+}
+
+async function measured(gw: Gateway, load: LoadProcess, cmd: Command, otherPids: () => (number | undefined)[]): Promise<E2e> {
+  const s0 = { ...gw.ingest.stats };
+  const cpu0 = process.cpuUsage();
+  const other0 = procCpuMs(otherPids());
+  const wall0 = performance.now();
+  const run = await load.call<RunResult>(cmd);
+  const wall = performance.now() - wall0;
+  const pct = (ms: number) => Math.round((ms / wall) * 100);
+  const pids = otherPids();
+  return {
+    run,
+    eps: run.acked / (run.elapsedMs / 1000),
+    stored: gw.ingest.stats.stored - s0.stored,
+    batches: gw.ingest.stats.batches - s0.batches,
+    cpu: { gateway: pct(selfCpuMs(cpu0)), load: pct(run.cpuMs), ...(pids.length ? { other: pct(procCpuMs(pids) - other0) } : {}) },
+  };
+}
+
+export async function throughputRun(gw: Gateway, load: LoadProcess, p: RunPlan, otherPids: () => (number | undefined)[] = () => []): Promise<E2e> {
+  return measured(gw, load, { op: "throughput", perTerminal: p.perTerminal, window: p.window, timeoutMs: p.timeoutMs }, otherPids);
+}
+
+export async function pacedRun(gw: Gateway, load: LoadProcess, p: RunPlan, otherPids: () => (number | undefined)[] = () => []): Promise<E2e> {
+  return measured(gw, load, { op: "paced", perSecond: p.perSecond, durationMs: p.pacedMs, drainMs: 10_000 }, otherPids);
+}

@@ -1,0 +1,195 @@
+/**
+ * `npm run bench:ingest`: how fast the gateway stores and acks button events end to end, against the raw rates of
+ * its two parts measured in the same run (docs/performance.md). 100 scripted terminals (gateway/demo) in a child
+ * process talk to an in-process gateway (startGateway, temporary database, silent logs):
+ *   1. raw SQLite: batched inserts into the events table (bench/raw-sqlite.ts);
+ *   2. MQTT, embedded broker, then Mosquitto when installed: the raw QoS 1 rate (bench/raw-broker.ts), then the
+ *      gateway's throughput and its latency at a steady rate (bench/gateway-run.ts);
+ *   3. 100 pseudo-terminal pairs (socat) on 100 configured serial ports: throughput and latency at 10 events/s
+ *      per terminal.
+ * Every loop is bounded in count and time. Prints readable lines, then one JSON line with every figure.
+ * Env: BENCH_SCALE=small (10 terminals, shorter runs), BENCH_ONLY=sqlite,embedded,mosquitto,pty, BENCH_WINDOW.
+ */
+import { cpus } from "node:os";
+import { startGateway, type Gateway } from "../gateway/app.ts";
+import { startEmbeddedBroker } from "../gateway/ingest/broker.ts";
+import { silentLogger } from "../gateway/log.ts";
+import { testConfig } from "../tests/support/gateway.ts";
+import { startMosquitto, type Mosquitto } from "../tests/support/mosquitto.ts";
+import { ptyPair, type PtyPair } from "../tests/support/socat.ts";
+import { waitFor } from "../tests/support/wait.ts";
+import { connectAndPair, pacedRun, throughputRun, type E2e, type RunPlan } from "./gateway-run.ts";
+import { LoadProcess } from "./load-client.ts";
+import { rawBrokerRate, type BrokerRate } from "./raw-broker.ts";
+import { rawSqliteRate, type SqliteRate } from "./raw-sqlite.ts";
+import { existsSync } from "node:fs";
+
+const SCALES = {
+  full: { terminals: 100, perTerminal: 500, rawPerPublisher: 500, pacedMs: 10_000, sqliteRows: 200_000, sqliteMs: 2000 },
+  small: { terminals: 10, perTerminal: 200, rawPerPublisher: 200, pacedMs: 3000, sqliteRows: 20_000, sqliteMs: 500 },
+} as const;
+const scaleName = process.env.BENCH_SCALE === "small" ? "small" : "full";
+const S = SCALES[scaleName];
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
+if (!Number.isInteger(WINDOW) || WINDOW < 1 || WINDOW > 1000) throw new Error(`BENCH_WINDOW must be an integer 1..1000, got ${process.env.BENCH_WINDOW}`);
+const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,embedded,mosquitto,pty").split(","));
+const PLAN: RunPlan = { perTerminal: S.perTerminal, window: WINDOW, perSecond: 10, pacedMs: S.pacedMs, timeoutMs: 120_000 };
+const TARGET_BROKER_RATIO = 0.5;
+const TARGET_PTY_P99_MS = 20;
+
+/* Whatever happens, the run ends by itself. */
+setTimeout(() => {
+  console.error("bench: gave up after 15 minutes");
+  process.exit(2);
+}, 15 * 60_000).unref();
+
+const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+const ms = (x: number) => x.toFixed(1) + " ms";
+const serialsFor = (tag: string) => Array.from({ length: S.terminals }, (_, i) => `bm-${tag}-${String(i).padStart(3, "0")}`);
+
+function e2eLine(what: string, r: E2e): string {
+  const l = r.run.latency;
+  const batch = r.batches ? (r.stored / r.batches).toFixed(1) : "-";
+  const cpu = `cpu gateway ${r.cpu.gateway}% load ${r.cpu.load}%` + (r.cpu.other !== undefined ? ` other ${r.cpu.other}%` : "");
+  return `  ${what}: ${fmt(r.eps)} events/s (${r.run.acked}/${r.run.sent} acked, ${r.stored} stored, mean batch ${batch}), latency p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}; ${cpu}`;
+}
+
+function e2eJson(r: E2e) {
+  return {
+    eps: Math.round(r.eps),
+    sent: r.run.sent,
+    acked: r.run.acked,
+    stored: r.stored,
+    elapsed_ms: Math.round(r.run.elapsedMs),
+    mean_batch: r.batches ? Math.round((r.stored / r.batches) * 10) / 10 : null,
+    p50_ms: r.run.latency.p50,
+    p90_ms: r.run.latency.p90,
+    p99_ms: r.run.latency.p99,
+    max_ms: r.run.latency.max,
+    cpu_pct: r.cpu,
+  };
+}
+
+function brokerJson(b: BrokerRate) {
+  return { eps: Math.round(b.eps), publishers: b.publishers, messages: b.messages, received: b.received, elapsed_ms: Math.round(b.elapsedMs), cpu_pct: b.cpu };
+}
+
+async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, sqliteEps: number | undefined) {
+  let mosq: Mosquitto | undefined;
+  let gw: Gateway | undefined;
+  try {
+    console.log(`\nMQTT, ${name} broker, ${S.terminals} terminals`);
+    let rawUrl: string;
+    let closeRaw = async () => undefined as void;
+    if (name === "mosquitto") {
+      mosq = await startMosquitto();
+      rawUrl = mosq.url;
+    } else {
+      const b = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+      rawUrl = b.url;
+      closeRaw = b.close;
+    }
+    const pid = () => [mosq?.process.pid].filter((p) => p !== undefined);
+    const raw = { timeoutMs: 60_000, brokerPid: mosq?.process.pid };
+    const many = await rawBrokerRate(rawUrl, load, { publishers: S.terminals, perPublisher: S.rawPerPublisher, window: WINDOW, ...raw });
+    console.log(`  raw broker QoS 1, ${S.terminals} publishers -> 1 subscriber: ${fmt(many.eps)} msg/s (${many.received}/${many.messages}); cpu gateway-side ${many.cpu.gateway}% load ${many.cpu.load}%` + (many.cpu.broker !== undefined ? ` broker ${many.cpu.broker}%` : ""));
+    const one = await rawBrokerRate(rawUrl, load, { publishers: 1, perPublisher: S.terminals * S.rawPerPublisher, window: WINDOW * S.terminals, ...raw });
+    console.log(`  raw broker QoS 1, 1 publisher -> 1 subscriber: ${fmt(one.eps)} msg/s (${one.received}/${one.messages})`);
+    await closeRaw();
+
+    gw = await startGateway(testConfig(mosq ? { mqtt: { url: mosq.url } } : {}), { log: silentLogger() });
+    const serials = serialsFor(name === "mosquitto" ? "q" : "e");
+    await connectAndPair(gw, load, { op: "mqtt", url: gw.mqttUrl, serials }, serials);
+    const tp = await throughputRun(gw, load, PLAN, pid);
+    console.log(e2eLine(`end to end, ${S.perTerminal} events per terminal, window ${WINDOW}`, tp));
+    const paced = await pacedRun(gw, load, PLAN, pid);
+    console.log(e2eLine(`end to end, ${PLAN.perSecond} events/s per terminal for ${PLAN.pacedMs / 1000} s`, paced));
+    await load.call({ op: "close" });
+    const rawBest = Math.max(many.eps, one.eps);
+    const ratio = tp.eps / rawBest;
+    console.log(`  end to end / raw broker (best of the two): ${ratio.toFixed(2)} (target >= ${TARGET_BROKER_RATIO}: ${ratio >= TARGET_BROKER_RATIO ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+    return {
+      broker_raw: brokerJson(many),
+      broker_raw_1pub: brokerJson(one),
+      e2e_throughput: e2eJson(tp),
+      e2e_paced: { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(paced) },
+      ratio_e2e_broker: Math.round(ratio * 1000) / 1000,
+      ratio_e2e_sqlite: sqliteEps ? Math.round((tp.eps / sqliteEps) * 1000) / 1000 : null,
+      target_met: ratio >= TARGET_BROKER_RATIO,
+    };
+  } finally {
+    await load.call({ op: "close" }).catch(() => undefined);
+    await gw?.stop();
+    await mosq?.stop();
+  }
+}
+
+async function ptyScenario(load: LoadProcess, sqliteEps: number | undefined) {
+  const pairs: PtyPair[] = [];
+  let gw: Gateway | undefined;
+  try {
+    console.log(`\nSerial, ${S.terminals} socat pseudo-terminal pairs, ${S.terminals} ports on the gateway`);
+    for (let i = 0; i < S.terminals; i += 20) pairs.push(...(await Promise.all(Array.from({ length: Math.min(20, S.terminals - i) }, () => ptyPair()))));
+    const ports = pairs.map((p) => ({ path: p.gateway }));
+    gw = await startGateway(testConfig({ serial: { ports, retryMs: 100 }, mqtt: { embedded: { enabled: false } } }), { log: silentLogger() });
+    const g = gw;
+    await waitFor("every serial port open", () => g.serial.every((s) => s.isOpen), 30_000);
+    const serials = serialsFor("s");
+    await connectAndPair(gw, load, { op: "serial", paths: pairs.map((p) => p.device), serials }, serials);
+    const socats = () => pairs.map((p) => p.process.pid);
+    const tp = await throughputRun(gw, load, PLAN, socats);
+    console.log(e2eLine(`end to end, ${S.perTerminal} events per terminal, window ${WINDOW}`, tp));
+    const paced = await pacedRun(gw, load, PLAN, socats);
+    console.log(e2eLine(`end to end, ${PLAN.perSecond} events/s per terminal for ${PLAN.pacedMs / 1000} s`, paced));
+    const met = paced.run.latency.p99 < TARGET_PTY_P99_MS && paced.run.acked === paced.run.sent;
+    console.log(`  p99 at ${PLAN.perSecond}/s per terminal: ${ms(paced.run.latency.p99)} (target < ${TARGET_PTY_P99_MS} ms: ${met ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+    return {
+      e2e_throughput: e2eJson(tp),
+      e2e_paced: { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(paced) },
+      ratio_e2e_sqlite: sqliteEps ? Math.round((tp.eps / sqliteEps) * 1000) / 1000 : null,
+      target_met: met,
+    };
+  } finally {
+    await load.call({ op: "close" }).catch(() => undefined);
+    await gw?.stop();
+    await Promise.all(pairs.map((p) => p.close()));
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`bench:ingest ${scaleName}: ${S.terminals} terminals, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  const out: Record<string, unknown> = { bench: "ingest", date: new Date().toISOString(), scale: scaleName, cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version, terminals: S.terminals, window: WINDOW };
+  let sqliteEps: number | undefined;
+  if (ONLY.has("sqlite")) {
+    console.log("\nRaw SQLite (events table, WAL, synchronous=FULL, temp file)");
+    const rates: SqliteRate[] = [1, 10, 100, 1000].map((b) => rawSqliteRate(b, S.sqliteRows, S.sqliteMs));
+    for (const r of rates) console.log(`  ${String(r.batch).padStart(4)} rows per commit: ${fmt(r.eps)} rows/s (${r.rows} rows in ${ms(r.elapsedMs)})`);
+    sqliteEps = (rates[rates.length - 1] as SqliteRate).eps;
+    out.sqlite_raw_eps = Math.round(sqliteEps);
+    out.sqlite_raw_eps_by_batch = Object.fromEntries(rates.map((r) => [String(r.batch), Math.round(r.eps)]));
+  }
+  const load = new LoadProcess();
+  try {
+    if (ONLY.has("embedded")) out.mqtt_embedded = await mqttScenario("embedded", load, sqliteEps);
+    const hasMosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some((p) => existsSync(p));
+    if (ONLY.has("mosquitto")) {
+      if (hasMosquitto) out.mqtt_mosquitto = await mqttScenario("mosquitto", load, sqliteEps);
+      else console.log("\nMosquitto not installed: skipped");
+    }
+    if (ONLY.has("pty")) out.pty = await ptyScenario(load, sqliteEps);
+  } finally {
+    await load.stop();
+  }
+  out.duration_s = Math.round((Date.now() - started) / 1000);
+  console.log(`\ndone in ${out.duration_s} s`);
+  console.log(JSON.stringify(out));
+}
+
+main().then(
+  () => process.exit(0),
+  (err: Error) => {
+    console.error(err.stack ?? err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,34 @@
+/** What bench/ingest.ts (the gateway side) and bench/load.ts (the devices, in a child process) say to each other. */
+import type { Latency } from "./stats.ts";
+
+export type Command =
+  | { op: "mqtt"; url: string; serials: string[] }
+  | { op: "serial"; paths: string[]; serials: string[] }
+  | { op: "hello" }
+  | { op: "configured"; timeoutMs: number }
+  | { op: "throughput"; perTerminal: number; window: number; timeoutMs: number }
+  | { op: "paced"; perSecond: number; durationMs: number; drainMs: number }
+  | { op: "close" }
+  | { op: "raw"; url: string; topics: string[]; perPublisher: number; window: number; payload: string; timeoutMs: number };
+
+/** Result of a run of events from the terminals: every time is measured in the load process. */
+export interface RunResult {
+  sent: number;
+  acked: number;
+  /** From the first event written to the last ack received, ms. */
+  elapsedMs: number;
+  latency: Latency;
+  /** CPU time of the load process during the run, ms. */
+  cpuMs: number;
+}
+
+export interface RawResult {
+  /** Epoch ms (stats.epochMs) just before the first publish. */
+  startEpochMs: number;
+  published: number;
+  /** All PUBACKs received, ms after the start. */
+  pubackMs: number;
+  cpuMs: number;
+}
+
+export type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };

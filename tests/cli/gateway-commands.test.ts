@@ -1,0 +1,83 @@
+/**
+ * The installer's commands against a real database file, and `loyalty gateway --demo` (what `npm start` runs)
+ * as a real process: it stores the demo terminal's presses, derives surveys, and stops cleanly on SIGTERM.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { main } from "../../gateway/cli/main.ts";
+import { openStore } from "../../gateway/store/store.ts";
+import { freePort } from "../support/mosquitto.ts";
+import { heard } from "../support/store.ts";
+import { waitFor } from "../support/wait.ts";
+
+async function run(...args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
+  return { code, out, err };
+}
+
+function tempDb(): string {
+  return join(mkdtempSync(join(tmpdir(), "lb-cli-")), "loyalty.sqlite");
+}
+
+describe("installer commands", () => {
+  it("lists pending devices, pairs one, shows it in terminals and status", async () => {
+    const db = tempDb();
+    const store = openStore(db);
+    heard(store, "33ffd605", "combo", Date.now());
+    store.close();
+    const pending = await run("pair", "--db", db);
+    expect(pending.out).toMatch(/serial\s+role\s+firmware\s+seen\s+where\n33ffd605\s+combo\s+1\.0\.0/);
+    const paired = await run("pair", "33ffd605", "--db", db, "--store", "msk-01", "--point", "till-2", "--question", "staff", "--text", "Довольны?", "--employee", "elena");
+    expect(paired).toEqual({ code: 0, out: "Paired 33ffd605 to terminal msk-01.till-2. The running gateway sends it its configuration.\n", err: "" });
+    expect((await run("pair", "--db", db)).out).toMatch(/^No pending devices/);
+    expect((await run("terminals", "--db", db)).out).toMatch(/msk-01\.till-2\s+staff\s+elena\s+33ffd605 \(combo\)/);
+    const status = JSON.parse((await run("status", "--json", "--db", db)).out) as { devices: { serial: string; state: string; terminal: string }[] };
+    expect(status.devices).toEqual([expect.objectContaining({ serial: "33ffd605", state: "online", terminal: "msk-01.till-2" })]);
+    const q = await run("terminals", "set-question", "msk-01.till-2", "--db", db, "--question", "office", "--text", "Офис?", "--from", "2026-12-01 09:00");
+    expect(q.code).toBe(0);
+    expect((await run("terminals", "show", "msk-01.till-2", "--db", db)).out).toMatch(/questionKind\s+"office"/);
+  });
+
+  it.each([
+    [["pair", "nobody", "--store", "s", "--point", "p", "--question", "staff"], /^device nobody has never been heard/],
+    [["pair", "x", "--question", "mood"], /^--question 'mood': expected staff, office or recommend/],
+    [["unpair", "nobody"], /^device nobody is not paired/],
+    [["terminals", "assign-employee", "nope", "ivan"], /^terminal nope does not exist/],
+    [["terminals", "set-question", "nope", "--question", "staff", "--text", "q", "--from", "tomorrow-ish"], /^--from 'tomorrow-ish': expected now/],
+  ])("%j fails with a clear message and exit code 2", async (args, message) => {
+    const r = await run(...args, "--db", tempDb());
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+  });
+});
+
+describe("loyalty gateway --demo (npm start)", () => {
+  it("runs the demo terminal, stores and derives its presses, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+    const db = tempDb();
+    const bin = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
+    const child = spawn(process.execPath, [bin, "gateway", "--demo", "--db", db, "--mqtt-port", String(await freePort()), "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    await waitFor("the banner", () => out.includes("Gateway running"), 20_000);
+    expect(out).toMatch(/A simulated terminal \(demo\.till-1\) is pressing buttons/);
+    await waitFor("a derived survey", async () => {
+      const r = JSON.parse((await run("status", "--json", "--db", db)).out) as { events: number };
+      if (r.events < 2) return false;
+      const s = openStore(db);
+      try {
+        return s.derived.surveys("demo.till-1", 0, Date.now() + 60_000).length > 0;
+      } finally {
+        s.close();
+      }
+    }, 30_000);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  });
+});
