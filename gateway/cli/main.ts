@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
+import { registerBackup } from "./backup-command.ts";
 import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo): Command {
   registerPairing(program, io);
   registerTerminals(program, io);
   registerStatus(program, io);
+  registerBackup(program, io);
   registerFrame(program, io);
   return program;
 }

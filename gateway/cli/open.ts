@@ -17,12 +17,12 @@ export function configFrom(flags: DbFlags, overrides: Record<string, unknown> = 
   return loadConfig({ file: flags.config, overrides: { ...(flags.db ? { database: flags.db } : {}), ...overrides } });
 }
 
-/** Opens the store for one command and closes it afterwards. */
-export function withStore<T>(flags: DbFlags, fn: (store: Store, config: Config) => T): T {
+/** Opens the store for one command and closes it afterwards (after the promise settles, if `fn` returns one). */
+export async function withStore<T>(flags: DbFlags, fn: (store: Store, config: Config) => T | Promise<T>): Promise<T> {
   const config = configFrom(flags);
   const store = openStore(config.database);
   try {
-    return fn(store, config);
+    return await fn(store, config);
   } finally {
     store.close();
   }

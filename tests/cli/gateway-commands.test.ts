@@ -44,6 +44,19 @@ describe("installer commands", () => {
     expect((await run("terminals", "show", "msk-01.till-2", "--db", db)).out).toMatch(/questionKind\s+"office"/);
   });
 
+  it("backs the database up while it is open elsewhere", async () => {
+    const db = tempDb();
+    const live = openStore(db);
+    heard(live, "B1");
+    const copy = db.replace(/loyalty\.sqlite$/, "copy.sqlite");
+    const r = await run("backup", copy, "--db", db);
+    expect(r.out).toMatch(/^Backed up 0 events to .*copy\.sqlite in \d+ ms\.\n$/);
+    const restored = openStore(copy);
+    expect(restored.devices.get("B1")).toMatchObject({ serial: "B1", role: "combo" });
+    restored.close();
+    live.close();
+  });
+
   it.each([
     [["pair", "nobody", "--store", "s", "--point", "p", "--question", "staff"], /^device nobody has never been heard/],
     [["pair", "x", "--question", "mood"], /^--question 'mood': expected staff, office or recommend/],
