@@ -37,6 +37,7 @@ export class LineGuard extends Transform {
       }
       from = end;
     }
-    done(null, parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    if (parts.length === 0) done();
+    else done(null, parts.length === 1 ? parts[0] : Buffer.concat(parts));
   }
 }

@@ -8,6 +8,7 @@ import { SerialPort } from "serialport";
 import type { Logger } from "../log.ts";
 import { LineGuard } from "./line-guard.ts";
 import type { Link } from "./link.ts";
+import "./serial-poller-fix.ts";
 
 export interface SerialPortOptions {
   path: string;
@@ -73,7 +74,15 @@ export class SerialLink implements Link {
       this.warnedOpen = false;
       this.log.info({ port: this.opts.path }, "serial port open");
       const lines = port.pipe(new LineGuard(this.opts.maxLine)).pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" }));
-      lines.on("data", (line: string) => this.sink.receive(line, this));
+      /* A throw inside a 'data' listener would destroy the pipe and silently stop reading the port. */
+      lines.on("data", (line: string) => {
+        try {
+          this.sink.receive(line, this);
+        } catch (err) {
+          this.log.error({ port: this.opts.path, err }, "a line could not be handled; reading goes on");
+        }
+      });
+      lines.on("error", (err) => this.log.error({ port: this.opts.path, err: err.message }, "serial line parser failed"));
     });
     port.on("error", (e) => this.log.debug({ port: this.opts.path, err: e.message }, "serial port error"));
     port.on("close", () => {

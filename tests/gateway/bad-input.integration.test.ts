@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
 import { overMqtt, overSerial, type Connected } from "../../gateway/demo/transports.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
 import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
 import { badLine, prng } from "../support/corrupt.ts";
 import { testGateway } from "../support/gateway.ts";
+import { helloAndPair } from "../support/pairing.ts";
 import { ptyPair, type PtyPair } from "../support/socat.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -24,13 +24,8 @@ beforeAll(async () => {
   await waitFor("port open", () => gw.serial[0]?.isOpen);
   serialDev = await overSerial({ serial: "FLOOD-S" }, pty.device);
   mqttDev = await overMqtt({ serial: "FLOOD-M" }, gw.mqttUrl);
-  for (const [c, point] of [[serialDev, "s"], [mqttDev, "m"]] as const) {
-    c.terminal.hello();
-    await waitFor("hello stored", () => (gw.ingest.flush(), gw.store.devices.get(c.terminal.serial)));
-    pair(gw.store, { serial: c.terminal.serial, store: "flood", point, question: "staff", timeZone: "UTC" }, Date.now());
-  }
-  gw.workers.commands();
-  await waitFor("config", () => serialDev.terminal.config && mqttDev.terminal.config);
+  await helloAndPair(gw, serialDev, "s", "flood");
+  await helloAndPair(gw, mqttDev, "m", "flood");
 });
 
 afterAll(async () => {
@@ -70,6 +65,7 @@ async function flood(c: Connected, seed: number, oneMessagePerLine: boolean): Pr
   const storedBefore = gw.store.events.count();
 
   const half = PER_TRANSPORT / 2;
+
   for (let i = 0; i < PER_TRANSPORT; i += 5000) {
     if (oneMessagePerLine) await Promise.all(lines.slice(i, i + 5000).map((l) => c.writeRaw(l)));
     else await c.writeRaw(lines.slice(i, i + 5000).join("\n") + "\n");

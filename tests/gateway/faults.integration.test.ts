@@ -15,6 +15,7 @@ import { pair } from "../../gateway/terminals/manage.ts";
 import { testGateway } from "../support/gateway.ts";
 import { freePort, startMosquitto } from "../support/mosquitto.ts";
 import { ptyPair } from "../support/socat.ts";
+import { helloAndPair } from "../support/pairing.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -77,11 +78,7 @@ describe("faults", () => {
     const conn = await overMqtt({ serial: "BROKER-1" }, broker.url);
     const t = conn.terminal;
     try {
-      t.hello();
-      await waitFor("hello stored", () => (gw.ingest.flush(), gw.store.devices.get("BROKER-1")));
-      pairNow(gw.store, "BROKER-1", "p2");
-      gw.workers.commands();
-      await waitFor("config", () => t.config);
+      await helloAndPair(gw, conn, "p2");
       const sending = streamEvents(t, 5000);
       await waitFor("some events acked", () => acked(t) >= 1000);
       await broker.restart();
@@ -103,11 +100,7 @@ describe("faults", () => {
     let conn = await overSerial({ serial: "PORT-1" }, pty.device);
     const t = conn.terminal;
     try {
-      t.hello();
-      await waitFor("hello stored", () => (gw.ingest.flush(), gw.store.devices.get("PORT-1")));
-      pairNow(gw.store, "PORT-1", "p3");
-      gw.workers.commands();
-      await waitFor("config", () => t.config);
+      await helloAndPair(gw, conn, "p3");
       const sending = streamEvents(t, 3000, 100);
       await waitFor("some events acked", () => acked(t) >= 500);
       await conn.close();
@@ -137,11 +130,7 @@ describe("faults", () => {
     const conn = await overMqtt({ serial: "LOSSY-1" }, lossy.url);
     const t = conn.terminal;
     try {
-      t.hello();
-      await waitFor("hello stored", () => (gw.ingest.flush(), gw.store.devices.get("LOSSY-1")));
-      pairNow(gw.store, "LOSSY-1", "p4");
-      gw.workers.commands();
-      await waitFor("config", () => t.config);
+      await helloAndPair(gw, conn, "p4");
       await gw.stop();
       for (let i = 0; i < 500; i++) t.press("yes");
       await new Promise((r) => setTimeout(r, 500));

@@ -1,3 +1,5 @@
+import { PassThrough } from "node:stream";
+import { ReadlineParser } from "@serialport/parser-readline";
 import { describe, expect, it } from "vitest";
 import { LineGuard } from "../../gateway/ingest/line-guard.ts";
 
@@ -20,6 +22,17 @@ describe("LineGuard", () => {
     ["allows exactly max bytes", 4, ["abcd\n"], "abcd\n"],
   ])("%s", async (_name, max, chunks, want) => {
     expect(await through(max, chunks)).toBe(want);
+  });
+
+  it("keeps a pipe into the readline parser flowing when a whole chunk is dropped", async () => {
+    const source = new PassThrough();
+    const lines: string[] = [];
+    source.pipe(new LineGuard(4)).pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" })).on("data", (l: string) => lines.push(l));
+    for (const chunk of ["abcdefgh", "ijkl", "mnop", "\nok\n", "next\n"]) {
+      source.write(chunk);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(lines).toEqual(["abcde", "ok", "next"]);
   });
 
   it("refuses a bad limit, naming it", () => {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { startGateway, type Gateway } from "../../gateway/app.ts";
 import { loadConfig } from "../../gateway/config/load.ts";
 import type { ConfigInput } from "../../gateway/config/schema.ts";
-import { silentLogger } from "../../gateway/log.ts";
+import { createLogger, silentLogger } from "../../gateway/log.ts";
 
 export function testConfig(overrides: ConfigInput = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lb-gw-"));
@@ -20,6 +20,8 @@ export function testConfig(overrides: ConfigInput = {}) {
   });
 }
 
+/** Set LB_TEST_LOG=/path/to/file to get the gateway's debug log of a test run. */
 export async function testGateway(overrides: ConfigInput = {}): Promise<Gateway> {
-  return startGateway(testConfig(overrides), { log: silentLogger() });
+  const file = process.env.LB_TEST_LOG;
+  return startGateway(testConfig(overrides), { log: file ? createLogger((process.env.LB_TEST_LOG_LEVEL as "debug" | undefined) ?? "debug", file) : silentLogger() });
 }
