@@ -8,6 +8,7 @@ import { pair } from "../gateway/terminals/manage.ts";
 import { waitFor } from "../tests/support/wait.ts";
 import type { LoadProcess } from "./load-client.ts";
 import type { Command, RunResult } from "./messages.ts";
+import { probe, type Breakdown } from "./probe.ts";
 import { procCpuMs, selfCpuMs } from "./stats.ts";
 
 export interface Cpu {
@@ -24,6 +25,8 @@ export interface E2e {
   stored: number;
   batches: number;
   cpu: Cpu;
+  /** Where the gateway's time went during the run (bench/probe.ts). */
+  breakdown: Breakdown;
 }
 
 export interface RunPlan {
@@ -45,28 +48,51 @@ export async function connectAndPair(gw: Gateway, load: LoadProcess, connect: Co
   await load.call({ op: "configured", timeoutMs: 30_000 });
 }
 
-async function measured(gw: Gateway, load: LoadProcess, cmd: Command, otherPids: () => (number | undefined)[]): Promise<E2e> {
-  const s0 = { ...gw.ingest.stats };
-  const cpu0 = process.cpuUsage();
-  const other0 = procCpuMs(otherPids());
-  const wall0 = performance.now();
-  const run = await load.call<RunResult>(cmd);
-  const wall = performance.now() - wall0;
-  const pct = (ms: number) => Math.round((ms / wall) * 100);
-  const pids = otherPids();
-  return {
-    run,
-    eps: run.acked / (run.elapsedMs / 1000),
-    stored: gw.ingest.stats.stored - s0.stored,
-    batches: gw.ingest.stats.batches - s0.batches,
-    cpu: { gateway: pct(selfCpuMs(cpu0)), load: pct(run.cpuMs), ...(pids.length ? { other: pct(procCpuMs(pids) - other0) } : {}) },
-  };
-}
+/** Runs on one started gateway, each measured from the load process and broken down in this one. */
+export class GatewayRuns {
+  private readonly probe;
 
-export async function throughputRun(gw: Gateway, load: LoadProcess, p: RunPlan, otherPids: () => (number | undefined)[] = () => []): Promise<E2e> {
-  return measured(gw, load, { op: "throughput", perTerminal: p.perTerminal, window: p.window, timeoutMs: p.timeoutMs }, otherPids);
-}
+  constructor(
+    private readonly gw: Gateway,
+    private readonly load: LoadProcess,
+    private readonly plan: RunPlan,
+    /** Other processes whose CPU counts (an external broker, socat). */
+    private readonly otherPids: () => (number | undefined)[] = () => [],
+  ) {
+    this.probe = probe(gw);
+  }
 
-export async function pacedRun(gw: Gateway, load: LoadProcess, p: RunPlan, otherPids: () => (number | undefined)[] = () => []): Promise<E2e> {
-  return measured(gw, load, { op: "paced", perSecond: p.perSecond, durationMs: p.pacedMs, drainMs: 10_000 }, otherPids);
+  throughput(): Promise<E2e> {
+    return this.measured({ op: "throughput", perTerminal: this.plan.perTerminal, window: this.plan.window, timeoutMs: this.plan.timeoutMs });
+  }
+
+  paced(): Promise<E2e> {
+    return this.measured({ op: "paced", perSecond: this.plan.perSecond, durationMs: this.plan.pacedMs, drainMs: 10_000 });
+  }
+
+  stop(): void {
+    this.probe.stop();
+  }
+
+  private async measured(cmd: Command): Promise<E2e> {
+    const gw = this.gw;
+    const s0 = { ...gw.ingest.stats };
+    const cpu0 = process.cpuUsage();
+    const other0 = procCpuMs(this.otherPids());
+    this.probe.reset();
+    const wall0 = performance.now();
+    const run = await this.load.call<RunResult>(cmd);
+    const wall = performance.now() - wall0;
+    const breakdown = this.probe.snapshot();
+    const pct = (ms: number) => Math.round((ms / wall) * 100);
+    const pids = this.otherPids();
+    return {
+      run,
+      eps: run.acked / (run.elapsedMs / 1000),
+      stored: gw.ingest.stats.stored - s0.stored,
+      batches: gw.ingest.stats.batches - s0.batches,
+      cpu: { gateway: pct(selfCpuMs(cpu0)), load: pct(run.cpuMs), ...(pids.length ? { other: pct(procCpuMs(pids) - other0) } : {}) },
+      breakdown,
+    };
+  }
 }

@@ -8,21 +8,23 @@
  *   3. 100 pseudo-terminal pairs (socat) on 100 configured serial ports: throughput and latency at 10 events/s
  *      per terminal.
  * Every loop is bounded in count and time. Prints readable lines, then one JSON line with every figure.
- * Env: BENCH_SCALE=small (10 terminals, shorter runs), BENCH_ONLY=sqlite,embedded,mosquitto,pty, BENCH_WINDOW.
+ * Env (docs/performance.md): BENCH_SCALE=small (10 terminals, shorter runs), BENCH_ONLY=sqlite,embedded,mosquitto,pty,
+ * BENCH_RUNS=throughput,paced, BENCH_WINDOW (unacked events per terminal, 32), BENCH_CONFIG (diagnostics).
  */
+import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { startGateway, type Gateway } from "../gateway/app.ts";
+import type { ConfigInput } from "../gateway/config/schema.ts";
 import { startEmbeddedBroker } from "../gateway/ingest/broker.ts";
 import { silentLogger } from "../gateway/log.ts";
 import { testConfig } from "../tests/support/gateway.ts";
 import { startMosquitto, type Mosquitto } from "../tests/support/mosquitto.ts";
 import { ptyPair, type PtyPair } from "../tests/support/socat.ts";
 import { waitFor } from "../tests/support/wait.ts";
-import { connectAndPair, pacedRun, throughputRun, type E2e, type RunPlan } from "./gateway-run.ts";
+import { connectAndPair, GatewayRuns, type E2e, type RunPlan } from "./gateway-run.ts";
 import { LoadProcess } from "./load-client.ts";
 import { rawBrokerRate, type BrokerRate } from "./raw-broker.ts";
 import { rawSqliteRate, type SqliteRate } from "./raw-sqlite.ts";
-import { existsSync } from "node:fs";
 
 const SCALES = {
   full: { terminals: 100, perTerminal: 500, rawPerPublisher: 500, pacedMs: 10_000, sqliteRows: 200_000, sqliteMs: 2000 },
@@ -33,7 +35,10 @@ const S = SCALES[scaleName];
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
 if (!Number.isInteger(WINDOW) || WINDOW < 1 || WINDOW > 1000) throw new Error(`BENCH_WINDOW must be an integer 1..1000, got ${process.env.BENCH_WINDOW}`);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,embedded,mosquitto,pty").split(","));
+const RUNS = new Set((process.env.BENCH_RUNS ?? "throughput,paced").split(","));
 const PLAN: RunPlan = { perTerminal: S.perTerminal, window: WINDOW, perSecond: 10, pacedMs: S.pacedMs, timeoutMs: 120_000 };
+/* Diagnostics only: extra gateway config (e.g. {"ingest":{"deriveIntervalMs":600000}}); the figures in docs use none. */
+const EXTRA: ConfigInput = JSON.parse(process.env.BENCH_CONFIG ?? "{}") as ConfigInput;
 const TARGET_BROKER_RATIO = 0.5;
 const TARGET_PTY_P99_MS = 20;
 
@@ -51,7 +56,12 @@ function e2eLine(what: string, r: E2e): string {
   const l = r.run.latency;
   const batch = r.batches ? (r.stored / r.batches).toFixed(1) : "-";
   const cpu = `cpu gateway ${r.cpu.gateway}% load ${r.cpu.load}%` + (r.cpu.other !== undefined ? ` other ${r.cpu.other}%` : "");
-  return `  ${what}: ${fmt(r.eps)} events/s (${r.run.acked}/${r.run.sent} acked, ${r.stored} stored, mean batch ${batch}), latency p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}; ${cpu}`;
+  const b = r.breakdown;
+  return (
+    `  ${what}: ${fmt(r.eps)} events/s (${r.run.acked}/${r.run.sent} acked, ${r.stored} stored, mean batch ${batch}), latency p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}; ${cpu}\n` +
+    `    in the gateway (received -> ack written) p50 ${ms(b.residence.p50)} p99 ${ms(b.residence.p99)}; loop delay max ${ms(b.loop_delay_max_ms)} (devices' ${ms(r.run.loopDelayMaxMs)}); commits ${b.flush.calls} took ${fmt(b.flush.totalMs)} ms (max ${ms(b.flush.maxMs)}); ` +
+    `survey rebuild ${b.derive.calls} runs, ${b.derive.terminals} terminals, ${fmt(b.derive.totalMs)} ms (max ${ms(b.derive.maxMs)}), reaching back ${b.derive.reach_back_mean_s.toFixed(1)} s on average`
+  );
 }
 
 function e2eJson(r: E2e) {
@@ -67,12 +77,32 @@ function e2eJson(r: E2e) {
     p99_ms: r.run.latency.p99,
     max_ms: r.run.latency.max,
     cpu_pct: r.cpu,
+    load_loop_delay_max_ms: r.run.loopDelayMaxMs,
+    gateway: r.breakdown,
   };
 }
 
 function brokerJson(b: BrokerRate) {
   return { eps: Math.round(b.eps), publishers: b.publishers, messages: b.messages, received: b.received, elapsed_ms: Math.round(b.elapsedMs), cpu_pct: b.cpu };
 }
+
+/** The two end-to-end runs on one gateway (those BENCH_RUNS selects), printed as they finish. */
+async function e2eRuns(runs: GatewayRuns): Promise<{ tp?: E2e; paced?: E2e }> {
+  const r: { tp?: E2e; paced?: E2e } = {};
+  if (RUNS.has("throughput")) {
+    r.tp = await runs.throughput();
+    console.log(e2eLine(`end to end, ${S.perTerminal} events per terminal, window ${WINDOW}`, r.tp));
+  }
+  if (RUNS.has("paced")) {
+    r.paced = await runs.paced();
+    console.log(e2eLine(`end to end, ${PLAN.perSecond} events/s per terminal for ${PLAN.pacedMs / 1000} s`, r.paced));
+  }
+  runs.stop();
+  return r;
+}
+
+const ratio3 = (a: number, b: number | undefined) => (b ? Math.round((a / b) * 1000) / 1000 : null);
+const pacedJson = (r: E2e | undefined) => (r ? { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(r) } : null);
 
 async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, sqliteEps: number | undefined) {
   let mosq: Mosquitto | undefined;
@@ -97,25 +127,24 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, s
     console.log(`  raw broker QoS 1, 1 publisher -> 1 subscriber: ${fmt(one.eps)} msg/s (${one.received}/${one.messages})`);
     await closeRaw();
 
-    gw = await startGateway(testConfig(mosq ? { mqtt: { url: mosq.url } } : {}), { log: silentLogger() });
+    gw = await startGateway(testConfig({ ...EXTRA, ...(mosq ? { mqtt: { url: mosq.url } } : {}) }), { log: silentLogger() });
     const serials = serialsFor(name === "mosquitto" ? "q" : "e");
     await connectAndPair(gw, load, { op: "mqtt", url: gw.mqttUrl, serials }, serials);
-    const tp = await throughputRun(gw, load, PLAN, pid);
-    console.log(e2eLine(`end to end, ${S.perTerminal} events per terminal, window ${WINDOW}`, tp));
-    const paced = await pacedRun(gw, load, PLAN, pid);
-    console.log(e2eLine(`end to end, ${PLAN.perSecond} events/s per terminal for ${PLAN.pacedMs / 1000} s`, paced));
+    const { tp, paced } = await e2eRuns(new GatewayRuns(gw, load, PLAN, pid));
     await load.call({ op: "close" });
     const rawBest = Math.max(many.eps, one.eps);
-    const ratio = tp.eps / rawBest;
-    console.log(`  end to end / raw broker (best of the two): ${ratio.toFixed(2)} (target >= ${TARGET_BROKER_RATIO}: ${ratio >= TARGET_BROKER_RATIO ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+    const ratio = tp ? tp.eps / rawBest : undefined;
+    if (tp && ratio !== undefined) {
+      console.log(`  end to end / raw broker (best of the two): ${ratio.toFixed(2)} (target >= ${TARGET_BROKER_RATIO}: ${ratio >= TARGET_BROKER_RATIO ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+    }
     return {
       broker_raw: brokerJson(many),
       broker_raw_1pub: brokerJson(one),
-      e2e_throughput: e2eJson(tp),
-      e2e_paced: { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(paced) },
-      ratio_e2e_broker: Math.round(ratio * 1000) / 1000,
-      ratio_e2e_sqlite: sqliteEps ? Math.round((tp.eps / sqliteEps) * 1000) / 1000 : null,
-      target_met: ratio >= TARGET_BROKER_RATIO,
+      e2e_throughput: tp ? e2eJson(tp) : null,
+      e2e_paced: pacedJson(paced),
+      ratio_e2e_broker: tp ? ratio3(tp.eps, rawBest) : null,
+      ratio_e2e_sqlite: tp ? ratio3(tp.eps, sqliteEps) : null,
+      target_met: ratio !== undefined ? ratio >= TARGET_BROKER_RATIO : null,
     };
   } finally {
     await load.call({ op: "close" }).catch(() => undefined);
@@ -131,23 +160,20 @@ async function ptyScenario(load: LoadProcess, sqliteEps: number | undefined) {
     console.log(`\nSerial, ${S.terminals} socat pseudo-terminal pairs, ${S.terminals} ports on the gateway`);
     for (let i = 0; i < S.terminals; i += 20) pairs.push(...(await Promise.all(Array.from({ length: Math.min(20, S.terminals - i) }, () => ptyPair()))));
     const ports = pairs.map((p) => ({ path: p.gateway }));
-    gw = await startGateway(testConfig({ serial: { ports, retryMs: 100 }, mqtt: { embedded: { enabled: false } } }), { log: silentLogger() });
+    gw = await startGateway(testConfig({ ...EXTRA, serial: { ports, retryMs: 100 }, mqtt: { embedded: { enabled: false } } }), { log: silentLogger() });
     const g = gw;
     await waitFor("every serial port open", () => g.serial.every((s) => s.isOpen), 30_000);
     const serials = serialsFor("s");
     await connectAndPair(gw, load, { op: "serial", paths: pairs.map((p) => p.device), serials }, serials);
-    const socats = () => pairs.map((p) => p.process.pid);
-    const tp = await throughputRun(gw, load, PLAN, socats);
-    console.log(e2eLine(`end to end, ${S.perTerminal} events per terminal, window ${WINDOW}`, tp));
-    const paced = await pacedRun(gw, load, PLAN, socats);
-    console.log(e2eLine(`end to end, ${PLAN.perSecond} events/s per terminal for ${PLAN.pacedMs / 1000} s`, paced));
-    const met = paced.run.latency.p99 < TARGET_PTY_P99_MS && paced.run.acked === paced.run.sent;
-    console.log(`  p99 at ${PLAN.perSecond}/s per terminal: ${ms(paced.run.latency.p99)} (target < ${TARGET_PTY_P99_MS} ms: ${met ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+    const { tp, paced } = await e2eRuns(new GatewayRuns(gw, load, PLAN, () => pairs.map((p) => p.process.pid)));
+    const met = paced ? paced.run.latency.p99 < TARGET_PTY_P99_MS && paced.run.acked === paced.run.sent : undefined;
+    if (paced) console.log(`  p99 at ${PLAN.perSecond}/s per terminal: ${ms(paced.run.latency.p99)} (target < ${TARGET_PTY_P99_MS} ms: ${met ? "met" : "MISSED"})`);
+    if (tp && sqliteEps) console.log(`  end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}`);
     return {
-      e2e_throughput: e2eJson(tp),
-      e2e_paced: { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(paced) },
-      ratio_e2e_sqlite: sqliteEps ? Math.round((tp.eps / sqliteEps) * 1000) / 1000 : null,
-      target_met: met,
+      e2e_throughput: tp ? e2eJson(tp) : null,
+      e2e_paced: pacedJson(paced),
+      ratio_e2e_sqlite: tp ? ratio3(tp.eps, sqliteEps) : null,
+      target_met: met ?? null,
     };
   } finally {
     await load.call({ op: "close" }).catch(() => undefined);
@@ -159,7 +185,7 @@ async function ptyScenario(load: LoadProcess, sqliteEps: number | undefined) {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`bench:ingest ${scaleName}: ${S.terminals} terminals, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  const out: Record<string, unknown> = { bench: "ingest", date: new Date().toISOString(), scale: scaleName, cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version, terminals: S.terminals, window: WINDOW };
+  const out: Record<string, unknown> = { bench: "ingest", config_overrides: EXTRA, date: new Date().toISOString(), scale: scaleName, cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version, terminals: S.terminals, window: WINDOW };
   let sqliteEps: number | undefined;
   if (ONLY.has("sqlite")) {
     console.log("\nRaw SQLite (events table, WAL, synchronous=FULL, temp file)");

@@ -3,12 +3,13 @@
  * this keeps their CPU out of the gateway's event loop): scripted terminals over MQTT or pseudo-terminals, and
  * the raw publishers of the broker benchmark. Driven by commands from the parent over IPC (bench/messages.ts).
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import mqtt, { type MqttClient } from "mqtt";
 import { ScriptedTerminal } from "../gateway/demo/scripted-terminal.ts";
 import { overMqtt, overSerial, type Connected } from "../gateway/demo/transports.ts";
 import type { EventKind } from "../protocol/schemas.ts";
 import type { Command, RawResult, Reply, RunResult } from "./messages.ts";
-import { epochMs, selfCpuMs, summarize } from "./stats.ts";
+import { epochMs, r2, selfCpuMs, summarize } from "./stats.ts";
 
 const KINDS: EventKind[] = ["short", "yes", "short", "no", "unsure", "short"];
 
@@ -52,16 +53,21 @@ let conns: Connected[] = [];
 const terms = () => conns.map((c) => c.terminal as TimedTerminal);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/* The devices' own event loop: a delay here is the simulator's share of the measured latency, not the gateway's. */
+const loop = monitorEventLoopDelay({ resolution: 1 });
+loop.enable();
+
 function result(ts: TimedTerminal[], sent: number, t0: number, cpu0: NodeJS.CpuUsage): RunResult {
   const all = ts.flatMap((t) => t.latencies);
   const last = Math.max(...ts.map((t) => t.lastAckAt));
-  return { sent, acked: all.length, elapsedMs: last - t0, latency: summarize(all), cpuMs: selfCpuMs(cpu0) };
+  return { sent, acked: all.length, elapsedMs: last - t0, latency: summarize(all), cpuMs: selfCpuMs(cpu0), loopDelayMaxMs: r2(loop.max / 1e6) };
 }
 
 /** Every terminal sends `perTerminal` events as fast as acks allow, keeping at most `window` unacked. */
 function throughput(perTerminal: number, window: number, timeoutMs: number): Promise<RunResult> {
   const ts = terms();
   ts.forEach((t) => t.reset());
+  loop.reset();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let sent = 0;
@@ -99,6 +105,7 @@ async function paced(perSecond: number, durationMs: number, drainMs: number): Pr
   ts.forEach((t) => t.reset());
   const period = 1000 / perSecond;
   const each = Math.round(durationMs / period);
+  loop.reset();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let sent = 0;

@@ -20,6 +20,8 @@ export interface RunResult {
   latency: Latency;
   /** CPU time of the load process during the run, ms. */
   cpuMs: number;
+  /** Longest event-loop delay of the load process during the run, ms. */
+  loopDelayMaxMs: number;
 }
 
 export interface RawResult {

@@ -1,11 +1,13 @@
 /**
  * A timing breakdown of a running gateway, from the outside: how long the event loop was blocked, and how much of
  * the time went to group commits (Ingest.flush) and to the periodic survey rebuild (Workers.derive). It wraps
- * those methods on the instances only; gateway code is not changed.
+ * those methods on the instances only; gateway code is not changed. The residence time of each event in the
+ * gateway (line received -> ack written to the link) separates the gateway's share of the latency from the
+ * transport's and the simulated devices'.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Gateway } from "../gateway/app.ts";
-import { r2 } from "./stats.ts";
+import { r2, summarize, type Latency } from "./stats.ts";
 
 interface Timer {
   calls: number;
@@ -18,9 +20,14 @@ export interface Breakdown {
   loop_delay_p50_ms: number;
   loop_delay_p99_ms: number;
   loop_delay_max_ms: number;
+  /** Per event: line handed to Ingest.receive -> its ack handed to the link (transport excluded), ms. */
+  residence: Latency;
   flush: Timer;
   derive: Timer & { terminals: number; reach_back_mean_s: number; reach_back_max_s: number };
 }
+
+/* d, b and n of an event frame as the scripted terminal writes it (fields in the protocol's order). */
+const EVENT_KEY = /"t":"event","d":"([^"]+)","b":"([^"]+)","n":(\d+)/;
 
 function timed<A extends unknown[], R>(t: Timer, fn: (...a: A) => R): (...a: A) => R {
   return (...a: A) => {
@@ -41,11 +48,33 @@ export function probe(gw: Gateway) {
   let flush = zero();
   let derive = zero();
   let reach = { n: 0, sum: 0, max: 0 };
+  let residence: number[] = [];
+  const arrived = new Map<string, number>();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const ingest = gw.ingest as unknown as { flush: () => void };
   const origFlush = ingest.flush.bind(gw.ingest);
   ingest.flush = () => timed(flush, origFlush)();
+  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void; send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void };
+  const origReceive = intake.receive.bind(gw.ingest);
+  intake.receive = (line, link) => {
+    const m = EVENT_KEY.exec(line);
+    if (m) arrived.set(m[1] + "/" + m[2] + "/" + m[3], performance.now());
+    origReceive(line, link);
+  };
+  const origSend = intake.send.bind(gw.ingest);
+  intake.send = (link, msg) => {
+    origSend(link, msg);
+    if (msg.t !== "ack" || !Array.isArray(msg.n)) return;
+    const t = performance.now();
+    for (const n of msg.n) {
+      const key = msg.d + "/" + msg.b + "/" + n;
+      const at = arrived.get(key);
+      if (at === undefined) continue;
+      arrived.delete(key);
+      residence.push(t - at);
+    }
+  };
   const workers = gw.workers as unknown as { derive: () => number };
   const origDerive = workers.derive.bind(gw.workers);
   workers.derive = () => timed(derive, origDerive)();
@@ -63,6 +92,8 @@ export function probe(gw: Gateway) {
       flush = zero();
       derive = zero();
       reach = { n: 0, sum: 0, max: 0 };
+      residence = [];
+      arrived.clear();
       h.reset();
     },
     snapshot(): Breakdown {
@@ -70,6 +101,7 @@ export function probe(gw: Gateway) {
         loop_delay_p50_ms: r2(h.percentile(50) / 1e6),
         loop_delay_p99_ms: r2(h.percentile(99) / 1e6),
         loop_delay_max_ms: r2(h.max / 1e6),
+        residence: summarize(residence),
         flush: round(flush),
         derive: { ...round(derive), terminals: reach.n, reach_back_mean_s: reach.n ? r2(reach.sum / reach.n) : 0, reach_back_max_s: r2(reach.max) },
       };
