@@ -82,7 +82,8 @@ export function probe(gw: Gateway) {
   const origRebuild = derived.rebuild;
   derived.rebuild = (terminal, fromMs, settingsAt) => {
     const from = origRebuild(terminal, fromMs, settingsAt);
-    const back = (fromMs - from) / 1000;
+    /* How far back the survey rebuild reached (the period rebuild only reads long presses). */
+    const back = from.surveysFrom === Number.MIN_SAFE_INTEGER ? 0 : (fromMs - from.surveysFrom) / 1000;
     reach = { n: reach.n + 1, sum: reach.sum + back, max: Math.max(reach.max, back) };
     return from;
   };

@@ -50,11 +50,14 @@ export class Workers {
     this.timers = [];
   }
 
-  /** Rebuilds every queued terminal; returns how many. */
+  /** Rebuilds every queued terminal, in one transaction (one fsync); returns how many. */
   derive(): number {
-    const queued = this.o.store.derived.queued();
-    for (const q of queued) this.o.store.derived.rebuild(q.terminalId, q.fromMs, settingsOf(this.o.store, this.o.defaults, q.terminalId));
-    return queued.length;
+    const { store, defaults } = this.o;
+    return store.tx(() => {
+      const queued = store.derived.queued();
+      for (const q of queued) store.derived.rebuild(q.terminalId, q.fromMs, settingsOf(store, defaults, q.terminalId));
+      return queued.length;
+    });
   }
 
   /** Sends queued commands to devices heard since start; the rest wait. */

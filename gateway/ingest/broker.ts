@@ -18,7 +18,8 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
   const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000 });
   aedes.on("clientError", (client, err) => opts.log.debug({ client: client?.id, err: err.message }, "broker client error"));
   aedes.on("connectionError", (_client, err) => opts.log.debug({ err: err.message }, "broker connection error"));
-  const server: Server = createServer(aedes.handle);
+  /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
+  const server: Server = createServer({ noDelay: true }, aedes.handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port, opts.host, () => {

@@ -8,6 +8,7 @@ import { replCall } from "../../protocol/repl.ts";
 import type { DownMsg, EventMsg, HelloMsg, NackCode, StatusMsg, UpMsg } from "../../protocol/schemas.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import type { PairingRow } from "../store/terminals.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
 import type { Link } from "./link.ts";
 import { RejectCounter } from "./reject-counter.ts";
@@ -37,6 +38,15 @@ interface Item {
 interface Outgoing {
   link: Link;
   msg: DownMsg;
+}
+
+/** What one batch collects while it is stored, so that each device and terminal is written once per batch. */
+interface Batch {
+  out: Outgoing[];
+  acks: Map<string, { link: Link; d: string; b: string; n: Set<number> }>;
+  seen: Map<string, { link: string; ms: number }>;
+  rebuildFrom: Map<string, number>;
+  pairings: Map<string, PairingRow | undefined>;
 }
 
 export class Ingest {
@@ -80,11 +90,14 @@ export class Ingest {
     const items = this.pending;
     if (items.length === 0) return;
     this.pending = [];
-    const out: Outgoing[] = [];
-    const acks = new Map<string, { link: Link; d: string; b: string; n: number[] }>();
+    const batch: Batch = { out: [], acks: new Map(), seen: new Map(), rebuildFrom: new Map(), pairings: new Map() };
+    const { out, acks } = batch;
+    const s = this.o.store;
     try {
-      this.o.store.tx(() => {
-        for (const it of items) this.apply(it, out, acks);
+      s.tx(() => {
+        for (const it of items) this.apply(it, batch);
+        for (const [serial, seen] of batch.seen) s.devices.seen(serial, seen.link, seen.ms);
+        for (const [terminal, from] of batch.rebuildFrom) s.derived.enqueue(terminal, from);
       });
       this.stats.batches++;
     } catch (err) {
@@ -100,7 +113,8 @@ export class Ingest {
       }
     }
     for (const a of acks.values()) {
-      for (let i = 0; i < a.n.length; i += 32) this.send(a.link, { t: "ack", d: a.d, b: a.b, n: a.n.slice(i, i + 32) });
+      const n = [...a.n];
+      for (let i = 0; i < n.length; i += 32) this.send(a.link, { t: "ack", d: a.d, b: a.b, n: n.slice(i, i + 32) });
     }
     for (const o of out) this.send(o.link, o.msg);
   }
@@ -155,11 +169,11 @@ export class Ingest {
     this.send(link, { t: "nack", d: device, code });
   }
 
-  private apply(it: Item, out: Outgoing[], acks: Map<string, { link: Link; d: string; b: string; n: number[] }>): void {
+  private apply(it: Item, batch: Batch): void {
     const m = it.msg;
-    if (m.t === "hello") this.onHello(m, it, out);
-    else if (m.t === "status") this.onStatus(m, it, out);
-    else this.onEvent(m, it, out, acks);
+    if (m.t === "hello") this.onHello(m, it, batch.out);
+    else if (m.t === "status") this.onStatus(m, it, batch.out);
+    else this.onEvent(m, it, batch);
   }
 
   private onHello(m: HelloMsg, it: Item, out: Outgoing[]): void {
@@ -189,17 +203,17 @@ export class Ingest {
     }
   }
 
-  private onEvent(m: EventMsg, it: Item, out: Outgoing[], acks: Map<string, { link: Link; d: string; b: string; n: number[] }>): void {
+  private onEvent(m: EventMsg, it: Item, batch: Batch): void {
     const s = this.o.store;
-    s.devices.seen(m.d, it.link.id, it.receivedMs);
+    batch.seen.set(m.d, { link: it.link.id, ms: it.receivedMs });
     let at = m.ts;
     if (m.sync === 0) {
       this.observeOffset(m.d, m.b, it.receivedMs - m.ts, it.receivedMs);
       at = m.ts + (s.boots.offset(m.d, m.b) as number);
     }
-    const pairing = s.terminals.pairingAt(m.d, at) ?? s.terminals.currentPairing(m.d);
+    const pairing = this.pairingFor(m.d, at, batch);
     if (!pairing) {
-      out.push({ link: it.link, msg: { t: "nack", d: m.d, code: "not_paired" } });
+      batch.out.push({ link: it.link, msg: { t: "nack", d: m.d, code: "not_paired" } });
       return;
     }
     const stored = s.events.insert({
@@ -217,12 +231,20 @@ export class Ingest {
     });
     if (stored) {
       this.stats.stored++;
-      s.derived.enqueue(pairing.terminalId, at);
+      batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
     } else this.stats.duplicates++;
     const key = it.link.id + "\u0000" + m.d + "\u0000" + m.b;
-    const a = acks.get(key) ?? { link: it.link, d: m.d, b: m.b, n: [] };
-    if (!a.n.includes(m.n)) a.n.push(m.n);
-    acks.set(key, a);
+    const a = batch.acks.get(key) ?? { link: it.link, d: m.d, b: m.b, n: new Set<number>() };
+    a.n.add(m.n);
+    batch.acks.set(key, a);
+  }
+
+  /* The pairing in force at `at` (else the current one); the device's current pairing is read once per batch. */
+  private pairingFor(serial: string, at: number, batch: Batch): PairingRow | undefined {
+    if (!batch.pairings.has(serial)) batch.pairings.set(serial, this.o.store.terminals.currentPairing(serial));
+    const current = batch.pairings.get(serial);
+    if (current && current.fromMs <= at) return current;
+    return this.o.store.terminals.pairingAt(serial, at) ?? current;
   }
 
   /* A better (smaller) offset for a boot re-times its unsynced events and queues their terminals. */

@@ -1,9 +1,12 @@
 /**
- * Surveys, force-majeure periods and unsolicited presses, derived from the event log and rebuilt from the last
- * idle point before any change (gateway/surveys/derive.ts). The queue of terminals to rebuild is a table, written
+ * Surveys, force-majeure periods and unsolicited presses, derived from the event log and rebuilt from the restart
+ * points before any change (gateway/surveys/derive.ts, restartPoints). The queue of terminals to rebuild is a table, written
  * in the same transaction as the events, so a crash never loses a pending rebuild.
  */
 import { derive } from "../surveys/derive.ts";
+
+/** "From the beginning", as an SQL integer. */
+const BEGINNING = Number.MIN_SAFE_INTEGER;
 import type { FmPeriod, Survey, TerminalSettings } from "../surveys/model.ts";
 import type { Db } from "./db.ts";
 
@@ -22,15 +25,20 @@ export function derivedRepo(db: Db) {
     ),
     queue: db.prepare(`SELECT terminal_id AS terminalId, from_ms AS fromMs FROM derive_queue ORDER BY terminal_id`),
     dequeue: db.prepare(`DELETE FROM derive_queue WHERE terminal_id = ? AND from_ms = ?`),
-    surveyBack: db.prepare(
-      `SELECT min(opened_ms) AS t FROM surveys WHERE terminal_id = ? AND opened_ms < ? AND opened_ms + window_ms >= ?`,
+    lastShortBefore: db.prepare(
+      `SELECT at_ms AS t FROM events WHERE terminal_id = ? AND at_ms < ? AND kind = 'short' ORDER BY at_ms DESC LIMIT 1`,
     ),
-    periodBack: db.prepare(`SELECT min(start_ms) AS t FROM fm_periods WHERE terminal_id = ? AND start_ms < ? AND end_ms >= ?`),
+    lastPeriodStart: db.prepare(
+      `SELECT start_ms AS t FROM fm_periods WHERE terminal_id = ? AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1`,
+    ),
     delSurveys: db.prepare(`DELETE FROM surveys WHERE terminal_id = ? AND opened_ms >= ?`),
     delPeriods: db.prepare(`DELETE FROM fm_periods WHERE terminal_id = ? AND start_ms >= ?`),
     delUnsolicited: db.prepare(`DELETE FROM unsolicited WHERE terminal_id = ? AND at_ms >= ?`),
-    events: db.prepare(
-      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ?`,
+    surveyEvents: db.prepare(
+      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind != 'long'`,
+    ),
+    longEvents: db.prepare(
+      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind = 'long'`,
     ),
     addSurvey: db.prepare(
       `INSERT INTO surveys (opening_event_id, terminal_id, opened_ms, window_ms, closed_ms, answer, answer_event_id,
@@ -57,18 +65,6 @@ export function derivedRepo(db: Db) {
     unsolicitedCount: db.prepare(`SELECT count(*) AS n FROM unsolicited WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`),
   };
 
-  /* The latest idle moment at or before t (see idlePointBefore), found with indexed queries. */
-  function idlePoint(terminalId: string, t: number): number {
-    let point = t;
-    for (;;) {
-      const s = (q.surveyBack.get(terminalId, point, point) as { t: number | null }).t;
-      const p = (q.periodBack.get(terminalId, point, point) as { t: number | null }).t;
-      const earliest = Math.min(s ?? point, p ?? point);
-      if (earliest >= point) return point;
-      point = earliest;
-    }
-  }
-
   return {
     /** Marks `terminalId` for a rebuild from `fromMs`. Call in the transaction that changed its events. */
     enqueue(terminalId: string, fromMs: number): void {
@@ -77,19 +73,25 @@ export function derivedRepo(db: Db) {
     queued(): { terminalId: string; fromMs: number }[] {
       return q.queue.all() as { terminalId: string; fromMs: number }[];
     },
-    /** Rebuilds one terminal from the idle point before `fromMs`, in one transaction. Returns that point. */
-    rebuild(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): number {
+    /**
+     * Rebuilds one terminal after a change at `fromMs`, in one transaction: surveys from the latest short press
+     * before it, periods from the latest period start at or before it (restartPoints). Returns both points.
+     */
+    rebuild(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): { surveysFrom: number; periodsFrom: number } {
       return db.transaction(() => {
-        const from = idlePoint(terminalId, fromMs);
-        q.delSurveys.run(terminalId, from);
-        q.delPeriods.run(terminalId, from);
-        q.delUnsolicited.run(terminalId, from);
-        const d = derive(q.events.all(terminalId, from) as Parameters<typeof derive>[0], settingsAt);
-        for (const s of d.surveys) q.addSurvey.run({ ...s, terminalId, extra: JSON.stringify(s.extraEventIds) });
-        for (const p of d.periods) q.addPeriod.run({ ...p, terminalId });
-        for (const id of d.unsolicitedEventIds) q.addUnsolicited.run(id);
+        const surveysFrom = (q.lastShortBefore.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+        const periodsFrom = (q.lastPeriodStart.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+        q.delSurveys.run(terminalId, surveysFrom);
+        q.delUnsolicited.run(terminalId, surveysFrom);
+        q.delPeriods.run(terminalId, periodsFrom);
+        type Events = Parameters<typeof derive>[0];
+        const s = derive(q.surveyEvents.all(terminalId, surveysFrom) as Events, settingsAt);
+        const p = derive(q.longEvents.all(terminalId, periodsFrom) as Events, settingsAt);
+        for (const survey of s.surveys) q.addSurvey.run({ ...survey, terminalId, extra: JSON.stringify(survey.extraEventIds) });
+        for (const id of s.unsolicitedEventIds) q.addUnsolicited.run(id);
+        for (const period of p.periods) q.addPeriod.run({ ...period, terminalId });
         q.dequeue.run(terminalId, fromMs);
-        return from;
+        return { surveysFrom, periodsFrom };
       })();
     },
     surveys(terminalId: string, fromMs: number, toMs: number): SurveyRow[] {

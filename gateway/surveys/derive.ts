@@ -85,26 +85,21 @@ export function derive(events: readonly TerminalEvent[], settingsAt: (t: number)
 }
 
 /**
- * The latest time at or before `t` when the terminal was idle (no window open, no force-majeure active), judged
- * from an earlier derivation. Events before it cannot be affected by events at or after `t`, so re-deriving
- * from it with an idle start gives the same result as deriving everything.
+ * Where to re-derive from after a change at time `t` (a late event, a settings change), so that the result equals
+ * deriving everything. Surveys and force-majeure periods are independent folds:
+ * - surveys restart at the latest short press strictly before t: the survey it opened is the one a change at t can
+ *   answer or close; every survey opened before it was closed by it (or had expired), so none of them can change;
+ * - periods restart at the start of the latest period at or before t: no period was active just before it.
+ * Either is -Infinity when there is none (derive from the beginning).
  */
-export function idlePointBefore(t: number, derived: { surveys: readonly Survey[]; periods: readonly FmPeriod[] }): number {
-  let point = t;
-  for (;;) {
-    let moved = false;
-    for (const s of derived.surveys) {
-      if (s.openedAt < point && point <= s.openedAt + s.windowMs) {
-        point = s.openedAt;
-        moved = true;
-      }
-    }
-    for (const p of derived.periods) {
-      if (p.start < point && point <= p.end) {
-        point = p.start;
-        moved = true;
-      }
-    }
-    if (!moved) return point;
-  }
+export function restartPoints(
+  t: number,
+  shortPressTimes: readonly number[],
+  periods: readonly { start: number }[],
+): { surveysFrom: number; periodsFrom: number } {
+  let surveysFrom = -Infinity;
+  for (const at of shortPressTimes) if (at < t && at > surveysFrom) surveysFrom = at;
+  let periodsFrom = -Infinity;
+  for (const p of periods) if (p.start <= t && p.start > periodsFrom) periodsFrom = p.start;
+  return { surveysFrom, periodsFrom };
 }
