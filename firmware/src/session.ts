@@ -1,0 +1,159 @@
+/**
+ * The protocol session of one boot (docs/protocol.md "Messages", "Delivery"): hello while unpaired, config kept
+ * in flash, clock sync, events through the outbox with retransmission, acks and nacks, status heartbeats.
+ * Pure: time, flash, the outbox, the codec and the way out come in as options; main.ts calls `tick` each second.
+ */
+import type { Codec } from "../../protocol/codec.ts";
+import type { ConfigMsg, DownMsg, Message } from "../../protocol/schemas.ts";
+import type { Flash } from "./flash.ts";
+import type { Outbox } from "./outbox.ts";
+
+/** Hello period while unpaired, first retransmit delay, its cap, events in flight, status period before config. */
+export const HELLO_MS = 10000;
+export const RETRY_MS = 2000;
+export const RETRY_MAX = 60000;
+export const FLIGHT = 4;
+export const HB_MS = 60000;
+/** Tries after which an unacked event shows the link-down LED. */
+export const DOWN_TRIES = 3;
+
+export interface SessionOptions {
+  d: string;
+  b: string;
+  fw: string;
+  role: string;
+  cap: string[];
+  codec: Codec;
+  flash: Flash;
+  outbox: Outbox;
+  /** Uptime in ms. */
+  now: () => number;
+  /** Writes one frame line (with its `\n`); false when the link cannot take it now. */
+  send: (line: string) => boolean;
+  /** Free variables, for status.mem. */
+  mem: () => number | undefined;
+  /** identify: blink for s seconds. Config changes and pairing: `paired`. */
+  identify: (s: number) => void;
+  paired: (cfg: ConfigMsg | undefined) => void;
+}
+
+export function createSession(o: SessionOptions) {
+  const st = {
+    cfg: undefined as ConfigMsg | undefined,
+    /** Epoch ms minus uptime ms, once `time` arrived in this boot. */
+    off: -1,
+    seq: 0,
+    link: true,
+    hello: -HELLO_MS,
+    status: 0,
+  };
+  function out(msg: object) {
+    const r = o.codec.encode(msg as Message);
+    return r.ok ? o.send(r.line) : false;
+  }
+  function hello() {
+    st.hello = o.now();
+    out({ t: "hello", d: o.d, b: o.b, fw: o.fw, pv: "1.0", role: o.role, cap: o.cap, up: o.now() });
+  }
+  function status() {
+    st.status = o.now();
+    out({ t: "status", d: o.d, b: o.b, up: o.now(), q: o.outbox.count(), drop: o.outbox.st.drop, mem: o.mem() });
+  }
+  /* Sends every in-flight event that is due; backoff 2 s doubling to 60 s. */
+  function pump() {
+    const now = o.now();
+    o.outbox.fill(FLIGHT).forEach((e) => {
+      if (e.w > now) return;
+      e.p = e.p ? Math.min(e.p * 2, RETRY_MAX) : RETRY_MS;
+      e.w = now + e.p;
+      const m: { [k: string]: unknown } = { t: "event", d: o.d, b: e.b, n: e.n, k: e.k, ts: e.ts, sync: e.y };
+      if (e.bt) m.btn = e.bt;
+      out(m);
+    });
+  }
+  /* The link is back (a frame arrived, or the transport reconnected): resend in-flight events now. */
+  function relink() {
+    o.outbox.st.f.forEach((e) => {
+      e.w = 0;
+      e.p = 0;
+    });
+    pump();
+  }
+  function setCfg(c: ConfigMsg | undefined) {
+    st.cfg = c;
+    o.paired(c);
+  }
+  function onDown(m: DownMsg) {
+    if (m.t === "ack") {
+      m.n.forEach((n) => {
+        o.outbox.ack(m.b, n);
+      });
+      pump();
+    } else if (m.t === "nack") {
+      if (m.b !== undefined && m.n !== undefined) o.outbox.refuse(m.b, m.n);
+      else if (m.code === "not_paired") hello();
+    } else if (m.t === "config") {
+      o.flash.put("lbc", JSON.stringify(m));
+      setCfg(m);
+    } else if (m.t === "time") {
+      st.off = m.ms - o.now();
+    } else if (m.t === "unpair") {
+      o.flash.del("lbc");
+      setCfg(undefined);
+      hello();
+    } else if (m.t === "query") {
+      hello();
+    } else if (m.t === "identify") {
+      o.identify(m.s);
+    }
+  }
+  /* A valid frame after a silence in which events went unacked means the link returned. */
+  function relinkIfStale() {
+    const e = o.outbox.st.f[0];
+    if (e && e.p >= RETRY_MS << 1) relink();
+  }
+  try {
+    setCfg(JSON.parse(o.flash.get("lbc") || "null") || undefined);
+  } catch (e) {
+    setCfg(undefined);
+  }
+
+  return {
+    st: st,
+    hello: hello,
+    /** One line from the gateway (raw or through `LB`). */
+    recv: (line: string) => {
+      const r = o.codec.decode(line);
+      if (!r.ok || r.msg.d !== o.d) return;
+      onDown(r.msg as DownMsg);
+      relinkIfStale();
+    },
+    /** Transport state (MQTT connected, serial always up). */
+    link: (up: boolean) => {
+      st.link = up;
+      if (up) relink();
+    },
+    /** Records a press: stored before sent; ignored while unpaired. */
+    record: (k: string, start: number, btn: string) => {
+      if (!st.cfg) return false;
+      const y = st.off >= 0 ? 1 : 0;
+      st.seq++;
+      o.outbox.add({ b: o.b, n: st.seq, k: k, ts: start + (y ? st.off : 0), y: y, bt: k === "stuck" ? btn : "" });
+      pump();
+      return true;
+    },
+    /** Unacked events have gone unanswered: shown as link down. */
+    stale: () => {
+      const e = o.outbox.st.f[0];
+      return !st.link || (!!e && e.p >= RETRY_MS << DOWN_TRIES);
+    },
+    tick: () => {
+      const now = o.now();
+      if (!st.cfg && now - st.hello >= HELLO_MS) hello();
+      if (now - st.status >= (st.cfg ? st.cfg.hb : HB_MS)) status();
+      pump();
+    },
+  };
+}
+
+export type Session = ReturnType<typeof createSession>;
