@@ -86,8 +86,9 @@ const DEFAULT_SERIAL = "33ffd605-41573033-15720843";
 
 export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   const boardName = opts.board || "pico";
-  const profile = BOARDS[boardName];
-  if (!profile) throw new Error("createSimulatedBoard: board " + boardName + " is not one of " + Object.keys(BOARDS).join(", "));
+  const found = BOARDS[boardName];
+  if (!found) throw new Error("createSimulatedBoard: board " + boardName + " is not one of " + Object.keys(BOARDS).join(", "));
+  const profile = found;
   const code = opts.bundle ?? readFileSync(opts.bundleFile || ROOT + "dist/firmware.js", "utf8");
   const ownClock = typeof opts.clock !== "object";
   const clock: SimClock = typeof opts.clock === "object" ? opts.clock : opts.clock === "real" ? createRealClock() : createFakeClock();
@@ -272,7 +273,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
 
   function button(btn: Button): string {
     const i = BUTTONS.indexOf(btn);
-    const name = profile!.pins.split(" ")[i];
+    const name = profile.pins.split(" ")[i];
     if (i < 0 || !name || name === "-") throw new Error("no button " + btn + " on board " + boardName);
     return name;
   }
