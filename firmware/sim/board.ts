@@ -109,6 +109,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   let pins: ReturnType<typeof createPins> | undefined;
   let port: SimSerial | undefined;
   let bootAt = 0;
+  let generation = 0;
 
   const written = (data: string) => {
     if (opts.onWrite) opts.onWrite(data);
@@ -149,6 +150,9 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
     boots++;
     alive = true;
     bootAt = clock.now();
+    /* Code of an earlier boot that caught a PowerCut must not act on this one: it is dead hardware. */
+    const me = ++generation;
+    const live = () => alive && generation === me;
     const host = {
       time: () => (clock.now() - bootAt) / 1000,
       after: (ms: number, fn: () => void) => schedule(ms, fn),
@@ -159,9 +163,10 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       call,
     };
     function schedule(ms: number, fn: () => void): number {
+      if (!live()) throw new PowerCut();
       const id: number = clock.schedule(ms, () => {
         timers.delete(id);
-        if (alive) fn();
+        if (live()) fn();
       });
       timers.add(id);
       return id;
@@ -177,7 +182,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       call,
     };
     const devices: { [n: string]: SimSerial } = {};
-    for (const n of ["USB", "Serial1", "LoopbackA"]) devices[n] = new SimSerial(n, serialHost, n === portName ? written : () => undefined);
+    for (const n of ["USB", "Serial1", "LoopbackA"]) devices[n] = new SimSerial(n, serialHost, n === portName ? (d) => live() && written(d) : () => undefined);
     if (boardName === "esp32") delete devices.USB;
     port = devices[portName];
     if (!port) throw new Error("createSimulatedBoard: board " + boardName + " has no " + portName);
@@ -213,7 +218,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       host.cancel(t);
       userTimers.delete(id as number);
     };
-    const storage = createStorageModule(flash, die);
+    const storage = createStorageModule(flash, die, live);
     const net = createNetModule({ call, track: (s) => sockets.push(s), online: () => wifi });
     const wifiModule = {
       connect(ssid: unknown, o: unknown, cb: unknown) {

@@ -24,8 +24,9 @@ export interface SimFile {
 export interface SimFlash {
   readonly size: number;
   files: Map<string, SimFile>;
-  /** Mutating operations so far (write, append, erase). */
+  /** Mutating operations so far (write, append, erase), and the bytes each wrote. */
   ops: number;
+  history: number[];
   used(): number;
   /** Arms a power cut at the `op`-th mutating operation from now (1 = the next one), keeping `keep` bytes of it. */
   cutAt(op: number, keep: number): void;
@@ -35,14 +36,16 @@ export interface SimFlash {
   dump(): { [name: string]: string };
 }
 
-export function createFlash(opts: { size?: number; files?: { [name: string]: string } } = {}): SimFlash {
+/** A flash, optionally seeded with files (`sf` names the append-only ones, as a SimFlash's `files` holds them). */
+export function createFlash(opts: { size?: number; files?: Map<string, SimFile> } = {}): SimFlash {
   const files = new Map<string, SimFile>();
-  for (const [k, v] of Object.entries(opts.files || {})) files.set(k, { data: v, sf: k.startsWith("lbe") || k.startsWith("lba") });
+  for (const [k, v] of opts.files || []) files.set(k, { data: v.data, sf: v.sf });
   let armed: { at: number; keep: number } | undefined;
   const flash: SimFlash = {
     size: opts.size ?? 64 * 1024,
     files,
     ops: 0,
+    history: [],
     used() {
       let n = 0;
       for (const f of files.values()) n += 32 + Math.ceil(f.data.length / 4) * 4;
@@ -54,6 +57,7 @@ export function createFlash(opts: { size?: number; files?: { [name: string]: str
     },
     gate(bytes) {
       flash.ops++;
+      flash.history.push(bytes);
       if (armed && flash.ops === armed.at) {
         const keep = Math.min(armed.keep, bytes);
         armed = undefined;

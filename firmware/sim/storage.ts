@@ -11,9 +11,10 @@ function checkName(name: unknown, max: number, where: string): string {
   return name;
 }
 
-export function createStorageModule(flash: SimFlash, cut: () => void) {
-  /* Applies a mutating op, honouring an armed power cut: keep part of `data`, then die. */
+export function createStorageModule(flash: SimFlash, cut: () => void, live: () => boolean) {
+  /* Applies a mutating op, honouring an armed power cut: keep part of `data`, then die. A dead board writes nothing. */
   function mutate(bytes: string, apply: (kept: string) => void): void {
+    if (!live()) throw new PowerCut();
     const keep = flash.gate(bytes.length);
     if (keep < 0) return apply(bytes);
     apply(bytes.slice(0, keep));

@@ -64,8 +64,10 @@ export function createOutbox(o: OutboxOptions) {
   const CAP = o.cap || SEG * (MAX - 1);
   const st = { lo: 0, md: 0, drop: 0, segs: [] as Seg[], f: [] as OutEvent[] };
 
-  function ackKey(e: { b: string; n: number }) {
-    return "\n" + e.b + "," + e.n + ",";
+  /* Whether the ack file text (with a leading newline) finishes `e`: a whole `b,n,a` or `b,n,x` line. */
+  function done(acks: string, e: OutEvent) {
+    const k = "\n" + e.b + "," + e.n + ",";
+    return acks.indexOf(k + "a\n") >= 0 || acks.indexOf(k + "x\n") >= 0;
   }
   function count() {
     return st.segs.reduce((a, s) => a + s.n - s.d, 0);
@@ -108,7 +110,7 @@ export function createOutbox(o: OutboxOptions) {
       const ls = lines(fl.all("lbe" + s.i));
       for (let m = 0; m < ls.length && out.length < want; m++) {
         const e = parseEvent(ls[m] as string, s.i);
-        if (!e || acks.indexOf(ackKey(e)) >= 0) continue;
+        if (!e || done(acks, e)) continue;
         const busy = st.f.some((x) => x.b === e.b && x.n === e.n);
         if (!busy) out.push(e);
       }
@@ -117,6 +119,13 @@ export function createOutbox(o: OutboxOptions) {
   }
   function find(b: string, n: number) {
     return st.f.find((e) => e.b === b && e.n === n);
+  }
+  /* Reads a file, ending an unfinished last line with `\n` so that the next append starts a fresh line. */
+  function seal(name: string) {
+    const t = fl.all(name);
+    if (!t || t.slice(-1) === "\n") return t;
+    fl.add(name, "\n");
+    return t + "\n";
   }
   function load() {
     let meta: { lo?: number; drop?: number } = {};
@@ -138,10 +147,8 @@ export function createOutbox(o: OutboxOptions) {
         return;
       }
       if (st.segs.some((s) => { return s.i === i; })) return;
-      const ev = fl.all("lbe" + i);
-      const ak = fl.all("lba" + i);
-      if (ev && ev.slice(-1) !== "\n") fl.add("lbe" + i, "\n");
-      if (ak && ak.slice(-1) !== "\n") fl.add("lba" + i, "\n");
+      const ev = seal("lbe" + i);
+      const ak = seal("lba" + i);
       const n = lines(ev).filter((l) => { return !!parseEvent(l, i); }).length;
       const al = lines(ak).filter((l) => { return /,[ax]$/.test(l); });
       st.drop += al.filter((l) => { return l.slice(-2) === ",x"; }).length;

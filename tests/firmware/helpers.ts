@@ -44,7 +44,7 @@ export interface Peer {
   events(): Extract<UpMsg, { t: "event" }>[];
   /** Every event frame seen, retransmissions included. */
   sent(): Extract<UpMsg, { t: "event" }>[];
-  /** Acks every event seen so far that is not yet acked. */
+  /** Acks every event frame received since the last call, repeats included (as the gateway re-acks duplicates). */
   ackAll(): void;
 }
 
@@ -52,7 +52,7 @@ export interface Peer {
 export function serialPeer(code: string, o: SimBoardOptions = {}): Peer {
   const end = gatewayEnd();
   const board = createSimulatedBoard({ bundle: code, board: "pico", ...o });
-  const acked = new Set<string>();
+  let ackedUpTo = 0;
   const peer: Peer = {
     board,
     got: [],
@@ -82,12 +82,9 @@ export function serialPeer(code: string, o: SimBoardOptions = {}): Peer {
     },
     ackAll() {
       const byBoot = new Map<string, number[]>();
-      for (const e of peer.events()) {
-        const k = e.b + "/" + e.n;
-        if (acked.has(k)) continue;
-        acked.add(k);
-        byBoot.set(e.b, [...(byBoot.get(e.b) || []), e.n]);
-      }
+      const all = peer.sent();
+      for (const e of distinct(all.slice(ackedUpTo))) byBoot.set(e.b, [...(byBoot.get(e.b) || []), e.n]);
+      ackedUpTo = all.length;
       for (const [b, ns] of byBoot) for (let i = 0; i < ns.length; i += 32) peer.send({ t: "ack", d: SERIAL, b, n: ns.slice(i, i + 32) });
     },
   };
