@@ -65,7 +65,7 @@ function start() {
   const timers: Timers = {
     after: (ms, fn) => setTimeout(fn, ms),
     cancel: (h) => {
-      if (h !== undefined) clearTimeout(h as number);
+      if (h) clearTimeout(h as number);
     },
   };
   const d = getSerial();
@@ -158,6 +158,7 @@ function start() {
           up: session.link,
         });
         write = (l) => mq.pub(up, l.slice(0, -1));
+        (global.LB_ as { m?: unknown }).m = mq.st;
         session.hello();
       });
     };
