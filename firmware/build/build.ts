@@ -4,16 +4,23 @@
  * 10 KB budget. CLI: `npm run firmware:build -- [--board pico|wifi|esp32] [--role combo|keypad|seller]
  * [--transport serial|mqtt] [--raw] [--ssid S --pass P --broker host:port --prefix lb] [--out dir]`.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { BOARDS, ROLES } from "./boards.ts";
 import { checkEspruinoSubset, type Finding } from "./espruino-subset.ts";
 
 /** Budget of the minified bundle, bytes (issue 5). */
 export const BUDGET = 10 * 1024;
 export const FW_VERSION = "0.1.0";
+const MANGLE = new RegExp(
+  "^(" +
+    "flash|timers|after|cancel|emit|confirm|stuck|long|edge|codec|outbox|now|send|identify|paired|record|stale|tick|hello|" +
+    "link|recv|segs|count|fill|ack|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
+    "crc32|maxIn|maxOut|all|put|get|del|add|lo|md|seg|max|pub|stop" +
+    ")$",
+);
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
 
 export interface BuildOptions {
@@ -68,6 +75,21 @@ function defines(o: BuildOptions): { [k: string]: string } {
   };
 }
 
+/*
+ * The device never shows a decode failure's human-readable `reason` (only its `code` matters), so the device
+ * build compiles the protocol files with every `reason: ...` expression replaced by "" (the files themselves
+ * are untouched; the gateway keeps its reasons). This saves about 800 bytes of the 10 KB budget.
+ */
+const dropReasons: Plugin = {
+  name: "drop-reasons",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]protocol[\\/](codec|frame)\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/reason: .+ \}/g, 'reason: "" }'),
+      loader: "ts",
+    }));
+  },
+};
+
 async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
   const out = await build({
     entryPoints: [join(ROOT, "firmware/src/main.ts")],
@@ -82,6 +104,9 @@ async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
     platform: "neutral",
     legalComments: "none",
     define: defines(o),
+    plugins: minify ? [dropReasons] : [],
+    /* Internal property names only: never a protocol field, an Espruino API name, or what tests read on LB_. */
+    mangleProps: minify ? MANGLE : undefined,
     write: false,
     logLevel: "silent",
   });

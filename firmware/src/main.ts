@@ -56,7 +56,7 @@ function storage(): Flash {
   };
 }
 
-function start() {
+const start = () => {
   if (started) return;
   started = true;
   E.enableWatchdog(WATCHDOG_S, true);

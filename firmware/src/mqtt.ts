@@ -44,14 +44,15 @@ export function createMqtt(o: MqttOptions) {
   let pong = true;
   let stopped = false;
 
-  function send(p: string) {
+  const send = (p: string) => {
     if (sock) sock.write(p);
   }
-  function put(topic: string, payload: string, retain: boolean, dup: boolean, id: number) {
+  const put = (topic: string, payload: string, retain: boolean, dup: boolean, id: number) => {
     send(publish(topic, payload, id, retain, dup));
   }
-  function lost() {
+  const lost = () => {
     T.cancel(hPing);
+    hPing = undefined;
     const s = sock;
     sock = undefined;
     st.buf = "";
@@ -65,13 +66,14 @@ export function createMqtt(o: MqttOptions) {
     hRe = T.after(st.wait, open);
     st.wait = Math.min(st.wait * 2, 30000);
   }
-  function ping() {
+  const ping = () => {
+    hPing = undefined;
     if (!pong) return lost();
     pong = false;
     send(PINGREQ);
     hPing = T.after(o.keep * 1000, ping);
   }
-  function onPacket(p: Packet) {
+  const onPacket = (p: Packet) => {
     if (p.type === 2) {
       if (p.body.charCodeAt(1) !== 0) return lost();
       st.on = true;
@@ -97,7 +99,8 @@ export function createMqtt(o: MqttOptions) {
       pong = true;
     }
   }
-  function open() {
+  const open = () => {
+    hRe = undefined;
     if (stopped) return;
     const s = o.open(o.host, o.port, () => {
       if (sock === s) send(connect(o.id, o.keep, o.state, "offline"));
@@ -134,6 +137,7 @@ export function createMqtt(o: MqttOptions) {
     stop: () => {
       stopped = true;
       T.cancel(hRe);
+      hRe = undefined;
       if (st.on) send(DISCONNECT);
       lost();
     },

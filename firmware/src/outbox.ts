@@ -65,18 +65,18 @@ export function createOutbox(o: OutboxOptions) {
   const st = { lo: 0, md: 0, drop: 0, segs: [] as Seg[], f: [] as OutEvent[] };
 
   /* Whether the ack file text (with a leading newline) finishes `e`: a whole `b,n,a` or `b,n,x` line. */
-  function done(acks: string, e: OutEvent) {
+  const done = (acks: string, e: OutEvent) => {
     const k = "\n" + e.b + "," + e.n + ",";
     return acks.indexOf(k + "a\n") >= 0 || acks.indexOf(k + "x\n") >= 0;
   }
-  function count() {
+  const count = () => {
     return st.segs.reduce((a, s) => a + s.n - s.d, 0);
   }
-  function saveMeta() {
+  const saveMeta = () => {
     fl.put("lbm", JSON.stringify({ lo: st.lo, drop: st.md }));
   }
   /* Erases the oldest segment; its unfinished events count as dropped. */
-  function retire() {
+  const retire = () => {
     const s = st.segs.shift() as Seg;
     const x = lines(fl.all("lba" + s.i)).filter((l) => l.slice(-2) === ",x").length;
     st.md += x + s.n - s.d;
@@ -87,11 +87,11 @@ export function createOutbox(o: OutboxOptions) {
     fl.del("lba" + s.i);
     st.f = st.f.filter((e) => e.g !== s.i);
   }
-  function compact() {
+  const compact = () => {
     while (st.segs.length > 1 && (st.segs[0] as Seg).d >= (st.segs[0] as Seg).n) retire();
   }
   /* Marks an event done in its segment's ack file: `a` acked, `x` dropped. */
-  function finish(e: OutEvent, flag: string) {
+  const finish = (e: OutEvent, flag: string) => {
     const s = st.segs.find((x) => x.i === e.g);
     st.f.splice(st.f.indexOf(e), 1);
     if (!s) return;
@@ -101,7 +101,7 @@ export function createOutbox(o: OutboxOptions) {
     compact();
   }
   /* Oldest unfinished events not in flight, at most `want`. */
-  function scan(want: number): OutEvent[] {
+  const scan = (want: number): OutEvent[] => {
     const out: OutEvent[] = [];
     for (let j = 0; j < st.segs.length && out.length < want; j++) {
       const s = st.segs[j] as Seg;
@@ -117,17 +117,17 @@ export function createOutbox(o: OutboxOptions) {
     }
     return out;
   }
-  function find(b: string, n: number) {
+  const find = (b: string, n: number) => {
     return st.f.find((e) => e.b === b && e.n === n);
   }
   /* Reads a file, ending an unfinished last line with `\n` so that the next append starts a fresh line. */
-  function seal(name: string) {
+  const seal = (name: string) => {
     const t = fl.all(name);
     if (!t || t.slice(-1) === "\n") return t;
     fl.add(name, "\n");
     return t + "\n";
   }
-  function load() {
+  const load = () => {
     let meta: { lo?: number; drop?: number } = {};
     try {
       meta = JSON.parse(fl.get("lbm") || "{}");

@@ -4,6 +4,7 @@
  * Seller button: `short` on release before L; `long` when L is reached while still held (exactly L counts
  * as long), reported with the press start time, plus a `confirm` call for the LED. Customer keys: reported
  * at the press. Any button held for `stuck` ms is reported once as `stuck`.
+ * Handles are cleared when their timer fires: Espruino throws "Unknown Timeout" on clearing a spent one.
  */
 import type { Timers } from "./timers.ts";
 
@@ -34,12 +35,13 @@ export function createPress(o: PressOptions): Press {
   let sent = false;
   let hLong: unknown;
   let hStuck: unknown;
-  function clear() {
+  const clear = () => {
     o.timers.cancel(hLong);
     o.timers.cancel(hStuck);
     hLong = hStuck = undefined;
   }
-  function long() {
+  const long = () => {
+    hLong = undefined;
     if (sent) return;
     sent = true;
     o.emit("long", start, o.btn);
@@ -56,6 +58,7 @@ export function createPress(o: PressOptions): Press {
         if (seller) hLong = o.timers.after(o.long(), long);
         else o.emit(o.btn, t, o.btn);
         hStuck = o.timers.after(o.stuck, () => {
+          hStuck = undefined;
           o.emit("stuck", start, o.btn);
         });
         return;

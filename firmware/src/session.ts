@@ -47,20 +47,20 @@ export function createSession(o: SessionOptions) {
     hello: -HELLO_MS,
     status: 0,
   };
-  function out(msg: object) {
+  const out = (msg: object) => {
     const r = o.codec.encode(msg as Message);
     return r.ok ? o.send(r.line) : false;
   }
-  function hello() {
+  const hello = () => {
     st.hello = o.now();
     out({ t: "hello", d: o.d, b: o.b, fw: o.fw, pv: "1.0", role: o.role, cap: o.cap, up: o.now() });
   }
-  function status() {
+  const status = () => {
     st.status = o.now();
     out({ t: "status", d: o.d, b: o.b, up: o.now(), q: o.outbox.count(), drop: o.outbox.st.drop, mem: o.mem() });
   }
   /* Sends every in-flight event that is due; backoff 2 s doubling to 60 s. */
-  function pump() {
+  const pump = () => {
     const now = o.now();
     o.outbox.fill(FLIGHT).forEach((e) => {
       if (e.w > now) return;
@@ -72,18 +72,18 @@ export function createSession(o: SessionOptions) {
     });
   }
   /* The link is back (a frame arrived, or the transport reconnected): resend in-flight events now. */
-  function relink() {
+  const relink = () => {
     o.outbox.st.f.forEach((e) => {
       e.w = 0;
       e.p = 0;
     });
     pump();
   }
-  function setCfg(c: ConfigMsg | undefined) {
+  const setCfg = (c: ConfigMsg | undefined) => {
     st.cfg = c;
     o.paired(c);
   }
-  function onDown(m: DownMsg) {
+  const onDown = (m: DownMsg) => {
     if (m.t === "ack") {
       m.n.forEach((n) => {
         o.outbox.ack(m.b, n);
@@ -108,7 +108,7 @@ export function createSession(o: SessionOptions) {
     }
   }
   /* A valid frame after a silence in which events went unacked means the link returned. */
-  function relinkIfStale() {
+  const relinkIfStale = () => {
     const e = o.outbox.st.f[0];
     if (e && e.p >= RETRY_MS << 1) relink();
   }
