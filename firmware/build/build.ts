@@ -16,8 +16,8 @@ export const BUDGET = 10 * 1024;
 export const FW_VERSION = "0.1.0";
 const MANGLE = new RegExp(
   "^(" +
-    "flash|timers|after|cancel|emit|confirm|stuck|long|edge|codec|outbox|now|send|identify|paired|record|stale|tick|hello|" +
-    "link|recv|segs|count|fill|ack|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
+    "flash|timers|after|cancel|emit|confirm|stuck|long|codec|outbox|now|send|paired|record|stale|tick|" +
+    "link|recv|segs|count|fill|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
     "crc32|maxIn|maxOut|all|put|get|del|add|lo|md|seg|max|pub|stop" +
     ")$",
 );
@@ -105,7 +105,7 @@ async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
     legalComments: "none",
     define: defines(o),
     plugins: minify ? [dropReasons] : [],
-    /* Internal property names only: never a protocol field, an Espruino API name, or what tests read on LB_. */
+    /* Internal property names only: never a protocol field or message type (the codec looks them up by string), an Espruino API name, or what tests read on LB_. */
     mangleProps: minify ? MANGLE : undefined,
     write: false,
     logLevel: "silent",

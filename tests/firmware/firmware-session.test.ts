@@ -56,13 +56,18 @@ describe("firmware session", () => {
     expect(p.read().map((m) => m.t)).toEqual(["hello"]);
     p.send({ t: "query", d: "someone-else" });
     expect(p.read()).toEqual([]);
+    p.board.advance(1000);
+    const idle = JSON.stringify(p.board.leds());
     p.send({ t: "identify", d: SERIAL, s: 2 });
     const states = new Set<string>();
     for (let i = 0; i < 8; i++) {
       p.board.advance(125);
       states.add(JSON.stringify(p.board.leds()));
     }
-    expect(states.size).toBe(2);
+    /* Both LEDs blink together for s seconds, then the LEDs go back to what they showed. */
+    expect([...states].sort()).toEqual([JSON.stringify({ green: false, red: false }), JSON.stringify({ green: true, red: true })]);
+    p.board.advance(2000);
+    expect(JSON.stringify(p.board.leds())).toBe(idle);
   });
 
   it("clock sync arriving late: uptime with sync 0 before, epoch ms with sync 1 after", () => {
