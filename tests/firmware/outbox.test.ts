@@ -1,0 +1,72 @@
+/** The flash outbox alone (firmware/src/outbox.ts) over an in-memory Flash. */
+import { describe, expect, it } from "vitest";
+import { createOutbox, parseEvent } from "../../firmware/src/outbox.ts";
+import { memoryFlash } from "./fakes.ts";
+
+const ev = (n: number, b = "boot1") => ({ b, n, k: "yes", ts: 1000 + n, y: 0, bt: "" });
+
+describe("outbox", () => {
+  it("appends one line per event and never rewrites a file per event", () => {
+    const fl = memoryFlash();
+    const o = createOutbox({ flash: fl });
+    for (let n = 1; n <= 5; n++) o.add(ev(n));
+    expect(fl.files.get("lbe0")).toBe([1, 2, 3, 4, 5].map((n) => "boot1," + n + ",yes," + (1000 + n) + ",0,.").join("\n") + "\n");
+    expect(fl.writes).toBe(5);
+    expect(o.count()).toBe(5);
+  });
+
+  it("keeps at most `max` events in flight, oldest first; acks refill the window", () => {
+    const o = createOutbox({ flash: memoryFlash() });
+    for (let n = 1; n <= 6; n++) o.add(ev(n));
+    expect(o.fill(4).map((e) => e.n)).toEqual([1, 2, 3, 4]);
+    expect(o.ack("boot1", 2)).toBe(true);
+    expect(o.ack("boot1", 2)).toBe(false);
+    expect(o.fill(4).map((e) => e.n)).toEqual([1, 3, 4, 5]);
+    expect(o.count()).toBe(5);
+  });
+
+  it("compacts a fully acked segment by erasing it, and survives a reload", () => {
+    const fl = memoryFlash();
+    const o = createOutbox({ flash: fl, seg: 4 });
+    for (let n = 1; n <= 6; n++) o.add(ev(n));
+    for (let n = 1; n <= 4; n++) {
+      o.fill(4);
+      o.ack("boot1", n);
+    }
+    expect([...fl.files.keys()].sort()).toEqual(["lba1", "lbe1", "lbm"].filter((k) => fl.files.has(k)).sort());
+    expect(fl.files.has("lbe0")).toBe(false);
+    const again = createOutbox({ flash: fl, seg: 4 });
+    expect(again.count()).toBe(2);
+    expect(again.fill(4).map((e) => e.n)).toEqual([5, 6]);
+  });
+
+  it("a full outbox drops the oldest and counts it; a refused event is dropped and counted", () => {
+    const o = createOutbox({ flash: memoryFlash(), seg: 4, max: 3 });
+    for (let n = 1; n <= 10; n++) o.add(ev(n));
+    expect(o.count()).toBeLessThanOrEqual(8);
+    expect(o.st.drop + o.count()).toBe(10);
+    const first = o.fill(1)[0]!;
+    expect(o.refuse(first.b, first.n)).toBe(true);
+    expect(o.st.drop + o.count()).toBe(10);
+  });
+
+  it("ignores a line cut short, and the drop count survives a reload", () => {
+    const fl = memoryFlash(new Map([["lbe0", "b,1,yes,5,0,.\nb,2,yes,6,0,.\nb,3,ye"], ["lba0", "b,1,x\nb,2,"]]));
+    const o = createOutbox({ flash: fl });
+    expect(o.count()).toBe(1);
+    expect(o.st.drop).toBe(1);
+    expect(o.fill(4).map((e) => e.n)).toEqual([2]);
+    expect(fl.files.get("lbe0")!.endsWith("\n")).toBe(true);
+  });
+
+  it.each([
+    ["b,1,yes,5,0,.", { b: "b", n: 1, k: "yes", ts: 5, y: 0, bt: "" }],
+    ["b,9,stuck,5,1,no.", { b: "b", n: 9, k: "stuck", ts: 5, y: 1, bt: "no" }],
+    ["b,9,stuck,5,1,no", undefined],
+    ["b,9,yes,5", undefined],
+  ])("parses %s", (line, want) => {
+    const e = parseEvent(line, 0);
+    if (want === undefined) expect(e).toBeUndefined();
+    else expect(e).toMatchObject(want);
+  });
+});
