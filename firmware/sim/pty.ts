@@ -4,7 +4,7 @@
  * gateway) on the other end talks to the board as to a real one. Opened with plain fs: a pty in raw mode needs
  * no baud setting.
  */
-import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
+import { createReadStream, openSync, writeSync } from "node:fs";
 import type { SimBoard } from "./board.ts";
 
 export interface SerialCable {
@@ -21,7 +21,8 @@ export function connectSerialPath(path: string): SerialCable & { attach(board: S
   const fd = openSync(path, "r+");
   let board: SimBoard | undefined;
   let early = "";
-  const rs = createReadStream("", { fd, autoClose: false, encoding: "latin1" });
+  /* The stream owns the descriptor and closes it when destroyed. */
+  const rs = createReadStream("", { fd, autoClose: true, encoding: "latin1" });
   rs.on("data", (chunk) => {
     if (board) board.serialInput(String(chunk));
     else early += String(chunk);
@@ -41,7 +42,6 @@ export function connectSerialPath(path: string): SerialCable & { attach(board: S
       if (closed) return;
       closed = true;
       rs.destroy();
-      closeSync(fd);
     },
   };
 }
