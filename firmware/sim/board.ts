@@ -50,8 +50,9 @@ export interface SimBoard {
   readonly flash: SimFlash;
   /** Errors thrown by device code (Espruino would print "Uncaught ..."). */
   readonly errors: string[];
-  /** Boots so far (1 after creation). */
+  /** Boots so far (1 after creation), and reboots caused by the watchdog. */
   readonly boots: number;
+  readonly watchdogResets: number;
   readonly alive: boolean;
   /** Presses `btn` now and releases it after `ms` (on the board's clock). `bounce`: extra edges at each end. */
   press(btn: Button, ms: number, opts?: { bounce?: number }): void;
@@ -83,6 +84,7 @@ export interface SimBoard {
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFAULT_SERIAL = "33ffd605-41573033-15720843";
+const WATCHDOG_RUN = new vm.Script("__lbCall()");
 
 export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   const boardName = opts.board || "pico";
@@ -110,6 +112,8 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   let port: SimSerial | undefined;
   let bootAt = 0;
   let generation = 0;
+  let watchdogMs = 0;
+  let watchdogResets = 0;
 
   const written = (data: string) => {
     if (opts.onWrite) opts.onWrite(data);
@@ -134,12 +138,26 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   }
 
   /* Runs device code as Espruino does: an exception is printed and the board carries on. */
+  /*
+   * Runs device code as Espruino does: an exception is printed and the board carries on. With the watchdog on
+   * (E.enableWatchdog, https://www.espruino.com/Reference#l_E_enableWatchdog) code that runs longer than its
+   * timeout (real time: the host runs it) reboots the board, as a hung runtime would.
+   */
   function call(fn: (...a: unknown[]) => unknown, args: unknown[]): void {
     if (!alive) return;
     try {
-      fn.apply(undefined, args);
+      if (watchdogMs && ctx) {
+        (ctx as { __lbCall?: unknown }).__lbCall = () => fn.apply(undefined, args);
+        WATCHDOG_RUN.runInContext(ctx, { timeout: watchdogMs });
+      } else fn.apply(undefined, args);
     } catch (e) {
       if (e instanceof PowerCut || !alive) return;
+      if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
+        watchdogResets++;
+        die();
+        boot();
+        return;
+      }
       const msg = String((e as Error).message || e);
       errors.push(msg);
       if (port) port.out("Uncaught " + msg + "\r\n");
@@ -149,6 +167,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   function boot(): void {
     boots++;
     alive = true;
+    watchdogMs = 0;
     bootAt = clock.now();
     /* Code of an earlier boot that caught a PowerCut must not act on this one: it is dead hardware. */
     const me = ++generation;
@@ -238,6 +257,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
         },
         enableWatchdog: (s: unknown) => {
           if (typeof s !== "number" || !(s > 0)) throw new Error("E.enableWatchdog: timeout in seconds expected");
+          watchdogMs = s * 1000;
         },
         setConsole: (d: unknown) => serialHost.setConsole(d as SimSerial),
       },
@@ -303,6 +323,9 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
     errors,
     get boots() {
       return boots;
+    },
+    get watchdogResets() {
+      return watchdogResets;
     },
     get alive() {
       return alive;

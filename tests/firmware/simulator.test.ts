@@ -70,6 +70,15 @@ describe("simulated Espruino API", () => {
     expect(calls[1].lastTime).toBeCloseTo(1.01, 5);
   });
 
+  it("the watchdog reboots a board whose code hangs, and the firmware's outbox resumes after it", () => {
+    const b = createSimulatedBoard({ bundle: "E.enableWatchdog(0.2, true); if (!require('Storage').read('hung')) { require('Storage').write('hung', '1'); setTimeout(function () { for (;;) {} }, 10); }", board: "pico" });
+    cleanups.push(() => b.stop());
+    b.advance(50);
+    expect(b.watchdogResets).toBe(1);
+    expect(b.boots).toBe(2);
+    expect(b.alive).toBe(true);
+  });
+
   it("the REPL runs \\x10 lines without echo and echoes others with their value", () => {
     const out: string[] = [];
     const b = createSimulatedBoard({ bundle: "var x = 1;", board: "pico", onWrite: (d) => out.push(d) });
