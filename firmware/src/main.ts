@@ -23,39 +23,6 @@ const DEBOUNCE_MS = 50;
 
 let started = false;
 
-/* Flash over require("Storage"): `lbe*`/`lba*` are append-only StorageFiles, the rest plain files. */
-function storage(): Flash {
-  const S = require("Storage");
-  const sf = (n: string) => n.charAt(2) === "e" || n.charAt(2) === "a";
-  return {
-    get: (n) => S.read(n),
-    put: (n, d) => S.write(n, d),
-    all: (n) => {
-      const f = S.open(n, "r");
-      let s = "";
-      let c = f.read(128);
-      while (c !== undefined) {
-        s += c;
-        c = f.read(128);
-      }
-      return s;
-    },
-    add: (n, d) => {
-      try {
-        S.open(n, "a").write(d);
-        return true;
-      } catch (e) {
-        return false;
-      }
-    },
-    del: (n) => {
-      if (sf(n)) (S.open(n, "r") as unknown as { erase(): void }).erase();
-      else S.erase(n);
-    },
-    names: (p) => S.list(new RegExp("^" + p), { sf: true }),
-  };
-}
-
 const start = () => {
   if (started) return;
   started = true;
@@ -69,7 +36,7 @@ const start = () => {
     },
   };
   const d = getSerial();
-  const flash = storage();
+  const flash = require("Storage") as Flash;
   const ui = createUi();
   const pins = LB_PINS.split(" ");
   const codec = createCodec({ crc32: (s) => { return E.CRC32(s); }, maxIn: MAX_DOWN_LINE, maxOut: MAX_UP_LINE });
@@ -133,7 +100,7 @@ const start = () => {
   if (LB_MQTT) {
     const net = JSON.parse(LB_NET);
     try {
-      Object.assign(net, JSON.parse(flash.get("lbnet") || "{}"));
+      Object.assign(net, JSON.parse(flash.read("lbnet") || "{}"));
     } catch (e) {}
     const pre = net.prefix || "lb";
     const up = upTopic(pre, d);

@@ -1,12 +1,12 @@
 /**
  * The outbox (docs/firmware.md "Outbox"; docs/protocol.md "Delivery"): every event is appended to flash before
  * it is sent, and stays there until acked. Append-only and segment-based, so flash is never rewritten per event:
- * - `lbe<i>`: events of segment i, one line each: `b,n,k,ts,sync,btn.` (the final `.` proves the line whole);
- * - `lba<i>`: acks of segment i, one line each: `b,n,a` (acked) or `b,n,x` (dropped);
+ * - `lbo<i>` (StorageFile): segment i, one line per event `b,n,k,ts,sync,btn.` (the final `.` proves the line
+ *   whole) and one line per finished event `b,n,a` (acked) or `b,n,x` (dropped), appended to the event's segment;
  * - `lbm`: `{"lo":<first live segment>,"drop":<drops of erased segments>}`, written only when a segment goes.
- * A segment whose events are all acked or dropped is erased (compaction). Only a few events are held in RAM
- * (the in-flight window); the rest are read back from flash when needed. A line cut short by a power cut has
- * no `\n` or no terminator: loading seals it with `\n` and it is ignored.
+ * The oldest segment is erased once all its events are finished (compaction). Only the in-flight window is in
+ * RAM. A line cut short by a power cut is ended with `\n` at the next boot and ignored: it lacks the event's `.`
+ * or the ack's flag (no event kind starts with `a` or `x`, so a cut event line never reads as an ack).
  */
 import type { Flash } from "./flash.ts";
 
@@ -29,7 +29,7 @@ export interface OutboxOptions {
   flash: Flash;
   /** Events per segment (32). */
   seg?: number;
-  /** Most segments in flash (6); the oldest goes, its unacked events counted as dropped. */
+  /** Most segments in flash (6); the oldest goes, its unfinished events counted as dropped. */
   max?: number;
   /** Most unacked events (seg * (max - 1)); beyond it the oldest is dropped. */
   cap?: number;
@@ -37,9 +37,10 @@ export interface OutboxOptions {
 
 interface Seg {
   i: number;
-  /** Whole event lines, and whole ack/drop lines. */
+  /** Whole event lines, finished (ack or drop) lines, drop lines. */
   n: number;
   d: number;
+  x: number;
 }
 
 /* Whole lines of a file: text after the last `\n` is an unfinished write. */
@@ -49,7 +50,7 @@ function lines(text: string): string[] {
   return l;
 }
 
-/** Parses an event line; undefined when it is not whole. */
+/** Parses an event line; undefined when it is not a whole event line. */
 export function parseEvent(line: string, g: number): OutEvent | undefined {
   const f = line.split(",");
   const last = f[5];
@@ -63,99 +64,86 @@ export function createOutbox(o: OutboxOptions) {
   const MAX = o.max || 6;
   const CAP = o.cap || SEG * (MAX - 1);
   const st = { lo: 0, md: 0, drop: 0, segs: [] as Seg[], f: [] as OutEvent[] };
-
-  /* Whether the ack file text (with a leading newline) finishes `e`: a whole `b,n,a` or `b,n,x` line. */
-  const done = (acks: string, e: OutEvent) => {
-    const k = "\n" + e.b + "," + e.n + ",";
-    return acks.indexOf(k + "a\n") >= 0 || acks.indexOf(k + "x\n") >= 0;
-  }
-  const count = () => {
-    return st.segs.reduce((a, s) => a + s.n - s.d, 0);
-  }
-  const saveMeta = () => {
-    fl.put("lbm", JSON.stringify({ lo: st.lo, drop: st.md }));
-  }
+  const file = (i: number) => "lbo" + i;
+  const all = (i: number) => {
+    const f = fl.open(file(i), "r");
+    let s = "";
+    let c = f.read(256);
+    while (c !== undefined) {
+      s += c;
+      c = f.read(256);
+    }
+    return s;
+  };
+  const add = (i: number, d: string) => {
+    try {
+      fl.open(file(i), "a").write(d);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+  const count = () => st.segs.reduce((a, s) => a + s.n - s.d, 0);
   /* Erases the oldest segment; its unfinished events count as dropped. */
   const retire = () => {
     const s = st.segs.shift() as Seg;
-    const x = lines(fl.all("lba" + s.i)).filter((l) => l.slice(-2) === ",x").length;
-    st.md += x + s.n - s.d;
-    st.drop = st.drop + s.n - s.d;
+    st.md += s.x + s.n - s.d;
+    st.drop += s.n - s.d;
     st.lo = s.i + 1;
-    saveMeta();
-    fl.del("lbe" + s.i);
-    fl.del("lba" + s.i);
+    fl.write("lbm", JSON.stringify({ lo: st.lo, drop: st.md }));
+    fl.open(file(s.i), "r").erase();
     st.f = st.f.filter((e) => e.g !== s.i);
-  }
-  const compact = () => {
-    while (st.segs.length > 1 && (st.segs[0] as Seg).d >= (st.segs[0] as Seg).n) retire();
-  }
-  /* Marks an event done in its segment's ack file: `a` acked, `x` dropped. */
+  };
+  /* Marks an event finished in its segment: `a` acked, `x` dropped. */
   const finish = (e: OutEvent, flag: string) => {
     const s = st.segs.find((x) => x.i === e.g);
     st.f.splice(st.f.indexOf(e), 1);
     if (!s) return;
-    fl.add("lba" + s.i, e.b + "," + e.n + "," + flag + "\n");
+    add(s.i, e.b + "," + e.n + "," + flag + "\n");
     s.d++;
-    if (flag === "x") st.drop++;
-    compact();
-  }
+    if (flag === "x") {
+      s.x++;
+      st.drop++;
+    }
+    while (st.segs.length > 1 && (st.segs[0] as Seg).d >= (st.segs[0] as Seg).n) retire();
+  };
+  const find = (b: string, n: number) => st.f.find((e) => e.b === b && e.n === n);
   /* Oldest unfinished events not in flight, at most `want`. */
   const scan = (want: number): OutEvent[] => {
     const out: OutEvent[] = [];
-    for (let j = 0; j < st.segs.length && out.length < want; j++) {
-      const s = st.segs[j] as Seg;
-      if (s.d >= s.n) continue;
-      const acks = "\n" + fl.all("lba" + s.i);
-      const ls = lines(fl.all("lbe" + s.i));
-      for (let m = 0; m < ls.length && out.length < want; m++) {
-        const e = parseEvent(ls[m] as string, s.i);
-        if (!e || done(acks, e)) continue;
-        const busy = st.f.some((x) => x.b === e.b && x.n === e.n);
-        if (!busy) out.push(e);
-      }
-    }
-    return out;
-  }
-  const find = (b: string, n: number) => {
-    return st.f.find((e) => e.b === b && e.n === n);
-  }
-  /* Reads a file, ending an unfinished last line with `\n` so that the next append starts a fresh line. */
-  const seal = (name: string) => {
-    const t = fl.all(name);
-    if (!t || t.slice(-1) === "\n") return t;
-    fl.add(name, "\n");
-    return t + "\n";
-  }
-  const load = () => {
-    let meta: { lo?: number; drop?: number } = {};
-    try {
-      meta = JSON.parse(fl.get("lbm") || "{}");
-    } catch (e) {
-      meta = {};
-    }
-    const ids = fl.names("lbe").concat(fl.names("lba")).map((x) => +x.slice(3));
-    const lo = meta.lo === undefined ? (ids.length ? Math.min.apply(null, ids) : 0) : meta.lo;
-    st.lo = lo;
-    st.md = meta.drop || 0;
-    st.drop = st.md;
-    ids.sort((a, b) => a - b);
-    ids.forEach((i) => {
-      if (i < lo) {
-        fl.del("lbe" + i);
-        fl.del("lba" + i);
-        return;
-      }
-      if (st.segs.some((s) => { return s.i === i; })) return;
-      const ev = seal("lbe" + i);
-      const ak = seal("lba" + i);
-      const n = lines(ev).filter((l) => { return !!parseEvent(l, i); }).length;
-      const al = lines(ak).filter((l) => { return /,[ax]$/.test(l); });
-      st.drop += al.filter((l) => { return l.slice(-2) === ",x"; }).length;
-      st.segs.push({ i: i, n: n, d: al.length });
+    st.segs.forEach((s) => {
+      if (s.d >= s.n || out.length >= want) return;
+      const text = "\n" + all(s.i);
+      lines(text).forEach((l) => {
+        const e = parseEvent(l, s.i);
+        if (!e || out.length >= want) return;
+        const k = "\n" + e.b + "," + e.n + ",";
+        if (text.indexOf(k + "a\n") < 0 && text.indexOf(k + "x\n") < 0 && !find(e.b, e.n)) out.push(e);
+      });
     });
-  }
-  load();
+    return out;
+  };
+  let meta: { lo?: number; drop?: number } = {};
+  try {
+    meta = JSON.parse(fl.read("lbm") || "{}");
+  } catch (e) {}
+  const ids = fl.list(/^lbo/, { sf: true }).map((x) => +x.slice(3));
+  ids.sort((a, b) => a - b);
+  st.lo = meta.lo === undefined ? ids[0] || 0 : meta.lo;
+  st.md = st.drop = meta.drop || 0;
+  ids.forEach((i) => {
+    if (i < st.lo) return fl.open(file(i), "r").erase();
+    let t = all(i);
+    /* End an unfinished last line so that the next append starts a fresh one. */
+    if (t && t.slice(-1) !== "\n") {
+      add(i, "\n");
+      t += "\n";
+    }
+    const ls = lines(t);
+    const x = ls.filter((l) => l.slice(-2) === ",x").length;
+    st.drop += x;
+    st.segs.push({ i: i, n: ls.filter((l) => !!parseEvent(l, i)).length, d: ls.filter((l) => /,[ax]$/.test(l)).length, x: x });
+  });
 
   return {
     st: st,
@@ -170,14 +158,14 @@ export function createOutbox(o: OutboxOptions) {
       let s = st.segs[st.segs.length - 1];
       if (!s || s.n >= SEG) {
         if (st.segs.length >= MAX) retire();
-        s = { i: s ? s.i + 1 : st.lo, n: 0, d: 0 };
+        s = { i: s ? s.i + 1 : st.lo, n: 0, d: 0, x: 0 };
         st.segs.push(s);
       }
       const line = e.b + "," + e.n + "," + e.k + "," + e.ts + "," + e.y + "," + e.bt + ".\n";
-      let ok = fl.add("lbe" + s.i, line);
+      let ok = add(s.i, line);
       if (!ok && st.segs.length > 1) {
         retire();
-        ok = fl.add("lbe" + s.i, line);
+        ok = add(s.i, line);
       }
       if (ok) s.n++;
       return ok;

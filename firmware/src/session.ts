@@ -93,12 +93,12 @@ export function createSession(o: SessionOptions) {
       if (m.b !== undefined && m.n !== undefined) o.outbox.refuse(m.b, m.n);
       else if (m.code === "not_paired") hello();
     } else if (m.t === "config") {
-      o.flash.put("lbc", JSON.stringify(m));
+      o.flash.write("lbc", JSON.stringify(m));
       setCfg(m);
     } else if (m.t === "time") {
       st.off = m.ms - o.now();
     } else if (m.t === "unpair") {
-      o.flash.del("lbc");
+      o.flash.erase("lbc");
       setCfg(undefined);
       hello();
     } else if (m.t === "query") {
@@ -113,7 +113,7 @@ export function createSession(o: SessionOptions) {
     if (e && e.p >= RETRY_MS << 1) relink();
   }
   try {
-    setCfg(JSON.parse(o.flash.get("lbc") || "null") || undefined);
+    setCfg(JSON.parse(o.flash.read("lbc") || "null") || undefined);
   } catch (e) {
     setCfg(undefined);
   }

@@ -3,7 +3,6 @@
  * (those live in firmware/sim/): these stand in for the ports main.ts builds over Espruino's setTimeout and
  * require("Storage") (https://www.espruino.com/Reference#Storage), with the same rules as the simulator.
  */
-import type { Flash } from "../../firmware/src/flash.ts";
 import type { Timers } from "../../firmware/src/timers.ts";
 
 export function fakeTimers() {
@@ -40,27 +39,45 @@ export function fakeTimers() {
   };
 }
 
-export function memoryFlash(files: Map<string, string> = new Map()): Flash & { files: Map<string, string>; writes: number } {
+/** Plain files live under their name, StorageFiles (opened with "a") under `name` too, flagged in `sf`. */
+export function memoryFlash(files: Map<string, string> = new Map(), sf: Set<string> = new Set([...files.keys()].filter((k) => k.startsWith("lbo")))) {
   const f = {
     files,
+    sf,
     writes: 0,
-    get: (n: string) => (n.startsWith("lbe") || n.startsWith("lba") ? undefined : files.get(n)),
-    put(n: string, d: string) {
+    read: (n: string) => (sf.has(n) ? undefined : files.get(n)),
+    write(n: string, d: string) {
       f.writes++;
       files.set(n, d);
       return true;
     },
-    all: (n: string) => files.get(n) ?? "",
-    add(n: string, d: string) {
-      if (d.includes("\xff")) throw new Error("appendable files cannot hold \\xFF");
-      f.writes++;
-      files.set(n, (files.get(n) ?? "") + d);
-      return true;
-    },
-    del(n: string) {
+    erase(n: string) {
       files.delete(n);
     },
-    names: (p: string) => [...files.keys()].filter((k) => k.startsWith(p)),
+    list: (re: RegExp, o: { sf: boolean }) => [...files.keys()].filter((k) => re.test(k) && sf.has(k) === o.sf),
+    open(n: string, mode: "r" | "a") {
+      let pos = 0;
+      return {
+        read(len: number) {
+          const t = files.get(n) ?? "";
+          if (pos >= t.length) return undefined;
+          const s = t.slice(pos, pos + len);
+          pos += s.length;
+          return s;
+        },
+        write(d: string) {
+          if (mode !== "a") throw new Error("file " + n + " is open for reading");
+          if (d.includes("\xff")) throw new Error("appendable files cannot hold \\xFF");
+          f.writes++;
+          sf.add(n);
+          files.set(n, (files.get(n) ?? "") + d);
+        },
+        erase() {
+          files.delete(n);
+          sf.delete(n);
+        },
+      };
+    },
   };
   return f;
 }

@@ -10,7 +10,7 @@ describe("outbox", () => {
     const fl = memoryFlash();
     const o = createOutbox({ flash: fl });
     for (let n = 1; n <= 5; n++) o.add(ev(n));
-    expect(fl.files.get("lbe0")).toBe([1, 2, 3, 4, 5].map((n) => "boot1," + n + ",yes," + (1000 + n) + ",0,.").join("\n") + "\n");
+    expect(fl.files.get("lbo0")).toBe([1, 2, 3, 4, 5].map((n) => "boot1," + n + ",yes," + (1000 + n) + ",0,.").join("\n") + "\n");
     expect(fl.writes).toBe(5);
     expect(o.count()).toBe(5);
   });
@@ -33,8 +33,8 @@ describe("outbox", () => {
       o.fill(4);
       o.ack("boot1", n);
     }
-    expect([...fl.files.keys()].sort()).toEqual(["lba1", "lbe1", "lbm"].filter((k) => fl.files.has(k)).sort());
-    expect(fl.files.has("lbe0")).toBe(false);
+    expect([...fl.files.keys()].sort()).toEqual(["lbm", "lbo1"]);
+    expect(JSON.parse(fl.files.get("lbm")!)).toEqual({ lo: 1, drop: 0 });
     const again = createOutbox({ flash: fl, seg: 4 });
     expect(again.count()).toBe(2);
     expect(again.fill(4).map((e) => e.n)).toEqual([5, 6]);
@@ -51,12 +51,12 @@ describe("outbox", () => {
   });
 
   it("ignores a line cut short, and the drop count survives a reload", () => {
-    const fl = memoryFlash(new Map([["lbe0", "b,1,yes,5,0,.\nb,2,yes,6,0,.\nb,3,ye"], ["lba0", "b,1,x\nb,2,"]]));
+    const fl = memoryFlash(new Map([["lbo0", "b,1,yes,5,0,.\nb,2,yes,6,0,.\nb,1,x\nb,3,ye"]]));
     const o = createOutbox({ flash: fl });
     expect(o.count()).toBe(1);
     expect(o.st.drop).toBe(1);
     expect(o.fill(4).map((e) => e.n)).toEqual([2]);
-    expect(fl.files.get("lbe0")!.endsWith("\n")).toBe(true);
+    expect(fl.files.get("lbo0")!.endsWith("ye\n")).toBe(true);
   });
 
   it.each([
