@@ -1,7 +1,8 @@
 /**
  * A small MQTT 3.1.1 client over Espruino's `net` (issue 5 "MQTT transport"): CONNECT with a retained last
- * will and keepalive, `online` retained on connect, QoS 1 PUBLISH kept until its PUBACK (resent with DUP after a
- * reconnect), SUBSCRIBE to one topic, PINGREQ, reconnect with backoff 1 s doubling to 30 s.
+ * will and keepalive, `online` retained on connect, QoS 1 PUBLISH tracked until its PUBACK, SUBSCRIBE to one
+ * topic, PINGREQ, reconnect with backoff 1 s doubling to 30 s. A publish lost with the connection is not resent
+ * here: the outbox resends every unacked event after a reconnect (the application ack is what counts).
  * The socket factory and the timers come in as options, so the same code runs on a device and in the simulator.
  */
 import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe, type Packet } from "./mqtt-packets.ts";
@@ -32,30 +33,32 @@ export interface MqttOptions {
   up: (up: boolean) => void;
 }
 
-/** Most QoS 1 publishes kept waiting for their PUBACK; the oldest goes first. */
-export const MAX_UNACKED = 6;
+/** Most QoS 1 publishes tracked while waiting for their PUBACK; the oldest is forgotten first. */
+export const MAX_UNACKED = 8;
 
 export function createMqtt(o: MqttOptions) {
   const T = o.timers;
-  const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as [number, string, string, boolean][] };
+  /* on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK. */
+  const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as number[] };
   let sock: MqttSocket | undefined;
   let hRe: unknown;
   let hPing: unknown;
   let pong = true;
   let stopped = false;
-
   const send = (p: string) => {
     if (sock) sock.write(p);
-  }
-  const put = (topic: string, payload: string, retain: boolean, dup: boolean, id: number) => {
-    send(publish(topic, payload, id, retain, dup));
-  }
+  };
+  const id = () => {
+    st.next = (st.next % 65535) + 1;
+    return st.next;
+  };
   const lost = () => {
     T.cancel(hPing);
     hPing = undefined;
     const s = sock;
     sock = undefined;
     st.buf = "";
+    st.pend = [];
     if (s) s.end();
     if (st.on) {
       st.on = false;
@@ -65,40 +68,34 @@ export function createMqtt(o: MqttOptions) {
     T.cancel(hRe);
     hRe = T.after(st.wait, open);
     st.wait = Math.min(st.wait * 2, 30000);
-  }
+  };
   const ping = () => {
     hPing = undefined;
     if (!pong) return lost();
     pong = false;
     send(PINGREQ);
     hPing = T.after(o.keep * 1000, ping);
-  }
+  };
   const onPacket = (p: Packet) => {
-    if (p.type === 2) {
-      if (p.body.charCodeAt(1) !== 0) return lost();
-      st.on = true;
+    const t = p.type;
+    if (t === 2) {
+      if (p.body.charCodeAt(1)) return lost();
+      st.on = pong = true;
       st.wait = 1000;
-      pong = true;
       hPing = T.after(o.keep * 1000, ping);
-      put(o.state, "online", true, false, st.next++);
-      send(subscribe(st.next++, o.sub));
-      st.pend.forEach((q) => {
-        put(q[1], q[2], q[3], true, q[0]);
-      });
+      send(publish(o.state, "online", id(), true, false));
+      send(subscribe(id(), o.sub));
       o.up(true);
-    } else if (p.type === 4) {
-      const id = id16(p.body, 0);
-      st.pend = st.pend.filter((q) => q[0] !== id);
-    } else if (p.type === 3) {
+    } else if (t === 4) {
+      const n = id16(p.body, 0);
+      st.pend = st.pend.filter((q) => q !== n);
+    } else if (t === 3) {
       const tl = id16(p.body, 0);
-      const qos = (p.flags >> 1) & 3;
-      const topic = p.body.substr(2, tl);
+      const qos = p.flags & 6;
       if (qos) send(puback(id16(p.body, 2 + tl)));
-      o.msg(topic, p.body.slice(2 + tl + (qos ? 2 : 0)));
-    } else if (p.type === 13) {
-      pong = true;
-    }
-  }
+      o.msg(p.body.substr(2, tl), p.body.slice(2 + tl + (qos ? 2 : 0)));
+    } else if (t === 13) pong = true;
+  };
   const open = () => {
     hRe = undefined;
     if (stopped) return;
@@ -118,23 +115,21 @@ export function createMqtt(o: MqttOptions) {
     s.on("error", () => {
       if (sock === s) lost();
     });
-  }
+  };
   open();
 
   return {
     st: st,
-    /** Publishes at QoS 1 (kept until PUBACK); false when not connected (it is still kept and sent on connect). */
+    /** Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again). */
     pub(topic: string, payload: string): boolean {
-      const id = st.next++;
-      if (st.next > 65535) st.next = 1;
-      st.pend.push([id, topic, payload, false]);
+      if (!st.on) return false;
+      const n = id();
+      st.pend.push(n);
       if (st.pend.length > MAX_UNACKED) st.pend.shift();
-      if (st.on) put(topic, payload, false, false, id);
-      return st.on;
+      send(publish(topic, payload, n, false, false));
+      return true;
     },
-    /** Drops the connection as if the socket died (tests, link loss); reconnects with backoff. */
-    drop: lost,
-    stop: () => {
+    stop() {
       stopped = true;
       T.cancel(hRe);
       hRe = undefined;
