@@ -36,9 +36,14 @@ export interface MqttOptions {
 /** Most QoS 1 publishes tracked while waiting for their PUBACK; the oldest is forgotten first. */
 export const MAX_UNACKED = 8;
 
+/**
+ * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
+ * function's text, comments included, lives in RAM):
+ * - `st`: on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK.
+ * - `pub`: Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again).
+ */
 export function createMqtt(o: MqttOptions) {
   const T = o.timers;
-  /* on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK. */
   const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as number[] };
   let sock: MqttSocket | undefined;
   let hRe: unknown;
@@ -120,7 +125,6 @@ export function createMqtt(o: MqttOptions) {
 
   return {
     st: st,
-    /** Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again). */
     pub(topic: string, payload: string): boolean {
       if (!st.on) return false;
       const n = id();

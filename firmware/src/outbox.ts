@@ -58,6 +58,19 @@ export function parseEvent(line: string, g: number): OutEvent | undefined {
   return { b: f[0] as string, n: +(f[1] as string), k: f[2] as string, ts: +(f[3] as string), y: +(f[4] as string), bt: last.slice(0, -1), g: g, w: 0, p: 0 };
 }
 
+/**
+ * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
+ * function's text, comments included, lives in RAM):
+ * - `retire`: Erases the oldest segment; its unfinished events count as dropped.
+ * - `finish`: Marks an event finished in its segment: `a` acked, `x` dropped.
+ * - `scan`: Oldest unfinished events not in flight, at most `want`.
+ * - loading: an unfinished last line is ended with `\n` so that the next append starts a fresh one.
+ * - `count`: Unacked events in flash.
+ * - `add`: Appends one event (before it is sent). False when flash refused it even after dropping the oldest.
+ * - `fill`: Tops the in-flight window up to `max` events, oldest first; returns it.
+ * - `ack`: An ack for (b, n): true when it was in flight.
+ * - `refuse`: A nack refusing (b, n) for good: dropped and counted.
+ */
 export function createOutbox(o: OutboxOptions) {
   const fl = o.flash;
   const SEG = o.seg || 32;
@@ -84,7 +97,6 @@ export function createOutbox(o: OutboxOptions) {
     }
   };
   const count = () => st.segs.reduce((a, s) => a + s.n - s.d, 0);
-  /* Erases the oldest segment; its unfinished events count as dropped. */
   const retire = () => {
     const s = st.segs.shift() as Seg;
     st.md += s.x + s.n - s.d;
@@ -94,7 +106,6 @@ export function createOutbox(o: OutboxOptions) {
     fl.open(file(s.i), "r").erase();
     st.f = st.f.filter((e) => e.g !== s.i);
   };
-  /* Marks an event finished in its segment: `a` acked, `x` dropped. */
   const finish = (e: OutEvent, flag: string) => {
     const s = st.segs.find((x) => x.i === e.g);
     st.f.splice(st.f.indexOf(e), 1);
@@ -108,7 +119,6 @@ export function createOutbox(o: OutboxOptions) {
     while (st.segs.length > 1 && (st.segs[0] as Seg).d >= (st.segs[0] as Seg).n) retire();
   };
   const find = (b: string, n: number) => st.f.find((e) => e.b === b && e.n === n);
-  /* Oldest unfinished events not in flight, at most `want`. */
   const scan = (want: number): OutEvent[] => {
     const out: OutEvent[] = [];
     st.segs.forEach((s) => {
@@ -134,7 +144,6 @@ export function createOutbox(o: OutboxOptions) {
   ids.forEach((i) => {
     if (i < st.lo) return fl.open(file(i), "r").erase();
     let t = all(i);
-    /* End an unfinished last line so that the next append starts a fresh one. */
     if (t && t.slice(-1) !== "\n") {
       add(i, "\n");
       t += "\n";
@@ -147,9 +156,7 @@ export function createOutbox(o: OutboxOptions) {
 
   return {
     st: st,
-    /** Unacked events in flash. */
     count: count,
-    /** Appends one event (before it is sent). False when flash refused it even after dropping the oldest. */
     add(e: { b: string; n: number; k: string; ts: number; y: number; bt: string }): boolean {
       if (count() >= CAP) {
         const old = st.f[0] || scan(1)[0];
@@ -170,18 +177,15 @@ export function createOutbox(o: OutboxOptions) {
       if (ok) s.n++;
       return ok;
     },
-    /** Tops the in-flight window up to `max` events, oldest first; returns it. */
     fill(max: number): OutEvent[] {
       if (st.f.length < max) st.f = st.f.concat(scan(max - st.f.length));
       return st.f;
     },
-    /** An ack for (b, n): true when it was in flight. */
     ack(b: string, n: number): boolean {
       const e = find(b, n);
       if (e) finish(e, "a");
       return !!e;
     },
-    /** A nack refusing (b, n) for good: dropped and counted. */
     refuse(b: string, n: number): boolean {
       const e = find(b, n);
       if (e) finish(e, "x");

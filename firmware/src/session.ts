@@ -37,10 +37,21 @@ export interface SessionOptions {
   paired: (cfg: ConfigMsg | undefined) => void;
 }
 
+/**
+ * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
+ * function's text, comments included, lives in RAM):
+ * - `off`: Epoch ms minus uptime ms, once `time` arrived in this boot.
+ * - `pump`: Sends every in-flight event that is due; backoff 2 s doubling to 60 s.
+ * - `relink`: The link is back (a frame arrived, or the transport reconnected): resend in-flight events now.
+ * - `relinkIfStale`: A valid frame after a silence in which events went unacked means the link returned.
+ * - `recv`: One line from the gateway (raw or through `LB`).
+ * - `link`: Transport state (MQTT connected, serial always up).
+ * - `record`: Records a press: stored before sent; ignored while unpaired.
+ * - `stale`: Unacked events have gone unanswered: shown as link down.
+ */
 export function createSession(o: SessionOptions) {
   const st = {
     cfg: undefined as ConfigMsg | undefined,
-    /** Epoch ms minus uptime ms, once `time` arrived in this boot. */
     off: -1,
     seq: 0,
     link: true,
@@ -59,7 +70,6 @@ export function createSession(o: SessionOptions) {
     st.status = o.now();
     out({ t: "status", d: o.d, b: o.b, up: o.now(), q: o.outbox.count(), drop: o.outbox.st.drop, mem: o.mem() });
   }
-  /* Sends every in-flight event that is due; backoff 2 s doubling to 60 s. */
   const pump = () => {
     const now = o.now();
     o.outbox.fill(FLIGHT).forEach((e) => {
@@ -71,7 +81,6 @@ export function createSession(o: SessionOptions) {
       out(m);
     });
   }
-  /* The link is back (a frame arrived, or the transport reconnected): resend in-flight events now. */
   const relink = () => {
     o.outbox.st.f.forEach((e) => {
       e.w = 0;
@@ -107,7 +116,6 @@ export function createSession(o: SessionOptions) {
       o.identify(m.s);
     }
   }
-  /* A valid frame after a silence in which events went unacked means the link returned. */
   const relinkIfStale = () => {
     const e = o.outbox.st.f[0];
     if (e && e.p >= RETRY_MS << 1) relink();
@@ -121,19 +129,16 @@ export function createSession(o: SessionOptions) {
   return {
     st: st,
     hello: hello,
-    /** One line from the gateway (raw or through `LB`). */
     recv: (line: string) => {
       const r = o.codec.decode(line);
       if (!r.ok || r.msg.d !== o.d) return;
       onDown(r.msg as DownMsg);
       relinkIfStale();
     },
-    /** Transport state (MQTT connected, serial always up). */
     link: (up: boolean) => {
       st.link = up;
       if (up) relink();
     },
-    /** Records a press: stored before sent; ignored while unpaired. */
     record: (k: string, start: number, btn: string) => {
       if (!st.cfg) return false;
       const y = st.off >= 0 ? 1 : 0;
@@ -142,7 +147,6 @@ export function createSession(o: SessionOptions) {
       pump();
       return true;
     },
-    /** Unacked events have gone unanswered: shown as link down. */
     stale: () => {
       const e = o.outbox.st.f[0];
       return !st.link || (!!e && e.p >= RETRY_MS << DOWN_TRIES);
