@@ -48,6 +48,8 @@ export interface SimBoardOptions {
 export interface SimBoard {
   readonly clock: SimClock;
   readonly flash: SimFlash;
+  /** The same flash, under the name the Espruino module has (require("Storage")). */
+  readonly storage: SimFlash;
   /** Errors thrown by device code (Espruino would print "Uncaught ..."). */
   readonly errors: string[];
   /** Boots so far (1 after creation), and reboots caused by the watchdog. */
@@ -320,6 +322,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   const board: SimBoard = {
     clock,
     flash,
+    storage: flash,
     errors,
     get boots() {
       return boots;
