@@ -2,8 +2,9 @@
  * Serial devices of a simulated board (USB, Serial1, LoopbackA), after https://www.espruino.com/Reference#Serial :
  * `setup(baud, opts)`, `on("data", fn)` (data as a string), `write(data)`, `setConsole(force)`.
  * The device that holds the console feeds its input to a small REPL instead of `on("data")` handlers, as
- * Espruino does: a line is evaluated in the board's context; a line starting with 0x10 is run without echo
- * (https://www.espruino.com/Gadgetbridge uses this for `\x10GB({...})`), other lines are echoed and their value
+ * Espruino does: a line is evaluated in the board's context; a line starting with 0x10 (DLE, "echo off if at
+ * beginning of line", espruino/Espruino README_Protocol.md; https://www.espruino.com/Gadgetbridge sends
+ * `\x10GB({...})` this way) is run without echo or printed value, other lines are echoed and their value
  * printed as `=value`. The text a device writes is passed to `out` (the cable).
  */
 export interface SerialHost {

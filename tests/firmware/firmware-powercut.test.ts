@@ -107,3 +107,54 @@ describe("power cut at every point of a write", () => {
     });
   });
 });
+
+describe("power cut while a segment is compacted", () => {
+  let full: SimFlash;
+  let bootId = "";
+  beforeAll(() => {
+    const p = serialPeer(code);
+    pair(p);
+    for (let i = 0; i < 33; i++) {
+      p.board.press("yes", 50);
+      p.board.advance(100);
+      if (i < 31) {
+        p.ackAll();
+        p.board.advance(10);
+      }
+    }
+    bootId = p.events()[0]!.b;
+    full = p.board.flash;
+    p.board.stop();
+  });
+
+  /* The ack of event 32 finishes segment 0: its ack line, then `lbm`, then the erase. */
+  const ackLast = (p: Peer) => p.send({ t: "ack", d: "33ffd605-41573033-15720843", b: bootId, n: [32] });
+
+  it("loses nothing and counts nothing twice at any byte of the ack, the meta write or the erase", () => {
+    const probe = serialPeer(code, { flash: createFlash({ files: full.files, size: full.size }) });
+    probe.board.advance(5000);
+    const from = probe.board.flash.history.length;
+    ackLast(probe);
+    const sizes = probe.board.flash.history.slice(from);
+    expect(probe.board.flash.files.has("lbo0")).toBe(false);
+    probe.board.stop();
+    expect(sizes.length).toBe(3);
+    sizes.forEach((size, i) => {
+      for (let keep = 0; keep <= size; keep++) {
+        const flash = createFlash({ files: full.files, size: full.size });
+        const p = serialPeer(code, { flash });
+        p.board.advance(5000);
+        flash.cutAt(i + 1, keep);
+        ackLast(p);
+        expect(p.board.alive).toBe(false);
+        p.board.powerOn();
+        drain(p);
+        p.read();
+        const st = p.got.filter((m) => m.t === "status").pop();
+        expect(st, "op " + (i + 1) + " keep " + keep).toMatchObject({ q: 0, drop: 0 });
+        expect(p.events().some((e) => e.n === 33)).toBe(true);
+        expect(p.board.errors).toEqual([]);
+      }
+    });
+  });
+});
