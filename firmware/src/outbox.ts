@@ -5,22 +5,16 @@
  *   whole) and one line per finished event `b,n,a` (acked) or `b,n,x` (dropped), appended to the event's segment;
  * - `lbm`: `{"lo":<first live segment>,"drop":<drops of erased segments>}`, written only when a segment goes.
  * The oldest segment is erased once all its events are finished (compaction). Only the in-flight window is in
- * RAM. A line cut short by a power cut is ended with `\n` at the next boot and ignored: it lacks the event's `.`
+ * RAM, as the events' lines. A line cut short by a power cut is ended with `\n` at the next boot and ignored: it lacks the event's `.`
  * or the ack's flag (no event kind starts with `a` or `x`, so a cut event line never reads as an ack).
  */
 import type { Flash } from "./flash.ts";
 
-/** One event as held in RAM while in flight. */
+/** One event as held in RAM while in flight: its line, key `b,n,`, segment, next send time and backoff (ms). */
 export interface OutEvent {
-  b: string;
-  n: number;
+  l: string;
   k: string;
-  ts: number;
-  y: number;
-  bt: string;
-  /** Segment. */
   g: number;
-  /** Next send time (uptime ms) and current backoff (ms). */
   w: number;
   p: number;
 }
@@ -35,41 +29,29 @@ export interface OutboxOptions {
   cap?: number;
 }
 
+/** A live segment: index, whole event lines, finished (ack or drop) lines, drop lines. */
 interface Seg {
   i: number;
-  /** Whole event lines, finished (ack or drop) lines, drop lines. */
   n: number;
   d: number;
   x: number;
 }
 
-/* Whole lines of a file: text after the last `\n` is an unfinished write. */
-function lines(text: string): string[] {
-  const l = text.split("\n");
-  l.pop();
-  return l;
-}
-
-/** Parses an event line; undefined when it is not a whole event line. */
-export function parseEvent(line: string, g: number): OutEvent | undefined {
-  const f = line.split(",");
-  const last = f[5];
-  if (f.length !== 6 || last === undefined || last.charAt(last.length - 1) !== ".") return undefined;
-  return { b: f[0] as string, n: +(f[1] as string), k: f[2] as string, ts: +(f[3] as string), y: +(f[4] as string), bt: last.slice(0, -1), g: g, w: 0, p: 0 };
+/** The line of an event, as stored: `b,n,k,ts,sync,btn.` */
+export function eventLine(b: string, n: number, k: string, ts: number, y: number, btn: string): string {
+  return b + "," + n + "," + k + "," + ts + "," + y + "," + btn + ".";
 }
 
 /**
  * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
  * function's text, comments included, lives in RAM):
- * - `retire`: Erases the oldest segment; its unfinished events count as dropped.
- * - `finish`: Marks an event finished in its segment: `a` acked, `x` dropped.
- * - `scan`: Oldest unfinished events not in flight, at most `want`.
- * - loading: an unfinished last line is ended with `\n` so that the next append starts a fresh one.
- * - `count`: Unacked events in flash.
- * - `add`: Appends one event (before it is sent). False when flash refused it even after dropping the oldest.
- * - `fill`: Tops the in-flight window up to `max` events, oldest first; returns it.
- * - `ack`: An ack for (b, n): true when it was in flight.
- * - `refuse`: A nack refusing (b, n) for good: dropped and counted.
+ * - `retire`: erases the oldest segment; its unfinished events count as dropped;
+ * - `finish`: marks an event finished in its segment: `a` acked, `x` dropped;
+ * - `scan`: the oldest unfinished events not in flight, at most `want`;
+ * - loading: an unfinished last line is ended with `\n` so that the next append starts a fresh one;
+ * - `count`: unacked events in flash; `add`: appends one event before it is sent (false when flash refused it
+ *   even after dropping the oldest); `fill`: tops the in-flight window up to `max` events, oldest first;
+ *   `ack` / `refuse`: an ack, or a nack refusing the event for good (dropped and counted); true when in flight.
  */
 export function createOutbox(o: OutboxOptions) {
   const fl = o.flash;
@@ -77,20 +59,17 @@ export function createOutbox(o: OutboxOptions) {
   const MAX = o.max || 6;
   const CAP = o.cap || SEG * (MAX - 1);
   const st = { lo: 0, md: 0, drop: 0, segs: [] as Seg[], f: [] as OutEvent[] };
-  const file = (i: number) => "lbo" + i;
+  const F = (i: number) => "lbo" + i;
   const all = (i: number) => {
-    const f = fl.open(file(i), "r");
+    const f = fl.open(F(i), "r");
     let s = "";
-    let c = f.read(256);
-    while (c !== undefined) {
-      s += c;
-      c = f.read(256);
-    }
+    let c: string | undefined;
+    while ((c = f.read(256)) !== undefined) s += c;
     return s;
   };
   const add = (i: number, d: string) => {
     try {
-      fl.open(file(i), "a").write(d);
+      fl.open(F(i), "a").write(d);
       return true;
     } catch (e) {
       return false;
@@ -103,32 +82,34 @@ export function createOutbox(o: OutboxOptions) {
     st.drop += s.n - s.d;
     st.lo = s.i + 1;
     fl.write("lbm", JSON.stringify({ lo: st.lo, drop: st.md }));
-    fl.open(file(s.i), "r").erase();
+    fl.open(F(s.i), "r").erase();
     st.f = st.f.filter((e) => e.g !== s.i);
   };
-  const finish = (e: OutEvent, flag: string) => {
+  const find = (k: string) => st.f.find((e) => e.k === k);
+  const finish = (e: OutEvent | undefined, flag: string) => {
+    if (!e) return false;
     const s = st.segs.find((x) => x.i === e.g);
     st.f.splice(st.f.indexOf(e), 1);
-    if (!s) return;
-    add(s.i, e.b + "," + e.n + "," + flag + "\n");
-    s.d++;
-    if (flag === "x") {
-      s.x++;
-      st.drop++;
+    if (s) {
+      add(s.i, e.k + flag + "\n");
+      s.d++;
+      if (flag === "x") {
+        s.x++;
+        st.drop++;
+      }
     }
     while (st.segs.length > 1 && (st.segs[0] as Seg).d >= (st.segs[0] as Seg).n) retire();
+    return true;
   };
-  const find = (b: string, n: number) => st.f.find((e) => e.b === b && e.n === n);
-  const scan = (want: number): OutEvent[] => {
+  const scan = (want: number) => {
     const out: OutEvent[] = [];
     st.segs.forEach((s) => {
-      if (s.d >= s.n || out.length >= want) return;
-      const text = "\n" + all(s.i);
-      lines(text).forEach((l) => {
-        const e = parseEvent(l, s.i);
-        if (!e || out.length >= want) return;
-        const k = "\n" + e.b + "," + e.n + ",";
-        if (text.indexOf(k + "a\n") < 0 && text.indexOf(k + "x\n") < 0 && !find(e.b, e.n)) out.push(e);
+      if (s.d >= s.n) return;
+      const t = "\n" + all(s.i);
+      t.split("\n").forEach((l) => {
+        if (out.length >= want || l.slice(-1) !== ".") return;
+        const k = (l.match(/^[^,]*,[^,]*,/) as string[])[0] as string;
+        if (t.indexOf("\n" + k + "a\n") < 0 && t.indexOf("\n" + k + "x\n") < 0 && !find(k)) out.push({ l: l, k: k, g: s.i, w: 0, p: 0 });
       });
     });
     return out;
@@ -142,37 +123,39 @@ export function createOutbox(o: OutboxOptions) {
   st.lo = meta.lo === undefined ? ids[0] || 0 : meta.lo;
   st.md = st.drop = meta.drop || 0;
   ids.forEach((i) => {
-    if (i < st.lo) return fl.open(file(i), "r").erase();
+    if (i < st.lo) return fl.open(F(i), "r").erase();
     let t = all(i);
     if (t && t.slice(-1) !== "\n") {
       add(i, "\n");
       t += "\n";
     }
-    const ls = lines(t);
-    const x = ls.filter((l) => l.slice(-2) === ",x").length;
-    st.drop += x;
-    st.segs.push({ i: i, n: ls.filter((l) => !!parseEvent(l, i)).length, d: ls.filter((l) => /,[ax]$/.test(l)).length, x: x });
+    const s = { i: i, n: 0, d: 0, x: 0 };
+    t.split("\n").forEach((l) => {
+      if (l.slice(-1) === ".") s.n++;
+      else if (/,[ax]$/.test(l)) {
+        s.d++;
+        if (l.slice(-1) === "x") s.x++;
+      }
+    });
+    st.drop += s.x;
+    st.segs.push(s);
   });
 
   return {
     st: st,
     count: count,
-    add(e: { b: string; n: number; k: string; ts: number; y: number; bt: string }): boolean {
-      if (count() >= CAP) {
-        const old = st.f[0] || scan(1)[0];
-        if (old) finish(old, "x");
-      }
+    add(line: string): boolean {
+      if (count() >= CAP) finish(st.f[0] || scan(1)[0], "x");
       let s = st.segs[st.segs.length - 1];
       if (!s || s.n >= SEG) {
         if (st.segs.length >= MAX) retire();
         s = { i: s ? s.i + 1 : st.lo, n: 0, d: 0, x: 0 };
         st.segs.push(s);
       }
-      const line = e.b + "," + e.n + "," + e.k + "," + e.ts + "," + e.y + "," + e.bt + ".\n";
-      let ok = add(s.i, line);
+      let ok = add(s.i, line + "\n");
       if (!ok && st.segs.length > 1) {
         retire();
-        ok = add(s.i, line);
+        ok = add(s.i, line + "\n");
       }
       if (ok) s.n++;
       return ok;
@@ -181,16 +164,8 @@ export function createOutbox(o: OutboxOptions) {
       if (st.f.length < max) st.f = st.f.concat(scan(max - st.f.length));
       return st.f;
     },
-    ack(b: string, n: number): boolean {
-      const e = find(b, n);
-      if (e) finish(e, "a");
-      return !!e;
-    },
-    refuse(b: string, n: number): boolean {
-      const e = find(b, n);
-      if (e) finish(e, "x");
-      return !!e;
-    },
+    ack: (b: string, n: number) => finish(find(b + "," + n + ","), "a"),
+    refuse: (b: string, n: number) => finish(find(b + "," + n + ","), "x"),
   };
 }
 

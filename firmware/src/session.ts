@@ -6,7 +6,7 @@
 import type { Codec } from "../../protocol/codec.ts";
 import type { ConfigMsg, DownMsg, Message } from "../../protocol/schemas.ts";
 import type { Flash } from "./flash.ts";
-import type { Outbox } from "./outbox.ts";
+import { eventLine, type Outbox } from "./outbox.ts";
 
 /** Hello period while unpaired, first retransmit delay, its cap, events in flight, status period before config. */
 export const HELLO_MS = 10000;
@@ -43,8 +43,8 @@ export interface SessionOptions {
  * - `off`: Epoch ms minus uptime ms, once `time` arrived in this boot.
  * - `pump`: Sends every in-flight event that is due; backoff 2 s doubling to 60 s.
  * - `relink`: The link is back (a frame arrived, or the transport reconnected): resend in-flight events now.
- * - `relinkIfStale`: A valid frame after a silence in which events went unacked means the link returned.
- * - `recv`: One line from the gateway (raw or through `LB`).
+ * - `recv`: One line from the gateway (raw or through `LB`); a valid frame after a silence in which events went
+ *   unacked (two sends) means the link returned, so the in-flight events go again at once.
  * - `link`: Transport state (MQTT connected, serial always up).
  * - `record`: Records a press: stored before sent; ignored while unpaired.
  * - `stale`: Unacked events have gone unanswered: shown as link down.
@@ -60,71 +60,36 @@ export function createSession(o: SessionOptions) {
   };
   const out = (msg: object) => {
     const r = o.codec.encode(msg as Message);
-    return r.ok ? o.send(r.line) : false;
-  }
+    return r.ok && o.send(r.line);
+  };
+  const ob = o.outbox;
   const hello = () => {
     st.hello = o.now();
-    out({ t: "hello", d: o.d, b: o.b, fw: o.fw, pv: "1.0", role: o.role, cap: o.cap, up: o.now() });
-  }
-  const status = () => {
-    st.status = o.now();
-    out({ t: "status", d: o.d, b: o.b, up: o.now(), q: o.outbox.count(), drop: o.outbox.st.drop, mem: o.mem() });
-  }
+    out({ t: "hello", d: o.d, b: o.b, fw: o.fw, pv: "1.0", role: o.role, cap: o.cap, up: st.hello });
+  };
   const pump = () => {
     const now = o.now();
-    o.outbox.fill(FLIGHT).forEach((e) => {
+    ob.fill(FLIGHT).forEach((e) => {
       if (e.w > now) return;
       e.p = e.p ? Math.min(e.p * 2, RETRY_MAX) : RETRY_MS;
       e.w = now + e.p;
-      const m: { [k: string]: unknown } = { t: "event", d: o.d, b: e.b, n: e.n, k: e.k, ts: e.ts, sync: e.y };
-      if (e.bt) m.btn = e.bt;
-      out(m);
+      const f = e.l.split(",");
+      out({ t: "event", d: o.d, b: f[0], n: +(f[1] as string), k: f[2], ts: +(f[3] as string), sync: +(f[4] as string), btn: (f[5] as string).slice(0, -1) || undefined });
     });
-  }
+  };
   const relink = () => {
-    o.outbox.st.f.forEach((e) => {
-      e.w = 0;
-      e.p = 0;
+    ob.st.f.forEach((e) => {
+      e.w = e.p = 0;
     });
     pump();
-  }
+  };
   const setCfg = (c: ConfigMsg | undefined) => {
     st.cfg = c;
     o.paired(c);
-  }
-  const onDown = (m: DownMsg) => {
-    if (m.t === "ack") {
-      m.n.forEach((n) => {
-        o.outbox.ack(m.b, n);
-      });
-      pump();
-    } else if (m.t === "nack") {
-      if (m.b !== undefined && m.n !== undefined) o.outbox.refuse(m.b, m.n);
-      else if (m.code === "not_paired") hello();
-    } else if (m.t === "config") {
-      o.flash.write("lbc", JSON.stringify(m));
-      setCfg(m);
-    } else if (m.t === "time") {
-      st.off = m.ms - o.now();
-    } else if (m.t === "unpair") {
-      o.flash.erase("lbc");
-      setCfg(undefined);
-      hello();
-    } else if (m.t === "query") {
-      hello();
-    } else if (m.t === "identify") {
-      o.identify(m.s);
-    }
-  }
-  const relinkIfStale = () => {
-    const e = o.outbox.st.f[0];
-    if (e && e.p >= RETRY_MS << 1) relink();
-  }
+  };
   try {
     setCfg(JSON.parse(o.flash.read("lbc") || "null") || undefined);
-  } catch (e) {
-    setCfg(undefined);
-  }
+  } catch (e) {}
 
   return {
     st: st,
@@ -132,8 +97,23 @@ export function createSession(o: SessionOptions) {
     recv: (line: string) => {
       const r = o.codec.decode(line);
       if (!r.ok || r.msg.d !== o.d) return;
-      onDown(r.msg as DownMsg);
-      relinkIfStale();
+      const m = r.msg as DownMsg;
+      const t = m.t;
+      if (t === "ack") m.n.forEach((n) => ob.ack(m.b, n));
+      else if (t === "nack") m.n !== undefined && m.b !== undefined ? ob.refuse(m.b, m.n) : m.code === "not_paired" && hello();
+      else if (t === "config") {
+        o.flash.write("lbc", JSON.stringify(m));
+        setCfg(m);
+      } else if (t === "time") st.off = m.ms - o.now();
+      else if (t === "unpair") {
+        o.flash.erase("lbc");
+        setCfg(undefined);
+      }
+      if (t === "unpair" || t === "query") hello();
+      if (t === "identify") o.identify(m.s);
+      const e = ob.st.f[0];
+      if (e && e.p >= RETRY_MS << 1) relink();
+      else pump();
     },
     link: (up: boolean) => {
       st.link = up;
@@ -141,20 +121,22 @@ export function createSession(o: SessionOptions) {
     },
     record: (k: string, start: number, btn: string) => {
       if (!st.cfg) return false;
-      const y = st.off >= 0 ? 1 : 0;
-      st.seq++;
-      o.outbox.add({ b: o.b, n: st.seq, k: k, ts: start + (y ? st.off : 0), y: y, bt: k === "stuck" ? btn : "" });
+      const y = st.off < 0 ? 0 : 1;
+      ob.add(eventLine(o.b, ++st.seq, k, start + y * st.off, y, k === "stuck" ? btn : ""));
       pump();
       return true;
     },
     stale: () => {
-      const e = o.outbox.st.f[0];
+      const e = ob.st.f[0];
       return !st.link || (!!e && e.p >= RETRY_MS << DOWN_TRIES);
     },
     tick: () => {
       const now = o.now();
       if (!st.cfg && now - st.hello >= HELLO_MS) hello();
-      if (now - st.status >= (st.cfg ? st.cfg.hb : HB_MS)) status();
+      if (now - st.status >= (st.cfg ? st.cfg.hb : HB_MS)) {
+        st.status = now;
+        out({ t: "status", d: o.d, b: o.b, up: now, q: ob.count(), drop: ob.st.drop, mem: o.mem() });
+      }
       pump();
     },
   };
