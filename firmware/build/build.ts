@@ -18,7 +18,7 @@ const MANGLE = new RegExp(
   "^(" +
     "flash|timers|after|cancel|emit|confirm|stuck|long|codec|outbox|now|send|paired|record|stale|tick|" +
     "link|recv|segs|count|fill|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
-    "crc32|maxIn|maxOut|add|lo|md|seg|max|pub|stop" +
+    "crc32|maxIn|maxOut|add|seg|max|pub|stop" +
     ")$",
 );
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -105,7 +105,7 @@ async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
     legalComments: "none",
     define: defines(o),
     plugins: minify ? [dropReasons] : [],
-    /* Internal property names only: never a protocol field or message type (the codec looks them up by string), an Espruino API name, or what tests read on LB_. */
+    /* Internal property names only: never a protocol field or message type (the codec looks them up by string), a key written to flash as JSON (lbm, lbc, lbnet), an Espruino API name, or what tests read on LB_. */
     mangleProps: minify ? MANGLE : undefined,
     write: false,
     logLevel: "silent",

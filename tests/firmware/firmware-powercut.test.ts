@@ -158,3 +158,20 @@ describe("power cut while a segment is compacted", () => {
     });
   });
 });
+
+describe("flash formats of the built bundle", () => {
+  it("writes lbm with the documented keys (docs/firmware.md \"Outbox format\")", () => {
+    const p = serialPeer(code, { flash: createFlash({ files: seed.files, size: seed.size }) });
+    for (let i = 0; i < 33; i++) {
+      p.board.press("no", 50);
+      p.board.advance(100);
+      p.ackAll();
+      p.board.advance(10);
+    }
+    p.board.advance(3000);
+    p.ackAll();
+    p.board.advance(100);
+    expect(Object.keys(JSON.parse(p.board.flash.files.get("lbm")!.data)).sort()).toEqual(["drop", "lo"]);
+    expect(p.board.flash.files.get("lbo1")!.data).toMatch(/^[0-9a-f]{8},\d+,no,\d+,0,\.\n/);
+  });
+});
