@@ -65,6 +65,32 @@ function checkHoisting(body: AnyNode[], report: (n: AnyNode, rule: string) => vo
   });
 }
 
+/*
+ * Closures created in `for (let i ...)` all share one `i` on Espruino (they see its last value): report a
+ * function inside the loop that uses a variable the loop header declares.
+ */
+function checkLoopClosures(loop: AnyNode, report: (n: AnyNode, rule: string) => void): void {
+  const init = loop.type === "ForStatement" ? loop.init : loop.left;
+  if (!init || init.type !== "VariableDeclaration" || init.kind === "var") return;
+  const names = new Set<string>();
+  for (const d of init.declarations as AnyNode[]) if (d.id.type === "Identifier") names.add(d.id.name);
+  const visit = (node: AnyNode, inFunction: boolean): void => {
+    if (!node || typeof node.type !== "string") return;
+    const nested = inFunction || /Function/.test(node.type);
+    if (node.type === "Identifier" && inFunction && names.has(node.name)) {
+      report(node, "closure captures loop variable " + node.name + " of for (let ...) (Espruino shares one binding)");
+    }
+    for (const key of Object.keys(node)) {
+      if (key === "type" || key === "start" || key === "end") continue;
+      if ((key === "property" || key === "key") && !node.computed) continue;
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach((c) => c && typeof c.type === "string" && visit(c, nested));
+      else if (child && typeof child.type === "string") visit(child, nested);
+    }
+  };
+  visit(loop.body, false);
+}
+
 /** Every construct in `source` that Espruino would reject; empty when the source fits. */
 export function checkEspruinoSubset(source: string): Finding[] {
   const findings: Finding[] = [];
@@ -96,6 +122,11 @@ export function checkEspruinoSubset(source: string): Finding[] {
       case "BlockStatement":
       case "StaticBlock":
         checkHoisting(n.body, report);
+        break;
+      case "ForStatement":
+      case "ForOfStatement":
+      case "ForInStatement":
+        checkLoopClosures(n, report);
         break;
       case "ObjectPattern":
       case "ArrayPattern":

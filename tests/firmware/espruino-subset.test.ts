@@ -31,6 +31,8 @@ const rejected: [string, string][] = [
   ["var n = 10n;", "BigInt literal"],
   ["try {} catch {}", "catch without a binding"],
   ["var b = Buffer.from('x');", "global Buffer"],
+  ["for (let i = 0; i < 3; i++) setTimeout(function () { f(i); }, 1);", "closure captures loop variable i of for (let ...) (Espruino shares one binding)"],
+  ["for (const x of a) { g.push(() => x); }", "closure captures loop variable x of for (let ...) (Espruino shares one binding)"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -43,6 +45,8 @@ const accepted = [
   "[1].includes(1); [1].find(function (x) { return x; }); Object.assign({}, {}); Object.entries({});",
   "'a'.padStart(2, '0'); new Uint8Array(2); new DataView(new ArrayBuffer(2)); Array.isArray([]);",
   "var o = { Map: 1, Set: 2 }; o.Map = o.Set; try { x(); } catch (e) {}",
+  "for (let i = 0; i < 3; i++) { f(i); } for (var j = 0; j < 3; j++) setTimeout(function () { f(j); }, 1);",
+  "for (let i = 0; i < 3; i++) { a.forEach(function (x) { f(x); }); }",
 ];
 
 describe("Espruino subset check", () => {

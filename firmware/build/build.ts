@@ -1,0 +1,183 @@
+/**
+ * Firmware build (issue 5 "Build"): esbuild bundles firmware/src/main.ts into dist/firmware.js (minified) and
+ * dist/firmware.debug.js (readable), checks both against the Espruino subset (espruino-subset.ts) and the
+ * 10 KB budget. CLI: `npm run firmware:build -- [--board pico|wifi|esp32] [--role combo|keypad|seller]
+ * [--transport serial|mqtt] [--raw] [--ssid S --pass P --broker host:port --prefix lb] [--out dir]`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build, type Plugin } from "esbuild";
+import { BOARDS, ROLES } from "./boards.ts";
+import { checkEspruinoSubset, type Finding } from "./espruino-subset.ts";
+
+/** Budget of the minified bundle, bytes (issue 5). */
+export const BUDGET = 10 * 1024;
+export const FW_VERSION = "0.1.0";
+const MANGLE = new RegExp(
+  "^(" +
+    "flash|timers|after|cancel|emit|confirm|stuck|long|codec|outbox|now|send|paired|record|stale|tick|" +
+    "link|recv|segs|count|fill|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
+    "crc32|maxIn|maxOut|add|seg|max|pub|stop" +
+    ")$",
+);
+const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
+
+export interface BuildOptions {
+  /** pico (default) | wifi | esp32 */
+  board?: string;
+  /** combo (default) | keypad | seller */
+  role?: string;
+  /** Overrides the board's transport. */
+  transport?: "serial" | "mqtt";
+  /** Raw lines on the port instead of the REPL form (console moved off the port). */
+  raw?: boolean;
+  /** Serial device for frames, overriding the board's (USB | Serial1). */
+  port?: "USB" | "Serial1";
+  /** Network defaults baked in; the device's Storage file `lbnet` overrides them. */
+  net?: { ssid?: string; pass?: string; host?: string; port?: number; prefix?: string };
+  /** Output folder (default dist/); nothing is written when `write` is false. */
+  outDir?: string;
+  write?: boolean;
+}
+
+export interface BuildResult {
+  code: string;
+  debug: string;
+  bytes: number;
+  /** Subset findings of the minified bundle, with line and column. */
+  findings: Finding[];
+  overBudget: boolean;
+  file?: string;
+  debugFile?: string;
+}
+
+/** Validates options up front, naming the bad value. */
+function defines(o: BuildOptions): { [k: string]: string } {
+  const boardName = o.board || "pico";
+  const b = BOARDS[boardName];
+  if (!b) throw new Error("--board " + boardName + ": expected one of " + Object.keys(BOARDS).join(", "));
+  const role = o.role || "combo";
+  if (!(ROLES as readonly string[]).includes(role)) throw new Error("--role " + role + ": expected one of " + ROLES.join(", "));
+  const mqtt = o.transport ? o.transport === "mqtt" : b.mqtt;
+  const port = o.port || b.port;
+  if (o.raw && port === "USB" && boardName === "esp32") throw new Error("--raw: the esp32 has no USB console to move the REPL to");
+  const net = Object.assign({ ssid: "", pass: "", host: "127.0.0.1", port: 1883, prefix: "lb" }, o.net || {});
+  return {
+    LB_FW: JSON.stringify(FW_VERSION),
+    LB_ROLE: JSON.stringify(role),
+    LB_PINS: JSON.stringify(b.pins),
+    LB_MQTT: String(mqtt),
+    LB_PORT: JSON.stringify(port),
+    LB_REPL: String(!o.raw),
+    LB_NET: JSON.stringify(JSON.stringify(net)),
+    LB_WIFI: JSON.stringify(b.wifi),
+  };
+}
+
+/*
+ * The device never shows a decode failure's human-readable `reason` (only its `code` matters), so the device
+ * build compiles the protocol files with every `reason: ...` expression replaced by "" (the files themselves
+ * are untouched; the gateway keeps its reasons). This saves about 800 bytes of the 10 KB budget.
+ */
+const dropReasons: Plugin = {
+  name: "drop-reasons",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]protocol[\\/](codec|frame)\.ts$/ }, (args) => ({
+      contents: readFileSync(args.path, "utf8").replace(/reason: .+ \}/g, 'reason: "" }'),
+      loader: "ts",
+    }));
+  },
+};
+
+async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
+  const out = await build({
+    entryPoints: [join(ROOT, "firmware/src/main.ts")],
+    bundle: true,
+    format: "cjs",
+    target: "es2019",
+    supported: { "optional-catch-binding": false },
+    metafile: true,
+    minify: minify,
+    keepNames: false,
+    external: ["Storage", "net", "Wifi", "EspruinoWiFi"],
+    platform: "neutral",
+    legalComments: "none",
+    define: defines(o),
+    plugins: minify ? [dropReasons] : [],
+    /* Internal property names only: never a protocol field or message type (the codec looks them up by string), a key written to flash as JSON (lbm, lbc, lbnet), an Espruino API name, or what tests read on LB_. */
+    mangleProps: minify ? MANGLE : undefined,
+    write: false,
+    logLevel: "silent",
+  });
+  lastMeta = out.metafile;
+  /* cjs keeps `require("Storage")` as Espruino's own require; the wrapper keeps names off Espruino's globals. */
+  return "(function(){" + (out.outputFiles[0] as { text: string }).text.replace(/^"use strict";/, "") + "})();\n";
+}
+let lastMeta: unknown;
+
+/** Builds, checks and (unless `write: false`) writes firmware.js and firmware.debug.js. */
+export async function buildFirmware(o: BuildOptions = {}): Promise<BuildResult> {
+  const code = await bundle(o, true);
+  const debug = await bundle(o, false);
+  const findings = checkEspruinoSubset(code).concat(checkEspruinoSubset(debug));
+  const bytes = Buffer.byteLength(code);
+  const r: BuildResult = { code, debug, bytes, findings, overBudget: bytes > BUDGET };
+  if (o.write !== false) {
+    const dir = o.outDir || join(ROOT, "dist");
+    mkdirSync(dir, { recursive: true });
+    r.file = join(dir, "firmware.js");
+    r.debugFile = join(dir, "firmware.debug.js");
+    writeFileSync(r.file, code);
+    writeFileSync(r.debugFile, debug);
+  }
+  return r;
+}
+
+function parseArgs(argv: string[]): BuildOptions {
+  const o: BuildOptions = {};
+  const net: NonNullable<BuildOptions["net"]> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => {
+      const x = argv[++i];
+      if (x === undefined) throw new Error(a + ": missing value");
+      return x;
+    };
+    if (a === "--board") o.board = v();
+    else if (a === "--role") o.role = v();
+    else if (a === "--transport") o.transport = v() as "serial" | "mqtt";
+    else if (a === "--raw") o.raw = true;
+    else if (a === "--port") o.port = v() as "USB" | "Serial1";
+    else if (a === "--out") o.outDir = resolve(v());
+    else if (a === "--ssid") net.ssid = v();
+    else if (a === "--pass") net.pass = v();
+    else if (a === "--prefix") net.prefix = v();
+    else if (a === "--broker") {
+      const hp = v().split(":");
+      net.host = hp[0];
+      if (hp[1]) net.port = Number(hp[1]);
+    } else throw new Error("unknown option " + a);
+  }
+  if (Object.keys(net).length) o.net = net;
+  return o;
+}
+
+async function main(): Promise<number> {
+  const r = await buildFirmware(parseArgs(process.argv.slice(2)));
+  for (const f of r.findings) process.stderr.write("firmware.js:" + f.line + ":" + f.column + ": " + f.rule + "\n");
+  process.stdout.write("firmware: " + r.file + " " + r.bytes + " bytes (budget " + BUDGET + "), debug " + Buffer.byteLength(r.debug) + " bytes\n");
+  if (r.findings.length) process.stderr.write("firmware: " + r.findings.length + " construct(s) outside the Espruino subset\n");
+  if (r.overBudget) process.stderr.write("firmware: over the " + BUDGET + "-byte budget\n");
+  return r.findings.length || r.overBudget ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (c) => process.exit(c),
+    (e: Error) => {
+      process.stderr.write("firmware: " + e.message + "\n");
+      process.exit(2);
+    },
+  );
+}
