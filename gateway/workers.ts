@@ -9,6 +9,9 @@ import { configFor, settingsOf } from "./ingest/terminal-config.ts";
 import type { Store } from "./store/store.ts";
 import type { TerminalSettings } from "./surveys/model.ts";
 
+/** Longest stretch the periodic survey rebuild runs before it lets acks and frames through. */
+const DERIVE_SLICE_MS = 8;
+
 export interface WorkerOptions {
   store: Store;
   ingest: Ingest;
@@ -38,7 +41,7 @@ export class Workers {
           }
         }, ms).unref(),
       );
-    every(this.o.deriveIntervalMs, "derive", () => this.derive());
+    every(this.o.deriveIntervalMs, "derive", () => this.deriveInSlices());
     every(500, "commands", () => this.commands());
     every(1000, "rejects", () => this.flushRejects());
     every(1000, "due-settings", () => this.dueSettings());
@@ -50,14 +53,50 @@ export class Workers {
     this.timers = [];
   }
 
-  /** Rebuilds every queued terminal, in one transaction (one fsync); returns how many. */
+  /** Rebuilds every queued terminal now; returns how many (for shutdown, tests and the CLI). */
   derive(): number {
+    const queued = this.o.store.derived.queued();
+    for (const q of queued) this.rebuild(q.terminalId, q.fromMs);
+    return queued.length;
+  }
+
+  /*
+   * The periodic rebuild yields to the event loop every DERIVE_SLICE_MS, so acks are never held up by it for
+   * long. Derived rows are committed without waiting for fsync (synchronous = NORMAL): after a power cut they
+   * and their queue entry are lost together, and the queue entry brings the rebuild back.
+   */
+  private deriving = false;
+  private deriveInSlices(): void {
+    if (this.deriving) return;
+    const queued = this.o.store.derived.queued();
+    if (queued.length === 0) return;
+    this.deriving = true;
+    const step = (from: number) => {
+      const until = performance.now() + DERIVE_SLICE_MS;
+      let i = from;
+      try {
+        while (i < queued.length && performance.now() < until) {
+          const q = queued[i++] as { terminalId: string; fromMs: number };
+          this.rebuild(q.terminalId, q.fromMs);
+        }
+      } catch (err) {
+        this.o.log.error({ err }, "survey rebuild failed; it stays queued");
+        i = queued.length;
+      }
+      if (i < queued.length && this.timers.length > 0) setImmediate(() => step(i));
+      else this.deriving = false;
+    };
+    step(0);
+  }
+
+  private rebuild(terminalId: string, fromMs: number): void {
     const { store, defaults } = this.o;
-    return store.tx(() => {
-      const queued = store.derived.queued();
-      for (const q of queued) store.derived.rebuild(q.terminalId, q.fromMs, settingsOf(store, defaults, q.terminalId));
-      return queued.length;
-    });
+    store.db.pragma("synchronous = NORMAL");
+    try {
+      store.derived.rebuild(terminalId, fromMs, settingsOf(store, defaults, terminalId));
+    } finally {
+      store.db.pragma("synchronous = FULL");
+    }
   }
 
   /** Sends queued commands to devices heard since start; the rest wait. */

@@ -1,0 +1,79 @@
+/**
+ * End to end: the built firmware bundle in the simulator talks to the real gateway, over a real pseudo-terminal
+ * (socat) and over MQTT through the embedded broker. The installer pairs it; the seller and the customer press;
+ * surveys and force-majeure periods appear in the gateway's database.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Gateway } from "../../gateway/app.ts";
+import { pair } from "../../gateway/terminals/manage.ts";
+import { buildFirmware } from "../../firmware/build/build.ts";
+import { connectSerialPath, createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
+import { testGateway } from "../support/gateway.ts";
+import { ptyPair } from "../support/socat.ts";
+import { waitFor } from "../support/wait.ts";
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** Pairs the board once the gateway has its hello, and waits until the board has stored the config. */
+async function pairBoard(gw: Gateway, board: SimBoard, serial: string, point: string): Promise<void> {
+  await waitFor(`the hello of ${serial}`, () => (gw.ingest.flush(), gw.store.devices.get(serial)), 20_000);
+  pair(gw.store, { serial, store: "e2e", point, question: "staff", employee: "elena", timeZone: "UTC" }, Date.now());
+  gw.workers.commands();
+  await waitFor(`config stored on ${serial}`, () => board.flash.files.has("lbc"), 20_000);
+}
+
+/** A short press answered Yes, then a force-majeure long press (held past L = 3 s), as a seller would. */
+async function playDay(board: SimBoard): Promise<void> {
+  board.press("seller", 120);
+  await new Promise((r) => setTimeout(r, 400));
+  board.press("yes", 120);
+  await new Promise((r) => setTimeout(r, 400));
+  board.pressAndHold("seller");
+  await new Promise((r) => setTimeout(r, 3400));
+  board.release("seller");
+}
+
+async function expectDerived(gw: Gateway, terminal: string): Promise<void> {
+  await waitFor("three events stored and acked", () => (gw.ingest.flush(), gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ?").get(terminal) as { n: number }).n >= 3 || undefined, 20_000);
+  gw.workers.derive();
+  const surveys = gw.store.derived.surveys(terminal, 0, Date.now() + 60_000);
+  expect(surveys.map((s) => [s.answer, s.questionKind, s.employee])).toEqual([["yes", "staff", "elena"]]);
+  const periods = gw.store.derived.periods(terminal, 0, Date.now() + 3_600_000);
+  expect(periods).toHaveLength(1);
+  expect(periods[0]!.start).toBeGreaterThan(surveys[0]!.openedAt);
+}
+
+describe("the firmware bundle against the real gateway", () => {
+  it("over a socat pseudo-terminal (REPL form)", { timeout: 90_000 }, async () => {
+    const pty = await ptyPair();
+    cleanups.push(() => pty.close());
+    const gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] } });
+    cleanups.push(() => gw.stop());
+    await waitFor("port open", () => gw.serial[0]?.isOpen);
+    const { code } = await buildFirmware({ board: "pico", write: false });
+    const cable = connectSerialPath(pty.device);
+    cleanups.push(() => cable.close());
+    const board = createSimulatedBoard({ bundle: code, board: "pico", clock: "real", serialNumber: "SIM-SERIAL-1", onWrite: (d) => cable.write(d) });
+    cleanups.push(() => board.stop());
+    cable.attach(board);
+    await pairBoard(gw, board, "SIM-SERIAL-1", "serial");
+    expect(gw.store.devices.get("SIM-SERIAL-1")?.caps).toContain("repl");
+    await playDay(board);
+    await expectDerived(gw, "e2e.serial");
+  });
+
+  it("over MQTT through the embedded broker", { timeout: 90_000 }, async () => {
+    const gw = await testGateway();
+    cleanups.push(() => gw.stop());
+    const port = Number(new URL(gw.mqttUrl).port);
+    const { code } = await buildFirmware({ board: "wifi", write: false, net: { ssid: "shop", pass: "x", host: "127.0.0.1", port } });
+    const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash: createFlash() });
+    cleanups.push(() => board.stop());
+    await pairBoard(gw, board, "SIM-MQTT-1", "mqtt");
+    await playDay(board);
+    await expectDerived(gw, "e2e.mqtt");
+  });
+});
