@@ -38,6 +38,24 @@ function pos(source: string, offset: number): { line: number; column: number } {
   return { line, column: offset - last };
 }
 
+/* Calls `onId` for every identifier under `root` that names a value (property keys are skipped), and whether it
+   sits inside a function nested in `root`. */
+function eachValueIdentifier(root: AnyNode, onId: (id: AnyNode, inFunction: boolean) => void): void {
+  const visit = (node: AnyNode, inFunction: boolean): void => {
+    if (!node || typeof node.type !== "string") return;
+    if (node.type === "Identifier") onId(node, inFunction);
+    const nested = inFunction || /Function/.test(node.type);
+    for (const key of Object.keys(node)) {
+      if (key === "type" || key === "start" || key === "end") continue;
+      if ((key === "property" || key === "key") && !node.computed) continue;
+      const child = node[key];
+      if (Array.isArray(child)) child.forEach((c) => c && typeof c.type === "string" && visit(c, nested));
+      else if (child && typeof child.type === "string") visit(child, nested);
+    }
+  };
+  visit(root, false);
+}
+
 /* Functions declared later in a block are undefined until their declaration runs (no hoisting). */
 function checkHoisting(body: AnyNode[], report: (n: AnyNode, rule: string) => void): void {
   const declaredAt = new Map<string, number>();
@@ -46,22 +64,11 @@ function checkHoisting(body: AnyNode[], report: (n: AnyNode, rule: string) => vo
   });
   if (declaredAt.size === 0) return;
   body.forEach((stmt, i) => {
-    const visit = (node: AnyNode, inFunction: boolean): void => {
-      if (!node || typeof node.type !== "string") return;
-      const nested = inFunction || /Function/.test(node.type);
-      if (node.type === "Identifier" && !inFunction) {
-        const at = declaredAt.get(node.name);
-        if (at !== undefined && at > i) report(node, "uses function " + node.name + " before its declaration runs (Espruino does not hoist)");
-      }
-      for (const key of Object.keys(node)) {
-        if (key === "type" || key === "start" || key === "end") continue;
-        if ((key === "property" || key === "key") && !node.computed) continue;
-        const child = node[key];
-        if (Array.isArray(child)) child.forEach((c) => c && typeof c.type === "string" && visit(c, nested));
-        else if (child && typeof child.type === "string") visit(child, nested);
-      }
-    };
-    if (stmt.type !== "FunctionDeclaration") visit(stmt, false);
+    if (stmt.type === "FunctionDeclaration") return;
+    eachValueIdentifier(stmt, (id, inFunction) => {
+      const at = declaredAt.get(id.name);
+      if (!inFunction && at !== undefined && at > i) report(id, "uses function " + id.name + " before its declaration runs (Espruino does not hoist)");
+    });
   });
 }
 
@@ -74,21 +81,9 @@ function checkLoopClosures(loop: AnyNode, report: (n: AnyNode, rule: string) => 
   if (!init || init.type !== "VariableDeclaration" || init.kind === "var") return;
   const names = new Set<string>();
   for (const d of init.declarations as AnyNode[]) if (d.id.type === "Identifier") names.add(d.id.name);
-  const visit = (node: AnyNode, inFunction: boolean): void => {
-    if (!node || typeof node.type !== "string") return;
-    const nested = inFunction || /Function/.test(node.type);
-    if (node.type === "Identifier" && inFunction && names.has(node.name)) {
-      report(node, "closure captures loop variable " + node.name + " of for (let ...) (Espruino shares one binding)");
-    }
-    for (const key of Object.keys(node)) {
-      if (key === "type" || key === "start" || key === "end") continue;
-      if ((key === "property" || key === "key") && !node.computed) continue;
-      const child = node[key];
-      if (Array.isArray(child)) child.forEach((c) => c && typeof c.type === "string" && visit(c, nested));
-      else if (child && typeof child.type === "string") visit(child, nested);
-    }
-  };
-  visit(loop.body, false);
+  eachValueIdentifier(loop.body, (id, inFunction) => {
+    if (inFunction && names.has(id.name)) report(id, "closure captures loop variable " + id.name + " of for (let ...) (Espruino shares one binding)");
+  });
 }
 
 /** Every construct in `source` that Espruino would reject; empty when the source fits. */
