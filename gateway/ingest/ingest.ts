@@ -132,6 +132,18 @@ export class Ingest {
     return [...this.reachable.keys()];
   }
 
+  /**
+   * A device came (back) online over MQTT. Devices subscribe with a clean session, so anything published to them
+   * while they were away is lost: send the clock, and the config if the device is paired.
+   */
+  deviceOnline(serial: string, link: Link): void {
+    const now = this.o.now();
+    this.remember(serial, link, undefined);
+    this.send(link, { t: "time", d: serial, ms: now });
+    const config = configFor(this.o.store, this.o.defaults, serial, now);
+    if (config) this.send(link, config);
+  }
+
   /** A link went away: forget the devices last heard on it. */
   linkClosed(link: Link): void {
     for (const [d, r] of this.reachable) if (r.link.id === link.id) this.reachable.delete(d);

@@ -110,6 +110,7 @@ export class MqttIngest {
       const state = payload.toString("latin1").slice(0, 16);
       this.states.set(device, state);
       this.log.info({ device, state }, "device availability");
+      if (state === "online") this.sink.deviceOnline?.(device, this.linkFor(device));
       return;
     }
     /* The length limit applies before anything is decoded, even before the payload becomes a string. */

@@ -19,6 +19,8 @@ export interface SerialPortOptions {
 export interface SerialSink {
   receive(line: string, link: Link): void;
   linkClosed(link: Link): void;
+  /** A device announced itself online (MQTT state topic): it may have missed messages while away. */
+  deviceOnline?(device: string, link: Link): void;
 }
 
 /** One port, kept open: opens, reads lines, and reopens after an error or a disappearance. */

@@ -131,4 +131,17 @@ describe("ingest", () => {
       ["time_sent", at()],
     ]);
   });
+
+  it("sends time and config again when a paired device comes back online over MQTT", () => {
+    const { store, ingest, link, at } = setup();
+    const l = link("mqtt:M", "mqtt", "M");
+    store.devices.seen("M", l.id, 0);
+    pair(store, { serial: "M", store: "s", point: "m", question: "office", timeZone: "UTC" }, 0);
+    ingest.deviceOnline("M", l);
+    expect(l.got()).toEqual([
+      { t: "time", d: "M", ms: at() },
+      { t: "config", d: "M", tid: "s.m", role: "combo", q: "office", qt: "", w: 30_000, l: 3000, fm: 1_800_000, hb: 60_000 },
+    ]);
+    expect(ingest.sendTo("M", { t: "query", d: "M" })).toBe(true);
+  });
 });
