@@ -31,6 +31,9 @@ export function derivedRepo(db: Db) {
     lastPeriodStart: db.prepare(
       `SELECT start_ms AS t FROM fm_periods WHERE terminal_id = ? AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1`,
     ),
+    periodReaching: db.prepare(
+      `SELECT start_ms AS t FROM fm_periods WHERE terminal_id = ? AND start_ms < ? AND end_ms >= ? ORDER BY start_ms LIMIT 1`,
+    ),
     delSurveys: db.prepare(`DELETE FROM surveys WHERE terminal_id = ? AND opened_ms >= ?`),
     delPeriods: db.prepare(`DELETE FROM fm_periods WHERE terminal_id = ? AND start_ms >= ?`),
     delUnsolicited: db.prepare(`DELETE FROM unsolicited WHERE terminal_id = ? AND at_ms >= ?`),
@@ -80,7 +83,10 @@ export function derivedRepo(db: Db) {
     rebuild(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): { surveysFrom: number; periodsFrom: number } {
       return db.transaction(() => {
         const surveysFrom = (q.lastShortBefore.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
-        const periodsFrom = (q.lastPeriodStart.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+        let periodsFrom = (q.lastPeriodStart.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+        for (let back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined; back; back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined) {
+          periodsFrom = back.t;
+        }
         q.delSurveys.run(terminalId, surveysFrom);
         q.delUnsolicited.run(terminalId, surveysFrom);
         q.delPeriods.run(terminalId, periodsFrom);

@@ -89,17 +89,27 @@ export function derive(events: readonly TerminalEvent[], settingsAt: (t: number)
  * deriving everything. Surveys and force-majeure periods are independent folds:
  * - surveys restart at the latest short press strictly before t: the survey it opened is the one a change at t can
  *   answer or close; every survey opened before it was closed by it (or had expired), so none of them can change;
- * - periods restart at the start of the latest period at or before t: no period was active just before it.
+ * - periods restart at the start of the latest period at or before t, moved back over any period that ends at
+ *   or after that moment (a long press at the same instant may have ended it): no period was active before it.
  * Either is -Infinity when there is none (derive from the beginning).
  */
 export function restartPoints(
   t: number,
   shortPressTimes: readonly number[],
-  periods: readonly { start: number }[],
+  periods: readonly { start: number; end: number }[],
 ): { surveysFrom: number; periodsFrom: number } {
   let surveysFrom = -Infinity;
   for (const at of shortPressTimes) if (at < t && at > surveysFrom) surveysFrom = at;
   let periodsFrom = -Infinity;
   for (const p of periods) if (p.start <= t && p.start > periodsFrom) periodsFrom = p.start;
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const p of periods) {
+      if (p.start < periodsFrom && p.end >= periodsFrom) {
+        periodsFrom = p.start;
+        moved = true;
+      }
+    }
+  }
   return { surveysFrom, periodsFrom };
 }
