@@ -4,7 +4,7 @@ import { questionKindSchema } from "../../protocol/schemas.ts";
 import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
 import { settingsOf } from "../ingest/terminal-config.ts";
-import { assignEmployee, setQuestion } from "../terminals/manage.ts";
+import { assignEmployee, FROM_THE_START, setQuestion } from "../terminals/manage.ts";
 import { formatLocal, parseTime } from "../time/zone.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
@@ -42,7 +42,8 @@ export function registerTerminals(program: Command, io: CliIo): void {
       io.out(`Question: ${s.questionKind} «${s.questionText}»\nEmployee: ${s.employee ?? "-"}\nWindow ${s.windowMs} ms, long press ${s.longMs} ms, force-majeure max ${s.fmMaxMs} ms\n\nDevices\n`);
       io.out(table(["serial", "role", "from", "to"], store.terminals.devicesOf(id).map((p) => [p.serial, p.role, formatLocal(p.fromMs, tz), "-"])));
       io.out("\nSettings history\n");
-      io.out(table(["from", "setting", "value"], store.settings.history(id).map((h) => [formatLocal(h.fromMs, tz), h.key, JSON.stringify(h.value)])));
+      const from = (ms: number) => (ms === FROM_THE_START ? "(from the start)" : formatLocal(ms, tz));
+      io.out(table(["from", "setting", "value"], store.settings.history(id).map((h) => [from(h.fromMs), h.key, JSON.stringify(h.value)])));
     }),
   );
 

@@ -11,6 +11,9 @@ import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { SettingKey } from "../surveys/settings.ts";
 
+/** The effective time of a new terminal's first settings. */
+export const FROM_THE_START = 0;
+
 const idPart = z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, "expected 1..32 of A-Z a-z 0-9 . _ -");
 
 export interface PairRequest {
@@ -61,9 +64,13 @@ export function pair(store: Store, req: PairRequest, now: number, by: string | n
       if (store.terminals.terminal(terminalId)) throw new GatewayError("conflict", `terminal ${terminalId} exists; pair to it with --terminal, or use replace`);
       if (!store.terminals.store(storeId)) store.terminals.ensureStore(storeId, req.timeZone, now);
       store.terminals.createTerminal({ id: terminalId, storeId, point }, now);
-      store.settings.set(terminalId, "questionKind", question, now, now, by);
-      store.settings.set(terminalId, "questionText", req.questionText ?? "", now, now, by);
-      store.settings.set(terminalId, "employee", req.employee ?? null, now, now, by);
+      /*
+       * A new terminal's first settings hold from the beginning, not from the pairing instant: a device clock
+       * that lags the gateway's (by the time `time` took to arrive) stamps its first presses a little earlier.
+       */
+      for (const [key, value] of [["questionKind", question], ["questionText", req.questionText ?? ""], ["employee", req.employee ?? null]] as const) {
+        store.settings.set(terminalId, key, value, FROM_THE_START, now, by);
+      }
     }
     store.terminals.pair(req.serial, terminalId, role, now);
     store.commands.add(req.serial, { t: "config" }, now);
