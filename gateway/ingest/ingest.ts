@@ -11,6 +11,7 @@ import type { Store } from "../store/store.ts";
 import type { PairingRow } from "../store/terminals.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
 import type { Link } from "./link.ts";
+import { setBounded } from "./bounded.ts";
 import { RejectCounter } from "./reject-counter.ts";
 import { configFor } from "./terminal-config.ts";
 
@@ -177,7 +178,7 @@ export class Ingest {
     if (device === undefined) return;
     const now = this.o.now();
     if (now - (this.lastNack.get(link.id) ?? -Infinity) < this.o.nackIntervalMs) return;
-    this.lastNack.set(link.id, now);
+    setBounded(this.lastNack, link.id, now);
     this.send(link, { t: "nack", d: device, code });
   }
 

@@ -9,6 +9,7 @@ import { allDevicesTopic, deviceOfTopic, downTopic, gatewayStateTopic } from "..
 import type { Logger } from "../log.ts";
 import type { Link } from "./link.ts";
 import type { SerialSink } from "./serial.ts";
+import { setBounded } from "./bounded.ts";
 
 export interface MqttOptions {
   url: string;
@@ -98,7 +99,7 @@ export class MqttIngest {
         device,
         write: (text) => this.client?.publish(topic, text, { qos: 1 }),
       };
-      this.links.set(device, link);
+      setBounded(this.links, device, link);
     }
     return link;
   }
@@ -108,7 +109,7 @@ export class MqttIngest {
     if (device === undefined) return;
     if (topic.endsWith("/state")) {
       const state = payload.toString("latin1").slice(0, 16);
-      this.states.set(device, state);
+      setBounded(this.states, device, state);
       this.log.info({ device, state }, "device availability");
       if (state === "online") this.sink.deviceOnline?.(device, this.linkFor(device));
       return;

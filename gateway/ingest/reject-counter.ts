@@ -4,6 +4,7 @@
  */
 import type { Logger } from "../log.ts";
 import type { RejectRow } from "../store/rejects.ts";
+import { setBounded } from "./bounded.ts";
 
 export class RejectCounter {
   private pending = new Map<string, RejectRow>();
@@ -28,7 +29,7 @@ export class RejectCounter {
     this.log.debug({ link, code, reason }, "frame rejected");
     const last = this.warned.get(key);
     if (last === undefined || now - last >= 10_000) {
-      this.warned.set(key, now);
+      setBounded(this.warned, key, now);
       this.log.warn({ link, code, reason, total: this.totals.get(code) }, "rejected frame (further ones from this link with this code are counted; next warning in 10 s)");
       return true;
     }
