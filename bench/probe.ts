@@ -1,6 +1,6 @@
 /**
  * A timing breakdown of a running gateway, from the outside: how long the event loop was blocked, and how much of
- * the time went to group commits (Ingest.flush) and to the periodic survey rebuild (Workers.derive). It wraps
+ * the time went to group commits (Ingest.flush) and to survey rebuilds (each Store.derived.rebuild). It wraps
  * those methods on the instances only; gateway code is not changed. The residence time of each event in the
  * gateway (line received -> ack written to the link) separates the gateway's share of the latency from the
  * transport's and the simulated devices'.
@@ -75,13 +75,11 @@ export function probe(gw: Gateway) {
       residence.push(t - at);
     }
   };
-  const workers = gw.workers as unknown as { derive: () => number };
-  const origDerive = workers.derive.bind(gw.workers);
-  workers.derive = () => timed(derive, origDerive)();
+  /* The periodic rebuild runs in slices (Workers.deriveInSlices), so each terminal's rebuild is timed. */
   const derived = gw.store.derived as { rebuild: typeof gw.store.derived.rebuild };
   const origRebuild = derived.rebuild;
   derived.rebuild = (terminal, fromMs, settingsAt) => {
-    const from = origRebuild(terminal, fromMs, settingsAt);
+    const from = timed(derive, () => origRebuild(terminal, fromMs, settingsAt))();
     /* How far back the survey rebuild reached (the period rebuild only reads long presses). */
     const back = from.surveysFrom === Number.MIN_SAFE_INTEGER ? 0 : (fromMs - from.surveysFrom) / 1000;
     reach = { n: reach.n + 1, sum: reach.sum + back, max: Math.max(reach.max, back) };
