@@ -61,6 +61,8 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const stop = async () => {
     workers.stop();
     detector?.stop();
+    /* Commit and ack what has arrived while the links can still carry the acks, then close them. */
+    ingest.flush();
     await Promise.all(serial.map((s) => s.stop()));
     await mqtt?.stop();
     ingest.stop();

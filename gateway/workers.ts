@@ -27,7 +27,8 @@ export class Workers {
   private lastDue: number;
 
   constructor(private readonly o: WorkerOptions) {
-    this.lastDue = o.now();
+    /* From 0: a change that came due while the gateway was down is pushed at the first check after start. */
+    this.lastDue = 0;
   }
 
   start(): void {
@@ -72,6 +73,10 @@ export class Workers {
     if (queued.length === 0) return;
     this.deriving = true;
     const step = (from: number) => {
+      if (this.timers.length === 0) {
+        this.deriving = false;
+        return;
+      }
       const until = performance.now() + DERIVE_SLICE_MS;
       let i = from;
       try {
@@ -93,7 +98,8 @@ export class Workers {
     const { store, defaults } = this.o;
     store.db.pragma("synchronous = NORMAL");
     try {
-      store.derived.rebuild(terminalId, fromMs, settingsOf(store, defaults, terminalId));
+      /* Settings are read in the same transaction, so a change the CLI commits meanwhile cannot be skipped. */
+      store.tx(() => store.derived.rebuild(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
     } finally {
       store.db.pragma("synchronous = FULL");
     }
@@ -102,7 +108,7 @@ export class Workers {
   /** Sends queued commands to devices heard since start; the rest wait. */
   commands(): void {
     const { store, ingest, now } = this.o;
-    for (const c of store.commands.pending()) {
+    for (const c of store.commands.pending(ingest.reachableDevices())) {
       const t = now();
       if (c.command.t === "config") {
         const config = configFor(store, this.o.defaults, c.serial, t);

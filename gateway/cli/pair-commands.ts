@@ -46,7 +46,7 @@ export function registerPairing(program: Command, io: CliIo): void {
       }
       const id = pair(
         store,
-        { serial, terminal: f.terminal, store: f.store, point: f.point, question: f.question as never, questionText: f.text, employee: f.employee, timeZone: config.timeZone },
+        { serial, terminal: f.terminal, store: f.store, point: f.point, question: f.question as never, questionText: f.text, employee: f.employee, timeZone: config.timeZone, timing: config.terminalDefaults },
         Date.now(),
         "cli",
       );

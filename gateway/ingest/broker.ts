@@ -5,6 +5,7 @@
  */
 import { createServer, type AddressInfo, type Server } from "node:net";
 import { Aedes } from "aedes";
+import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
 export interface EmbeddedBroker {
@@ -21,12 +22,21 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
   /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
   const server: Server = createServer({ noDelay: true }, aedes.handle);
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    const failed = (err: NodeJS.ErrnoException) => {
+      aedes.close();
+      reject(
+        err.code === "EADDRINUSE"
+          ? new GatewayError("conflict", `${opts.host}:${opts.port} is already in use (another MQTT broker, or another gateway?): choose another port with --mqtt-port, or use that broker with --mqtt-url mqtt://${opts.host}:${opts.port}`)
+          : new GatewayError("config", `the embedded MQTT broker cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
+      );
+    };
+    server.once("error", failed);
     server.listen(opts.port, opts.host, () => {
-      server.off("error", reject);
+      server.off("error", failed);
       resolve();
     });
   });
+  server.on("error", (err) => opts.log.error({ err: err.message }, "embedded MQTT broker socket error"));
   const port = (server.address() as AddressInfo).port;
   opts.log.info({ host: opts.host, port }, "embedded MQTT broker listening");
   return {

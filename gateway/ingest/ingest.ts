@@ -5,7 +5,7 @@
  */
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
-import type { DownMsg, EventMsg, HelloMsg, NackCode, StatusMsg, UpMsg } from "../../protocol/schemas.ts";
+import { nackSchema, type DownMsg, type EventMsg, type HelloMsg, type NackCode, type StatusMsg, type UpMsg } from "../../protocol/schemas.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { PairingRow } from "../store/terminals.ts";
@@ -70,7 +70,11 @@ export class Ingest {
   receive(line: string, link: Link): void {
     const now = this.o.now();
     const r = this.end.decode(line);
-    if (!r.ok) return this.reject(link, r.code, r.reason, this.deviceOnLink.get(link.id) ?? link.device);
+    if (!r.ok) {
+      const device = this.deviceOnLink.get(link.id) ?? link.device;
+      if (r.code === "bad_message" && device !== undefined) this.refuseEvent(line, link, device);
+      return this.reject(link, r.code, r.reason, device);
+    }
     const msg = r.msg;
     if (link.device !== undefined && msg.d !== link.device) {
       return this.reject(link, "wrong_device", `frame from ${msg.d} on the topic of ${link.device}`, link.device);
@@ -138,11 +142,18 @@ export class Ingest {
    * while they were away is lost: send the clock, and the config if the device is paired.
    */
   deviceOnline(serial: string, link: Link): void {
+    /* Only devices that have sent a valid frame: a state message needs no CRC and could name any id. */
+    if (!this.o.store.devices.get(serial)) return;
     const now = this.o.now();
     this.remember(serial, link, undefined);
     this.send(link, { t: "time", d: serial, ms: now });
     const config = configFor(this.o.store, this.o.defaults, serial, now);
     if (config) this.send(link, config);
+  }
+
+  /** A device's MQTT state turned offline: what is published to it now is lost, so it is not reachable. */
+  deviceOffline(serial: string): void {
+    this.reachable.delete(serial);
   }
 
   /** A link went away: forget the devices last heard on it. */
@@ -172,6 +183,22 @@ export class Ingest {
     link.write(repl ? replCall(e.line) : e.line);
   }
 
+  /*
+   * An event that passed the CRC but breaks the schema will never be accepted: a nack with its b and n tells the
+   * device to drop it (docs/protocol.md#nack), so that one bad event cannot block its outbox.
+   */
+  private refuseEvent(line: string, link: Link, device: string): void {
+    let m: { t?: unknown; d?: unknown; b?: unknown; n?: unknown };
+    try {
+      const at = line.indexOf("~LB");
+      m = JSON.parse(line.slice(line.indexOf("|", at) + 1, line.lastIndexOf("|"))) as typeof m;
+    } catch {
+      return;
+    }
+    const refused = { t: "nack" as const, d: device, code: "bad_message" as const, b: m.b, n: m.n };
+    if (m && m.t === "event" && m.d === device && nackSchema.safeParse(refused).success) this.send(link, refused as DownMsg);
+  }
+
   private reject(link: Link, code: NackCode, reason: string, device: string | undefined): void {
     const warned = this.rejects.count(link.id, code, reason);
     if (warned && code === "bad_version") this.o.log.warn({ link: link.id, device, reason }, "device speaks an unsupported protocol version");
@@ -197,7 +224,11 @@ export class Ingest {
     s.boots.log(m.d, it.receivedMs, "time_sent", it.receivedMs);
     const config = configFor(s, this.o.defaults, m.d, it.receivedMs);
     if (config) out.push({ link: it.link, msg: config });
-    else this.o.log.info({ device: m.d, role: m.role, fw: m.fw, link: it.link.id }, "device is not paired (pending)");
+    else {
+      /* A device unpaired while it was away may still hold its config: tell it again (harmless if it does not). */
+      if (s.terminals.firstPairing(m.d)) out.push({ link: it.link, msg: { t: "unpair", d: m.d } });
+      this.o.log.info({ device: m.d, role: m.role, fw: m.fw, link: it.link.id }, "device is not paired (pending)");
+    }
   }
 
   private onStatus(m: StatusMsg, it: Item, out: Outgoing[]): void {
@@ -207,7 +238,7 @@ export class Ingest {
     const offset = it.receivedMs - m.clk;
     const last = this.lastOffset.get(m.d);
     if (last === undefined || Math.abs(offset - last) >= 50) {
-      this.lastOffset.set(m.d, offset);
+      setBounded(this.lastOffset, m.d, offset);
       this.o.store.boots.log(m.d, it.receivedMs, "offset", offset);
     }
     if (Math.abs(offset) > this.o.clockToleranceMs) {
@@ -225,7 +256,7 @@ export class Ingest {
       at = m.ts + (s.boots.offset(m.d, m.b) as number);
     }
     const pairing = this.pairingFor(m.d, at, batch);
-    if (!pairing) {
+    if (pairing === undefined) {
       batch.out.push({ link: it.link, msg: { t: "nack", d: m.d, code: "not_paired" } });
       return;
     }
@@ -239,12 +270,13 @@ export class Ingest {
       synced: m.sync === 1,
       atMs: at,
       receivedMs: it.receivedMs,
-      terminalId: pairing.terminalId,
+      terminalId: pairing?.terminalId ?? null,
       link: it.link.id,
     });
     if (stored) {
       this.stats.stored++;
-      batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
+      if (pairing) batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
+      else this.o.log.warn({ device: m.d, boot: m.b, seq: m.n, at }, "event recorded while the device was not paired: stored without a terminal");
     } else this.stats.duplicates++;
     const key = it.link.id + "\u0000" + m.d + "\u0000" + m.b;
     const a = batch.acks.get(key) ?? { link: it.link, d: m.d, b: m.b, n: new Set<number>() };
@@ -252,12 +284,22 @@ export class Ingest {
     batch.acks.set(key, a);
   }
 
-  /* The pairing in force at `at` (else the current one); the device's current pairing is read once per batch. */
-  private pairingFor(serial: string, at: number, batch: Batch): PairingRow | undefined {
-    if (!batch.pairings.has(serial)) batch.pairings.set(serial, this.o.store.terminals.currentPairing(serial));
+  /*
+   * The terminal an event belongs to: the pairing in force at its time; else, for an event older than the device's
+   * first pairing here (a gateway whose database was replaced), its current pairing. `null`: the event falls
+   * between two pairings (recorded after an unpair that had not reached the device yet): stored, in no terminal.
+   * `undefined`: the device is not paired at all, so the event is refused and kept by the device.
+   */
+  private pairingFor(serial: string, at: number, batch: Batch): PairingRow | null | undefined {
+    const t = this.o.store.terminals;
+    if (!batch.pairings.has(serial)) batch.pairings.set(serial, t.currentPairing(serial));
     const current = batch.pairings.get(serial);
     if (current && current.fromMs <= at) return current;
-    return this.o.store.terminals.pairingAt(serial, at) ?? current;
+    const covering = t.pairingAt(serial, at);
+    if (covering) return covering;
+    const first = t.firstPairing(serial);
+    if (!first) return undefined;
+    return at < first.fromMs ? current : null;
   }
 
   /* A better (smaller) offset for a boot re-times its unsynced events and queues their terminals. */

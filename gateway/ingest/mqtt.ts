@@ -55,15 +55,27 @@ export class MqttIngest {
     this.client = client;
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     client.on("close", () => this.log.debug({ url: o.url }, "MQTT connection closed"));
+    client.once("close", () => {
+      if (client.connected || !startPending) return;
+      startPending = false;
+      this.log.error({ url: o.url }, "MQTT broker unreachable at start; the gateway runs and keeps trying");
+      startResolve();
+    });
     client.on("offline", () => this.log.warn({ url: o.url }, "MQTT broker unreachable; reconnecting"));
     client.on("reconnect", () => this.log.debug({ url: o.url }, "MQTT reconnecting"));
+    let startPending = true;
+    let startResolve: () => void = () => undefined;
     return new Promise((resolve, reject) => {
+      startResolve = resolve;
       let first = true;
       client.on("error", (err) => {
         this.log.warn({ url: o.url, err: err.message }, "MQTT error");
-        if (first) {
+        /* A broker that is down at start must not stop the serial terminals: keep reconnecting in the background. */
+        if (first && startPending) {
           first = false;
-          reject(err);
+          startPending = false;
+          this.log.error({ url: o.url, err: err.message }, "MQTT broker unreachable at start; the gateway runs and keeps trying");
+          resolve();
         }
       });
       client.on("connect", (ack) => {
@@ -73,6 +85,7 @@ export class MqttIngest {
           if (err) this.log.error({ err: err.message }, "MQTT subscribe failed");
           if (first) {
             first = false;
+            startPending = false;
             if (err) reject(err);
             else resolve();
           }
@@ -112,6 +125,7 @@ export class MqttIngest {
       setBounded(this.states, device, state);
       this.log.info({ device, state }, "device availability");
       if (state === "online") this.sink.deviceOnline?.(device, this.linkFor(device));
+      else if (state === "offline") this.sink.deviceOffline?.(device);
       return;
     }
     /* The length limit applies before anything is decoded, even before the payload becomes a string. */

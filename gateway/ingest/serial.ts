@@ -21,6 +21,8 @@ export interface SerialSink {
   linkClosed(link: Link): void;
   /** A device announced itself online (MQTT state topic): it may have missed messages while away. */
   deviceOnline?(device: string, link: Link): void;
+  /** A device announced itself offline: messages to it would be lost. */
+  deviceOffline?(device: string): void;
 }
 
 /** One port, kept open: opens, reads lines, and reopens after an error or a disappearance. */

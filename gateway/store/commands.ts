@@ -15,14 +15,18 @@ export interface CommandRow {
 
 export function commandsRepo(db: Db) {
   const add = db.prepare(`INSERT INTO commands (serial, message, created_ms) VALUES (?, ?, ?)`);
-  const pending = db.prepare(`SELECT id, serial, message FROM commands WHERE sent_ms IS NULL ORDER BY id LIMIT 500`);
+  /* Only for the given devices: commands for devices that never come back must not hold up the others. */
+  const pending = db.prepare(
+    `SELECT id, serial, message FROM commands WHERE sent_ms IS NULL AND serial IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 500`,
+  );
   const done = db.prepare(`UPDATE commands SET sent_ms = ? WHERE id = ?`);
   return {
     add(serial: string, command: Command, now: number): void {
       add.run(serial, JSON.stringify(command), now);
     },
-    pending(): CommandRow[] {
-      return (pending.all() as { id: number; serial: string; message: string }[]).map((r) => ({
+    /** Unsent commands for the devices in `serials`, oldest first. */
+    pending(serials: readonly string[]): CommandRow[] {
+      return (pending.all(JSON.stringify(serials)) as { id: number; serial: string; message: string }[]).map((r) => ({
         id: r.id,
         serial: r.serial,
         command: JSON.parse(r.message) as Command,

@@ -2,13 +2,19 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { GatewayError } from "../errors.ts";
 import { migrate } from "./migrations.ts";
 
 export type Db = Database.Database;
 
 export function openDatabase(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path);
+  let db: Db;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+  } catch (e) {
+    throw new GatewayError("config", `cannot open the database ${path}: ${(e as Error).message}`);
+  }
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");

@@ -13,7 +13,8 @@ export interface NewEvent {
   synced: boolean;
   atMs: number;
   receivedMs: number;
-  terminalId: string;
+  /** Null for an event recorded while its device was between two pairings. */
+  terminalId: string | null;
   link: string;
 }
 

@@ -47,6 +47,7 @@ export function terminalsRepo(db: Db) {
       `SELECT ${PAIRING} FROM pairings WHERE serial = ? AND from_ms <= ? AND (to_ms IS NULL OR to_ms > ?) ORDER BY from_ms DESC LIMIT 1`,
     ),
     allCurrent: db.prepare(`SELECT ${PAIRING} FROM pairings WHERE to_ms IS NULL`),
+    first: db.prepare(`SELECT ${PAIRING} FROM pairings WHERE serial = ? ORDER BY from_ms LIMIT 1`),
   };
   return {
     ensureStore(id: string, timeZone: string, now: number): StoreRow {
@@ -88,6 +89,10 @@ export function terminalsRepo(db: Db) {
     /** The pairing of `serial` in force at `t`. */
     pairingAt(serial: string, t: number): PairingRow | undefined {
       return q.at.get(serial, t, t) as PairingRow | undefined;
+    },
+    /** The device's first pairing ever, or undefined when it was never paired. */
+    firstPairing(serial: string): PairingRow | undefined {
+      return q.first.get(serial) as PairingRow | undefined;
     },
     currentPairings(): PairingRow[] {
       return q.allCurrent.all() as PairingRow[];

@@ -26,6 +26,8 @@ export interface PairRequest {
   questionText?: string | undefined;
   employee?: string | undefined;
   timeZone: string;
+  /** Window and thresholds recorded for a new terminal (the gateway's terminalDefaults), so later config edits do not rewrite its past. */
+  timing?: { windowMs: number; longMs: number; fmMaxMs: number; heartbeatMs: number } | undefined;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -68,9 +70,9 @@ export function pair(store: Store, req: PairRequest, now: number, by: string | n
        * A new terminal's first settings hold from the beginning, not from the pairing instant: a device clock
        * that lags the gateway's (by the time `time` took to arrive) stamps its first presses a little earlier.
        */
-      for (const [key, value] of [["questionKind", question], ["questionText", req.questionText ?? ""], ["employee", req.employee ?? null]] as const) {
-        store.settings.set(terminalId, key, value, FROM_THE_START, now, by);
-      }
+      const first: [SettingKey, unknown][] = [["questionKind", question], ["questionText", req.questionText ?? ""], ["employee", req.employee ?? null]];
+      if (req.timing) for (const key of ["windowMs", "longMs", "fmMaxMs", "heartbeatMs"] as const) first.push([key, req.timing[key]]);
+      for (const [key, value] of first) store.settings.set(terminalId, key, value, FROM_THE_START, now, by);
     }
     store.terminals.pair(req.serial, terminalId, role, now);
     store.commands.add(req.serial, { t: "config" }, now);

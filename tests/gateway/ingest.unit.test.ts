@@ -7,7 +7,9 @@ import { Ingest } from "../../gateway/ingest/ingest.ts";
 import type { Link } from "../../gateway/ingest/link.ts";
 import { silentLogger } from "../../gateway/log.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
+import { crc32 } from "../../protocol/crc32.ts";
 import { deviceEnd } from "../../protocol/endpoints.ts";
+import { hex8 } from "../../protocol/frame.ts";
 import type { DownMsg, UpMsg } from "../../protocol/schemas.ts";
 import { tempStore } from "../support/store.ts";
 
@@ -144,4 +146,44 @@ describe("ingest", () => {
     ]);
     expect(ingest.sendTo("M", { t: "query", d: "M" })).toBe(true);
   });
+
+  it("stores an event recorded after an unpair in no terminal and acks it, and tells the device to unpair", () => {
+    const { store, ingest, link, send, at } = setup();
+    const l = link("serial:/dev/u");
+    store.devices.seen("U", l.id, 0);
+    pair(store, { serial: "U", store: "s", point: "u", question: "staff", timeZone: "UTC" }, at() - 60_000);
+    store.terminals.endPairing("U", at() - 30_000);
+    send(l, { t: "event", d: "U", b: "B", n: 5, k: "yes", ts: at() - 10_000, sync: 1 });
+    send(l, { t: "hello", d: "U", b: "B", fw: "1", pv: "1.0", role: "combo", cap: [], up: 5 });
+    ingest.flush();
+    expect(store.db.prepare("SELECT terminal_id AS t FROM events WHERE serial = 'U'").all()).toEqual([{ t: null }]);
+    expect(l.got().map((m) => m.t)).toEqual(["ack", "time", "unpair"]);
+  });
+
+  it("refuses for good an event that passes the CRC but breaks the schema, naming it, so the device drops it", () => {
+    const { ingest, link, send } = setup();
+    const l = link("serial:/dev/v");
+    send(l, { t: "status", d: "V", b: "B", up: 1, q: 1, drop: 0 });
+    ingest.flush();
+    ingest.receive(frameOf('{"t":"event","d":"V","b":"B","n":9,"k":"maybe","ts":1,"sync":0}'), l);
+    expect(l.got()).toContainEqual({ t: "nack", d: "V", code: "bad_message", b: "B", n: 9 });
+  });
+
+  it("does not count a device as reachable after its MQTT state turns offline", () => {
+    const { store, ingest, link } = setup();
+    const l = link("mqtt:O", "mqtt", "O");
+    store.devices.seen("O", l.id, 0);
+    ingest.deviceOnline("O", l);
+    expect(ingest.sendTo("O", { t: "query", d: "O" })).toBe(true);
+    ingest.deviceOffline("O");
+    expect(ingest.sendTo("O", { t: "query", d: "O" })).toBe(false);
+    ingest.deviceOnline("NEVER-SEEN", l);
+    expect(ingest.reachableDevices()).toEqual([]);
+  });
 });
+
+/** A frame with a correct CRC around any payload. */
+function frameOf(payload: string): string {
+  const body = "1|" + payload;
+  return "~LB" + body + "|" + hex8(crc32(body)) + "\n";
+}
