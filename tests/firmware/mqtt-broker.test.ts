@@ -3,30 +3,19 @@
  * embedded aedes (in-process) and Debian's mosquitto. The board's require("net") opens real loopback sockets;
  * its timers run on a fake clock that the test advances while it waits for real I/O.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, Socket, type Server } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Aedes } from "aedes";
 import mqtt from "mqtt";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
+import { freePort, startMosquitto } from "../support/mosquitto.ts";
 import { bundle, CONFIG, SERIAL } from "./helpers.ts";
 
 interface Broker {
   port: number;
   stop(): Promise<void>;
   start(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 async function aedesBroker(): Promise<Broker> {
@@ -53,39 +42,10 @@ async function aedesBroker(): Promise<Broker> {
   return b;
 }
 
-async function reachable(port: number): Promise<boolean> {
-  return new Promise((r) => {
-    const s = new Socket();
-    s.once("error", () => r(false));
-    s.connect(port, "127.0.0.1", () => {
-      s.destroy();
-      r(true);
-    });
-  });
-}
-
+/* Debian's mosquitto as tests/support starts it; `start` after `stop` is its restart on the same port. */
 async function mosquittoBroker(): Promise<Broker> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "lbmq-"));
-  const conf = join(dir, "mosquitto.conf");
-  writeFileSync(conf, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\n");
-  let proc: ChildProcess | undefined;
-  const b: Broker = {
-    port,
-    async start() {
-      proc = spawn("/usr/sbin/mosquitto", ["-c", conf], { stdio: "ignore" });
-      for (let i = 0; i < 200 && !(await reachable(port)); i++) await new Promise((r) => setTimeout(r, 20));
-    },
-    async stop() {
-      const p = proc!;
-      await new Promise((r) => {
-        p.once("exit", r);
-        p.kill("SIGTERM");
-      });
-    },
-  };
-  await b.start();
-  return b;
+  const m = await startMosquitto();
+  return { port: m.port, stop: m.stop, start: m.restart };
 }
 
 let code = "";

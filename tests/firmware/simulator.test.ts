@@ -2,12 +2,10 @@
  * The simulator itself rejects what the real Espruino API rejects (each rule cites the reference in
  * firmware/sim/), and cables a board to a real pseudo-terminal made by socat.
  */
-import { spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, openSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { createReadStream, openSync, writeSync } from "node:fs";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectSerialPath, createSimulatedBoard } from "../../firmware/sim/index.ts";
+import { ptyPair } from "../support/socat.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import { bundle, CONFIG, SERIAL } from "./helpers.ts";
@@ -92,12 +90,10 @@ describe("simulated Espruino API", () => {
 
 describe("serial over a real pseudo-terminal (socat)", () => {
   it("the gateway side of a pty reads the board's frames and its REPL calls reach the firmware", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lbpty-"));
-    const dev = join(dir, "dev");
-    const gw = join(dir, "gw");
-    const socat = spawn("socat", ["pty,raw,echo=0,link=" + dev, "pty,raw,echo=0,link=" + gw], { stdio: "ignore" });
-    cleanups.push(() => socat.kill());
-    for (let i = 0; i < 200 && !(existsSync(dev) && existsSync(gw)); i++) await new Promise((r) => setTimeout(r, 10));
+    const pty = await ptyPair();
+    cleanups.push(() => pty.close());
+    const dev = pty.device;
+    const gw = pty.gateway;
     const cable = connectSerialPath(dev);
     cleanups.push(() => cable.close());
     const board = createSimulatedBoard({ bundle: code, board: "pico", clock: "real", onWrite: (d) => cable.write(d) });
