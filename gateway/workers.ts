@@ -99,7 +99,7 @@ export class Workers {
     store.db.pragma("synchronous = NORMAL");
     try {
       /* Settings are read in the same transaction, so a change the CLI commits meanwhile cannot be skipped. */
-      store.tx(() => store.derived.rebuild(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
+      store.tx(() => store.rebuildTerminal(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
     } finally {
       store.db.pragma("synchronous = FULL");
     }

@@ -7,6 +7,7 @@ import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { registerPairing } from "./pair-commands.ts";
+import { registerReport } from "./report-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
   registerPairing(program, io);
   registerTerminals(program, io);
   registerStatus(program, io);
+  registerReport(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
   return program;

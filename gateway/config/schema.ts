@@ -15,6 +15,19 @@ const timeZone = z.string().refine((tz) => {
   }
 }, "not an IANA time zone (e.g. Europe/Moscow)");
 
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a day YYYY-MM-DD");
+
+const reference = z
+  .object({
+    inkOffice: z.number().min(0).max(100),
+    inkStaff: z.number().min(0).max(100),
+    close: z.number().min(0).max(100).default(5),
+    muchHigher: z.number().min(0).max(100).default(10),
+  })
+  .strict();
+
+const loopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
+
 const hex4 = z.string().regex(/^[0-9a-fA-F]{4}$/, "expected a 4-digit hex USB id, e.g. 0483");
 
 export const configSchema = z
@@ -87,6 +100,61 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Index settings (docs/indices.md). */
+    indices: z
+      .object({
+        /** Correction coefficient for silent customers: one value, or a history of values by the day they take effect. */
+        k: z
+          .union([z.number().min(0).max(1), z.array(z.object({ from: day, k: z.number().min(0).max(1) }).strict()).min(1)])
+          .default(0.8),
+        /** Samples smaller than this are flagged. */
+        minSample: z.number().int().min(1).default(30),
+        /** «Уровень форс-мажора» above this share warns that the period is unfit for judging quality. */
+        fmThreshold: z.number().min(0).max(1).default(0.1),
+        /** Which reference values the diagnosis uses. */
+        businessType: z.string().default("retail"),
+        references: z
+          .record(z.string(), reference)
+          .default({
+            retail: { inkOffice: 20, inkStaff: 20, close: 5, muchHigher: 10 },
+            bank: { inkOffice: 15, inkStaff: 15, close: 5, muchHigher: 10 },
+          }),
+      })
+      .strict()
+      .prefault({})
+      .refine((i) => i.businessType in i.references, { message: "businessType has no entry in references", path: ["businessType"] }),
+    reports: z
+      .object({
+        folder: z.string().min(1).default("./reports"),
+        /** Days in the HTML report's trend charts. */
+        trendDays: z.number().int().min(2).max(366).default(30),
+        nightly: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Cron expression, read in each store's time zone. */
+            cron: z.string().default("5 0 * * *"),
+            formats: z.array(z.enum(["html", "csv", "json"])).min(1).default(["html", "csv", "json"]),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Reports and the review API over HTTP. */
+    http: z
+      .object({
+        enabled: z.boolean().default(true),
+        host: z.string().default("127.0.0.1"),
+        port: z.number().int().min(0).max(65535).default(8080),
+        /** Bearer token; required when host is not a loopback address. */
+        token: z.string().min(16, "a token of at least 16 characters").optional(),
+      })
+      .strict()
+      .prefault({})
+      .refine((h) => !h.enabled || loopback(h.host) || h.token !== undefined, {
+        message: "a token is required when the HTTP server listens beyond loopback",
+        path: ["token"],
+      }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
     demo: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
   })

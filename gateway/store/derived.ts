@@ -65,6 +65,17 @@ export function derivedRepo(db: Db) {
          end_reason AS endReason, end_event_id AS endEventId
        FROM fm_periods WHERE terminal_id = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms`,
     ),
+    survey: db.prepare(
+      `SELECT opening_event_id AS openingEventId, terminal_id AS terminalId, opened_ms AS openedAt, window_ms AS windowMs,
+         closed_ms AS closedAt, answer, answer_event_id AS answerEventId, question_kind AS questionKind,
+         question_text AS questionText, employee, extra_event_ids AS extra
+       FROM surveys WHERE opening_event_id = ?`,
+    ),
+    period: db.prepare(
+      `SELECT start_event_id AS startEventId, terminal_id AS terminalId, start_ms AS start, end_ms AS end,
+         end_reason AS endReason, end_event_id AS endEventId
+       FROM fm_periods WHERE start_event_id = ?`,
+    ),
     unsolicitedCount: db.prepare(`SELECT count(*) AS n FROM unsolicited WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`),
   };
 
@@ -105,6 +116,15 @@ export function derivedRepo(db: Db) {
         ...s,
         extraEventIds: JSON.parse(extra) as number[],
       }));
+    },
+    survey(openingEventId: number): SurveyRow | undefined {
+      const r = q.survey.get(openingEventId) as (SurveyRow & { extra: string }) | undefined;
+      if (!r) return undefined;
+      const { extra, ...s } = r;
+      return { ...s, extraEventIds: JSON.parse(extra) as number[] };
+    },
+    period(startEventId: number): FmPeriodRow | undefined {
+      return q.period.get(startEventId) as FmPeriodRow | undefined;
     },
     /** Periods overlapping [fromMs, toMs). */
     periods(terminalId: string, fromMs: number, toMs: number): FmPeriodRow[] {

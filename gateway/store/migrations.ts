@@ -76,6 +76,48 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX commands_unsent ON commands(sent_ms, serial);
   `,
+  /* 2: expert reviews with their audit log, daily rollups for the indices (docs/indices.md), imported traffic. */
+  `
+  ALTER TABLE terminals ADD COLUMN cctv_url TEXT;
+  -- Every review action, append-only: who, when, what it changed (before/after as JSON), and which one undid it.
+  CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, by TEXT NOT NULL, target TEXT NOT NULL, target_id INTEGER NOT NULL,
+    terminal_id TEXT NOT NULL, action TEXT NOT NULL, reason TEXT, before TEXT NOT NULL, after TEXT NOT NULL,
+    undoes INTEGER REFERENCES review_log(id), undone_by INTEGER REFERENCES review_log(id)
+  );
+  CREATE INDEX review_log_target ON review_log(target, target_id);
+  -- The review state in force, keyed by the stable event ids that derived rows keep across rebuilds.
+  CREATE TABLE survey_reviews (opening_event_id INTEGER PRIMARY KEY, valid INTEGER NOT NULL, reason TEXT);
+  CREATE TABLE fm_reviews (
+    start_event_id INTEGER PRIMARY KEY, status TEXT NOT NULL CHECK (status IN ('confirmed', 'rejected')), end_ms INTEGER
+  );
+  -- Per terminal, store-local day, question and employee: the counts every index is computed from.
+  CREATE TABLE daily_counts (
+    terminal_id TEXT NOT NULL, day TEXT NOT NULL, question_kind TEXT NOT NULL, question_text TEXT NOT NULL,
+    employee TEXT NOT NULL, p INTEGER NOT NULL, n INTEGER NOT NULL, u INTEGER NOT NULL, s INTEGER NOT NULL,
+    p_fm INTEGER NOT NULL, n_fm INTEGER NOT NULL, u_fm INTEGER NOT NULL, s_fm INTEGER NOT NULL,
+    invalid INTEGER NOT NULL, extra INTEGER NOT NULL, flagged INTEGER NOT NULL,
+    PRIMARY KEY (day, terminal_id, question_kind, question_text, employee)
+  );
+  CREATE INDEX daily_counts_terminal ON daily_counts(terminal_id, day);
+  -- Per terminal and store-local day: presses and periods that are no survey.
+  CREATE TABLE daily_terminal (
+    terminal_id TEXT NOT NULL, day TEXT NOT NULL, unsolicited INTEGER NOT NULL,
+    fm_unreviewed INTEGER NOT NULL, fm_confirmed INTEGER NOT NULL, fm_rejected INTEGER NOT NULL,
+    PRIMARY KEY (day, terminal_id)
+  );
+  CREATE INDEX daily_terminal_terminal ON daily_terminal(terminal_id, day);
+  -- Transactions and visitors imported from CSV; terminal '' is the whole store, hour -1 the whole day.
+  CREATE TABLE traffic (
+    kind TEXT NOT NULL CHECK (kind IN ('transactions', 'visitors')), store_id TEXT NOT NULL, terminal_id TEXT NOT NULL,
+    day TEXT NOT NULL, hour INTEGER NOT NULL, count INTEGER NOT NULL, source TEXT NOT NULL, imported_ms INTEGER NOT NULL,
+    PRIMARY KEY (kind, store_id, terminal_id, day, hour)
+  );
+  CREATE INDEX traffic_day ON traffic(day);
+  -- Rebuild every terminal once, so the rollups cover the surveys derived before this version.
+  INSERT INTO derive_queue (terminal_id, from_ms) SELECT id, -9007199254740991 FROM terminals WHERE true
+    ON CONFLICT (terminal_id) DO UPDATE SET from_ms = excluded.from_ms;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

@@ -6,10 +6,16 @@ import { derivedRepo } from "./derived.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
 import { rejectsRepo } from "./rejects.ts";
+import { reviewsRepo } from "./reviews.ts";
+import { rollupsRepo } from "./rollups.ts";
 import { settingsRepo } from "./settings.ts";
 import { terminalsRepo } from "./terminals.ts";
+import { trafficRepo } from "./traffic.ts";
+import type { TerminalSettings } from "../surveys/model.ts";
 
 export function createStore(db: Db) {
+  const derived = derivedRepo(db);
+  const rollups = rollupsRepo(db);
   return {
     db,
     events: eventsRepo(db),
@@ -17,9 +23,19 @@ export function createStore(db: Db) {
     terminals: terminalsRepo(db),
     settings: settingsRepo(db),
     boots: bootsRepo(db),
-    derived: derivedRepo(db),
+    derived,
+    rollups,
+    reviews: reviewsRepo(db),
+    traffic: trafficRepo(db),
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
+    /** Rebuilds a terminal's derived rows after a change at `fromMs` and recounts the days they cover, in one transaction. */
+    rebuildTerminal(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): void {
+      db.transaction(() => {
+        const r = derived.rebuild(terminalId, fromMs, settingsAt);
+        rollups.refresh(terminalId, Math.min(r.surveysFrom, r.periodsFrom));
+      })();
+    },
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();

@@ -59,3 +59,43 @@ export function formatLocal(epochMs: number, tz: string): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
 }
+
+/** The store-local calendar day of `epochMs`, `YYYY-MM-DD`. */
+export function localDay(epochMs: number, tz: string): string {
+  return formatLocal(epochMs, tz).slice(0, 10);
+}
+
+/** Epoch ms at which local day `day` (`YYYY-MM-DD`) starts in `tz`. */
+export function dayStart(day: string, tz: string): number {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return localToEpoch(tz, y, m, d);
+}
+
+/**
+ * `localDay` for many times in order: remembers the last day's bounds, so a run of times on one day costs one
+ * comparison each (rollups call it for every survey).
+ */
+export function dayOfIn(tz: string): (epochMs: number) => string {
+  let from = Infinity;
+  let to = -Infinity;
+  let day = "";
+  return (t) => {
+    if (t < from || t >= to) {
+      day = localDay(t, tz);
+      from = dayStart(day, tz);
+      to = dayStart(nextDay(day), tz);
+    }
+    return day;
+  };
+}
+
+/** The calendar day after `day`. */
+export function nextDay(day: string): string {
+  return addDays(day, 1);
+}
+
+/** `day` moved by `n` calendar days. */
+export function addDays(day: string, n: number): string {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}

@@ -1,0 +1,86 @@
+/**
+ * The daily rollup tables (daily_counts, daily_terminal), refreshed from the derived rows and the reviews
+ * whenever either changes (gateway/indices/rollup.ts does the counting). Reports read only these.
+ */
+import { rollup, type DailyCountsRow, type DailyTerminalRow, type PeriodStatus, type RollupSurvey } from "../indices/rollup.ts";
+import { dayOfIn, dayStart, localDay, nextDay } from "../time/zone.ts";
+import type { Db } from "./db.ts";
+
+const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
+
+export interface DailyCountsRecord extends DailyCountsRow {
+  terminalId: string;
+}
+export interface DailyTerminalRecord extends DailyTerminalRow {
+  terminalId: string;
+}
+
+export function rollupsRepo(db: Db) {
+  const q = {
+    zone: db.prepare(`SELECT s.time_zone AS tz FROM terminals t JOIN stores s ON s.id = t.store_id WHERE t.id = ?`),
+    surveys: db.prepare(
+      `SELECT s.opening_event_id AS openingEventId, s.opened_ms AS openedAt, s.closed_ms AS closedAt, s.answer,
+         s.question_kind AS questionKind, s.question_text AS questionText, s.employee,
+         json_array_length(s.extra_event_ids) AS extraCount, coalesce(r.valid, 1) AS valid
+       FROM surveys s LEFT JOIN survey_reviews r ON r.opening_event_id = s.opening_event_id
+       WHERE s.terminal_id = ? AND s.opened_ms >= ? AND s.opened_ms < ? ORDER BY s.opened_ms, s.opening_event_id`,
+    ),
+    periods: db.prepare(
+      `SELECT p.start_ms AS start, coalesce(r.end_ms, p.end_ms) AS "end", coalesce(r.status, 'unreviewed') AS status
+       FROM fm_periods p LEFT JOIN fm_reviews r ON r.start_event_id = p.start_event_id
+       WHERE p.terminal_id = ? AND p.start_ms < ? AND (p.start_ms >= ? OR coalesce(r.end_ms, p.end_ms) > ?)
+       ORDER BY p.start_ms`,
+    ),
+    unsolicited: db.prepare(`SELECT at_ms AS t FROM unsolicited WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms`),
+    delCounts: db.prepare(`DELETE FROM daily_counts WHERE terminal_id = ? AND day >= ? AND day < ?`),
+    delTerminal: db.prepare(`DELETE FROM daily_terminal WHERE terminal_id = ? AND day >= ? AND day < ?`),
+    addCounts: db.prepare(
+      `INSERT INTO daily_counts (terminal_id, day, question_kind, question_text, employee, p, n, u, s, p_fm, n_fm, u_fm, s_fm, invalid, extra, flagged)
+       VALUES (@terminalId, @day, @questionKind, @questionText, @employee, @p, @n, @u, @s, @pFm, @nFm, @uFm, @sFm, @invalid, @extra, @flagged)`,
+    ),
+    addTerminal: db.prepare(
+      `INSERT INTO daily_terminal (terminal_id, day, unsolicited, fm_unreviewed, fm_confirmed, fm_rejected)
+       VALUES (@terminalId, @day, @unsolicited, @fmUnreviewed, @fmConfirmed, @fmRejected)`,
+    ),
+    counts: db.prepare(
+      `SELECT terminal_id AS terminalId, day, question_kind AS questionKind, question_text AS questionText, employee,
+         p, n, u, s, p_fm AS pFm, n_fm AS nFm, u_fm AS uFm, s_fm AS sFm, invalid, extra, flagged
+       FROM daily_counts WHERE day >= ? AND day <= ?`,
+    ),
+    terminal: db.prepare(
+      `SELECT terminal_id AS terminalId, day, unsolicited, fm_unreviewed AS fmUnreviewed, fm_confirmed AS fmConfirmed,
+         fm_rejected AS fmRejected
+       FROM daily_terminal WHERE day >= ? AND day <= ?`,
+    ),
+  };
+
+  return {
+    /**
+     * Recounts `terminalId`'s local days from the day of `fromMs` to the day of `toMs` (default: every later day).
+     * Call in the transaction that changed the derived rows or the reviews.
+     */
+    refresh(terminalId: string, fromMs: number, toMs = FAR_FUTURE): void {
+      const zone = q.zone.get(terminalId) as { tz: string } | undefined;
+      if (!zone) return;
+      const fromDay = localDay(Math.max(0, fromMs), zone.tz);
+      const from = dayStart(fromDay, zone.tz);
+      const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
+      const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
+      const surveys = (q.surveys.all(terminalId, from, to) as (Omit<RollupSurvey, "valid"> & { valid: number })[]).map((s) => ({ ...s, valid: s.valid === 1 }));
+      const periods = q.periods.all(terminalId, to, from, from) as { start: number; end: number; status: PeriodStatus }[];
+      const unsolicited = (q.unsolicited.all(terminalId, from, to) as { t: number }[]).map((r) => r.t);
+      const r = rollup(surveys, periods, unsolicited, dayOfIn(zone.tz), fromDay);
+      q.delCounts.run(terminalId, fromDay, endDay);
+      q.delTerminal.run(terminalId, fromDay, endDay);
+      for (const row of r.counts) if (row.day < endDay) q.addCounts.run({ ...row, terminalId });
+      for (const row of r.terminal) if (row.day < endDay) q.addTerminal.run({ ...row, terminalId });
+    },
+    /** Rollup rows of every terminal for local days in [fromDay, toDay]. */
+    counts(fromDay: string, toDay: string): DailyCountsRecord[] {
+      return q.counts.all(fromDay, toDay) as DailyCountsRecord[];
+    },
+    terminalDays(fromDay: string, toDay: string): DailyTerminalRecord[] {
+      return q.terminal.all(fromDay, toDay) as DailyTerminalRecord[];
+    },
+  };
+}
