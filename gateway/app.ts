@@ -12,6 +12,8 @@ import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/store.ts";
 import type { TerminalSettings } from "./surveys/model.ts";
 import { Workers } from "./workers.ts";
+import { startHttp, type HttpServer } from "./http/server.ts";
+import { NightlyReports } from "./reports/nightly.ts";
 
 export interface Gateway {
   readonly store: Store;
@@ -20,6 +22,9 @@ export interface Gateway {
   /** The broker URL in use (embedded or external). */
   readonly mqttUrl: string;
   readonly serial: SerialLink[];
+  /** The reports and review API, when enabled. */
+  readonly http: HttpServer | undefined;
+  readonly nightly: NightlyReports | undefined;
   stop(): Promise<void>;
 }
 
@@ -58,7 +63,11 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   let mqtt: MqttIngest | undefined;
   const serial: SerialLink[] = [];
   let detector: PortDetector | undefined;
+  let http: HttpServer | undefined;
+  let nightly: NightlyReports | undefined;
   const stop = async () => {
+    nightly?.stop();
+    await http?.close();
     workers.stop();
     detector?.stop();
     /* Commit and ack what has arrived while the links can still carry the acks, then close them. */
@@ -101,8 +110,13 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       detector.start();
     }
     workers.start();
+    if (config.reports.nightly.enabled) {
+      nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
+      nightly.start();
+    }
+    if (config.http.enabled) http = await startHttp({ store, config, log: log.child({ part: "http" }), now });
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
-    return { store, ingest, workers, mqttUrl: url ?? "", serial, stop };
+    return { store, ingest, workers, mqttUrl: url ?? "", serial, http, nightly, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

@@ -8,6 +8,8 @@ import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { registerPairing } from "./pair-commands.ts";
 import { registerReport } from "./report-command.ts";
+import { registerReview } from "./review-command.ts";
+import { registerImport } from "./import-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 
@@ -21,6 +23,8 @@ export function buildProgram(io: CliIo): Command {
   registerTerminals(program, io);
   registerStatus(program, io);
   registerReport(program, io);
+  registerReview(program, io);
+  registerImport(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
   return program;

@@ -25,6 +25,10 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_MQTT_PASSWORD: { path: ["mqtt", "password"], type: "string" },
   LOYALTY_MQTT_PORT: { path: ["mqtt", "embedded", "port"], type: "int" },
   LOYALTY_DEMO: { path: ["demo", "enabled"], type: "bool" },
+  LOYALTY_HTTP_HOST: { path: ["http", "host"], type: "string" },
+  LOYALTY_HTTP_PORT: { path: ["http", "port"], type: "int" },
+  LOYALTY_HTTP_TOKEN: { path: ["http", "token"], type: "string" },
+  LOYALTY_REPORTS: { path: ["reports", "folder"], type: "string" },
 };
 
 function setPath(target: Json, path: string[], value: unknown): void {

@@ -2,6 +2,7 @@
  * The gateway's configuration: one zod schema, defaults that work with no file at all (docs/configuration.md).
  * The type is inferred from the schema, so the two cannot drift.
  */
+import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { LOG_LEVELS } from "../log.ts";
@@ -132,7 +133,17 @@ export const configSchema = z
           .object({
             enabled: z.boolean().default(true),
             /** Cron expression, read in each store's time zone. */
-            cron: z.string().default("5 0 * * *"),
+            cron: z
+              .string()
+              .default("5 0 * * *")
+              .refine((c) => {
+                try {
+                  new Cron(c, { paused: true }).stop();
+                  return true;
+                } catch {
+                  return false;
+                }
+              }, "not a cron expression (e.g. 5 0 * * * for 00:05 every day)"),
             formats: z.array(z.enum(["html", "csv", "json"])).min(1).default(["html", "csv", "json"]),
           })
           .strict()

@@ -76,6 +76,7 @@ export function derivedRepo(db: Db) {
          end_reason AS endReason, end_event_id AS endEventId
        FROM fm_periods WHERE start_event_id = ?`,
     ),
+    unsolicitedTimes: db.prepare(`SELECT at_ms AS t FROM unsolicited WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms`),
     unsolicitedCount: db.prepare(`SELECT count(*) AS n FROM unsolicited WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`),
   };
 
@@ -129,6 +130,9 @@ export function derivedRepo(db: Db) {
     /** Periods overlapping [fromMs, toMs). */
     periods(terminalId: string, fromMs: number, toMs: number): FmPeriodRow[] {
       return q.periods.all(terminalId, toMs, fromMs) as FmPeriodRow[];
+    },
+    unsolicitedTimes(terminalId: string, fromMs: number, toMs: number): number[] {
+      return (q.unsolicitedTimes.all(terminalId, fromMs, toMs) as { t: number }[]).map((r) => r.t);
     },
     unsolicitedCount(terminalId: string, fromMs: number, toMs: number): number {
       return (q.unsolicitedCount.get(terminalId, fromMs, toMs) as { n: number }).n;

@@ -39,6 +39,8 @@ export function terminalsRepo(db: Db) {
     terminal: db.prepare(`SELECT id, store_id AS storeId, point, name, created_ms AS createdMs FROM terminals WHERE id = ?`),
     terminals: db.prepare(`SELECT id, store_id AS storeId, point, name, created_ms AS createdMs FROM terminals ORDER BY id`),
     rename: db.prepare(`UPDATE terminals SET name = ? WHERE id = ?`),
+    setCctv: db.prepare(`UPDATE terminals SET cctv_url = ? WHERE id = ?`),
+    cctv: db.prepare(`SELECT cctv_url AS url FROM terminals WHERE id = ?`),
     pair: db.prepare(`INSERT INTO pairings (serial, terminal_id, role, from_ms) VALUES (?, ?, ?, ?)`),
     end: db.prepare(`UPDATE pairings SET to_ms = ? WHERE serial = ? AND to_ms IS NULL`),
     current: db.prepare(`SELECT ${PAIRING} FROM pairings WHERE serial = ? AND to_ms IS NULL`),
@@ -71,6 +73,13 @@ export function terminalsRepo(db: Db) {
     },
     rename(id: string, name: string): void {
       q.rename.run(name, id);
+    },
+    /** The terminal's CCTV link template (docs/review.md), or null. */
+    cctvTemplate(id: string): string | null {
+      return (q.cctv.get(id) as { url: string | null } | undefined)?.url ?? null;
+    },
+    setCctvTemplate(id: string, template: string | null): void {
+      q.setCctv.run(template, id);
     },
     /** Starts a pairing now; the caller ends any current one first. */
     pair(serial: string, terminalId: string, role: Role, fromMs: number): void {

@@ -14,7 +14,9 @@ export function testConfig(overrides: ConfigInput = {}) {
     overrides: {
       database: join(dir, "loyalty.sqlite"),
       timeZone: "Europe/Moscow",
+      reports: { folder: join(dir, "reports") },
       ...overrides,
+      http: { port: 0, ...(overrides.http ?? {}) },
       mqtt: { embedded: { port: 0 }, ...(overrides.mqtt ?? {}) },
     } as Record<string, unknown>,
   });

@@ -1,0 +1,140 @@
+/**
+ * What the expert reviews (issue 6, "Expert review"): surveys and force-majeure periods with their times to the
+ * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
+ * answer, flags and state.
+ */
+import type { Store } from "../store/store.ts";
+import { addDays, dayStart, formatLocal } from "../time/zone.ts";
+import { cctvLink } from "./cctv.ts";
+import { flagSurveys, type Flag } from "./flags.ts";
+
+export interface ReviewFilter {
+  /** Store-local days, both included. */
+  from: string;
+  to: string;
+  stores?: string[];
+  terminals?: string[];
+  employees?: string[];
+  answers?: string[];
+  /** Only surveys with any of these flags. */
+  flags?: Flag[];
+  /** Only surveys that are valid / invalid. */
+  valid?: boolean;
+  /** Periods in this review state. */
+  status?: ("unreviewed" | "confirmed" | "rejected")[];
+  limit?: number;
+}
+
+export interface SurveyItem {
+  id: number;
+  terminal: string;
+  store: string;
+  /** Store-local `YYYY-MM-DD HH:MM:SS`, to find it in a CCTV archive. */
+  opened: string;
+  closed: string;
+  openedIso: string;
+  answer: string;
+  question: string;
+  questionKind: string;
+  employee: string | null;
+  extraPresses: number;
+  flags: Flag[];
+  valid: boolean;
+  reason: string | null;
+  cctv: string | null;
+}
+
+export interface PeriodItem {
+  id: number;
+  terminal: string;
+  store: string;
+  start: string;
+  end: string;
+  startIso: string;
+  endIso: string;
+  endReason: string;
+  status: "unreviewed" | "confirmed" | "rejected";
+  /** The end the expert set, if any (the derived end is in `derivedEnd`). */
+  corrected: boolean;
+  derivedEnd: string;
+  cctv: string | null;
+}
+
+const DEFAULT_LIMIT = 500;
+
+function scope(store: Store, f: ReviewFilter) {
+  const stores = new Map(store.terminals.stores().map((s) => [s.id, s.timeZone]));
+  return store.terminals
+    .terminals()
+    .filter((t) => (!f.stores?.length || f.stores.includes(t.storeId)) && (!f.terminals?.length || f.terminals.includes(t.id)))
+    .map((t) => {
+      const tz = stores.get(t.storeId) ?? "UTC";
+      return { id: t.id, storeId: t.storeId, tz, from: dayStart(f.from, tz), to: dayStart(addDays(f.to, 1), tz), cctv: store.terminals.cctvTemplate(t.id) };
+    });
+}
+
+export function reviewSurveys(store: Store, f: ReviewFilter): SurveyItem[] {
+  const out: SurveyItem[] = [];
+  const limit = f.limit ?? DEFAULT_LIMIT;
+  for (const t of scope(store, f)) {
+    const surveys = store.derived.surveys(t.id, t.from, t.to);
+    const unsolicited = store.derived.unsolicitedTimes(t.id, t.from, t.to + 60_000);
+    const flags = flagSurveys(surveys.map((s) => ({ ...s, extraCount: s.extraEventIds.length })), unsolicited);
+    for (const s of surveys) {
+      const review = store.reviews.survey(s.openingEventId);
+      const fl = flags.get(s.openingEventId) ?? [];
+      if (f.employees?.length && !f.employees.includes(s.employee ?? "")) continue;
+      if (f.answers?.length && !f.answers.includes(s.answer)) continue;
+      if (f.flags?.length && !fl.some((x) => f.flags!.includes(x))) continue;
+      if (f.valid !== undefined && review.valid !== f.valid) continue;
+      out.push({
+        id: s.openingEventId,
+        terminal: t.id,
+        store: t.storeId,
+        opened: formatLocal(s.openedAt, t.tz),
+        closed: formatLocal(s.closedAt, t.tz),
+        openedIso: new Date(s.openedAt).toISOString(),
+        answer: s.answer,
+        question: s.questionText,
+        questionKind: s.questionKind,
+        employee: s.employee,
+        extraPresses: s.extraEventIds.length,
+        flags: fl,
+        valid: review.valid,
+        reason: review.reason,
+        cctv: t.cctv ? cctvLink(t.cctv, s.openedAt, t.tz, t.id, t.storeId) : null,
+      });
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
+
+export function reviewPeriods(store: Store, f: ReviewFilter): PeriodItem[] {
+  const out: PeriodItem[] = [];
+  const limit = f.limit ?? DEFAULT_LIMIT;
+  for (const t of scope(store, f)) {
+    for (const p of store.derived.periods(t.id, t.from, t.to)) {
+      if (p.start < t.from) continue;
+      const r = store.reviews.fm(p.startEventId);
+      if (f.status?.length && !f.status.includes(r.status)) continue;
+      const end = r.endMs ?? p.end;
+      out.push({
+        id: p.startEventId,
+        terminal: t.id,
+        store: t.storeId,
+        start: formatLocal(p.start, t.tz),
+        end: formatLocal(end, t.tz),
+        startIso: new Date(p.start).toISOString(),
+        endIso: new Date(end).toISOString(),
+        endReason: p.endReason,
+        status: r.status,
+        corrected: r.endMs !== null,
+        derivedEnd: formatLocal(p.end, t.tz),
+        cctv: t.cctv ? cctvLink(t.cctv, p.start, t.tz, t.id, t.storeId) : null,
+      });
+      if (out.length >= limit) return out;
+    }
+  }
+  return out;
+}
