@@ -4,7 +4,7 @@ import { GatewayError } from "../errors.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { FLAGS, type Flag } from "../review/flags.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
-import { parseDay } from "../reports/report.ts";
+import { catchUp, parseDay } from "../reports/report.ts";
 import { parseTime } from "../time/zone.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
@@ -87,6 +87,7 @@ export function registerReview(program: Command, io: CliIo): void {
     .option("--invalid", "only surveys marked invalid")
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
+        catchUp(store, config);
         const items = reviewSurveys(store, filter(f, config));
         if (f.json) return io.out(JSON.stringify(items, null, 2) + "\n");
         io.out(items.length === 0 ? "no surveys match\n" : table(["id", "terminal", "opened", "closed", "answer", "employee", "flags", "valid", "cctv"], items.map((s) => [s.id, s.terminal, s.opened, s.closed.slice(11), s.answer, s.employee ?? "-", s.flags.join(",") || "-", s.valid ? "yes" : `no: ${s.reason}`, s.cctv ?? "-"])));
@@ -96,21 +97,33 @@ export function registerReview(program: Command, io: CliIo): void {
     .option("--status <states>", "only: unreviewed, confirmed, rejected", list)
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
+        catchUp(store, config);
         const items = reviewPeriods(store, filter(f, config));
         if (f.json) return io.out(JSON.stringify(items, null, 2) + "\n");
         io.out(items.length === 0 ? "no periods match\n" : table(["id", "terminal", "start", "end", "ended by", "status", "cctv"], items.map((p) => [p.id, p.terminal, p.start, p.end.slice(11) + (p.corrected ? " (corrected)" : ""), p.endReason === "max" ? "Fmax" : "long press", p.status, p.cctv ?? "-"])));
       }),
     );
   withDbFlags(review.command("invalid").argument("<survey>").requiredOption("--reason <text>", "why the survey is doubtful").description("mark a survey invalid: it counts nowhere"))
-    .action((id: string, f: DbFlags & { reason: string }) => withStore(f, (store) => done(reviewSurvey(store, idArg(id, "survey"), false, f.reason, who()), `survey ${id} marked invalid`)));
+    .action((id: string, f: DbFlags & { reason: string }) =>
+      withStore(f, (store, config) => {
+        catchUp(store, config);
+        done(reviewSurvey(store, idArg(id, "survey"), false, f.reason, who()), `survey ${id} marked invalid`);
+      }),
+    );
   withDbFlags(review.command("valid").argument("<survey>").description("mark a survey valid again"))
-    .action((id: string, f: DbFlags) => withStore(f, (store) => done(reviewSurvey(store, idArg(id, "survey"), true, null, who()), `survey ${id} marked valid`)));
+    .action((id: string, f: DbFlags) =>
+      withStore(f, (store, config) => {
+        catchUp(store, config);
+        done(reviewSurvey(store, idArg(id, "survey"), true, null, who()), `survey ${id} marked valid`);
+      }),
+    );
   for (const [name, status] of [["confirm", "confirmed"], ["reject", "rejected"]] as const) {
     withDbFlags(review.command(name).argument("<period>").description(`${name} a force-majeure period${name === "confirm" ? ", optionally correcting its end" : ""}`))
       .option("--end <time>", "corrected end: store-local YYYY-MM-DD HH:MM[:SS] or an ISO time")
       .option("--reason <text>", "a note for the audit log")
       .action((id: string, f: DbFlags & { end?: string; reason?: string }) =>
         withStore(f, (store, config) => {
+          catchUp(store, config);
           const n = idArg(id, "period");
           done(reviewPeriod(store, n, status, f.end ? periodEnd(store, n, f.end, config.timeZone) : null, f.reason ?? null, who()), `period ${id} ${status}`);
         }),

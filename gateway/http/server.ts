@@ -13,7 +13,7 @@ import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { render } from "../cli/report-command.ts";
-import { checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
+import { catchUp, checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import type { Flag } from "../review/flags.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
@@ -80,6 +80,7 @@ export async function startHttp(o: { store: Store; config: Config; log: Logger; 
   app.get("/report", (req, reply) => report(req.query, reply, "html"));
 
   const filter = (query: unknown): ReviewFilter => {
+    catchUp(store, config);
     const q = parse(reviewQuery, query, "query");
     const from = day(q.from, "from");
     return { from, to: q.to === undefined ? from : day(q.to, "to"), stores: q.store, terminals: q.terminal, employees: q.employee, answers: q.answer, flags: q.flag as Flag[] | undefined, status: q.status as ReviewFilter["status"], valid: q.invalid === undefined ? undefined : q.invalid === "false", limit: q.limit };

@@ -1,0 +1,103 @@
+/** `loyalty report`, `loyalty review` and `loyalty import` on a real SQLite file, as a manager and an expert use them. */
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../gateway/cli/main.ts";
+import { chain } from "../support/presses.ts";
+
+async function run(...args: string[]) {
+  let out = "";
+  let err = "";
+  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
+  return { code, out, err };
+}
+
+function dataset() {
+  const c = chain();
+  const t = c.terminal("s1.till", "s1", "Europe/Moscow", "staff", "elena");
+  const t2 = c.terminal("s1.exit", "s1", "Europe/Moscow", "recommend");
+  t.survey("2026-11-20 10:00:00", "yes");
+  const no = t.survey("2026-11-20 10:10:00", "no");
+  const period = t.press("2026-11-20 11:00:00", "long");
+  t.survey("2026-11-20 11:05:00", "silent");
+  t2.survey("2026-11-20 12:00:00", "yes", 300);
+  c.store.close();
+  const dir = mkdtempSync(join(tmpdir(), "lb-cli-"));
+  return { db: c.config.database, no, period, dir };
+}
+
+describe("loyalty report", () => {
+  it("prints table, JSON, CSV and HTML", async () => {
+    const d = dataset();
+    const table = await run("report", "--db", d.db, "--from", "2026-11-20", "--group-by", "terminal");
+    expect(table.code).toBe(0);
+    expect(table.out).toMatch(/Отчёт 2026-11-20 — 2026-11-20 \(предварительный/);
+    expect(table.out).toMatch(/s1\.till\s+ИНК@Персонал\s+60\.0/);
+    const json = JSON.parse((await run("report", "--db", d.db, "--from", "2026-11-20", "--format", "json")).out);
+    expect(json.schema).toBe("loyalty-report/1");
+    expect(json.groups[0].key).toEqual({ store: "s1" });
+    const out = join(d.dir, "r.csv");
+    const csv = await run("report", "--db", d.db, "--from", "2026-11-20", "--format", "csv", "--out", out);
+    expect(csv.err).toBe(`report written to ${out}\n`);
+    const text = readFileSync(out, "utf8");
+    expect(text.split("\r\n")[0]).toMatch(/^\uFEFFМагазин;Индекс;Значение, %;/);
+    expect(text).toMatch(/s1;ИНК@Персонал;60,0;/);
+    expect((await run("report", "--db", d.db, "--from", "2026-11-20", "--format", "html")).out).toMatch(/^<!doctype html>/);
+  });
+
+  it("names a bad argument and exits 2", async () => {
+    const d = dataset();
+    expect(await run("report", "--db", d.db, "--from", "20.11.2026")).toMatchObject({ code: 2, err: expect.stringMatching(/--from: expected YYYY-MM-DD/) });
+    expect(await run("report", "--db", d.db, "--group-by", "store,week,day")).toMatchObject({ code: 2, err: expect.stringMatching(/choose one of day, week, month/) });
+    expect(await run("report", "--db", d.db, "--format", "pdf")).toMatchObject({ code: 2, err: expect.stringMatching(/--format: expected table, csv, json, html/) });
+  });
+});
+
+describe("loyalty review", () => {
+  it("lists flagged surveys and periods, marks, confirms and undoes", async () => {
+    const d = dataset();
+    const quick = JSON.parse((await run("review", "surveys", "--db", d.db, "--from", "2026-11-20", "--flag", "quick", "--json")).out);
+    expect(quick.map((s: { terminal: string; opened: string; flags: string[] }) => [s.terminal, s.opened, s.flags])).toEqual([["s1.exit", "2026-11-20 12:00:00", ["quick"]]]);
+    const periods = await run("review", "periods", "--db", d.db, "--from", "2026-11-20");
+    expect(periods.out).toMatch(new RegExp(`${d.period}\\s+s1\\.till\\s+2026-11-20 11:00:00\\s+11:30:00\\s+Fmax\\s+unreviewed`));
+    const confirm = await run("review", "confirm", String(d.period), "--db", d.db, "--end", "2026-11-20 11:10");
+    expect(confirm.out).toMatch(/period \d+ confirmed \(review (\d+);/);
+    const inv = await run("review", "invalid", String(d.no), "--db", d.db, "--reason", "CCTV: nobody at the till");
+    const reviewId = /review (\d+)/.exec(inv.out)![1]!;
+    const json = JSON.parse((await run("report", "--db", d.db, "--from", "2026-11-20", "--format", "json", "--terminal", "s1.till")).out);
+    /* The yes stays; the no is invalid; the silent at 11:05 is in the confirmed period: ИНК@Персонал 0 of 1. */
+    expect(json.total.indices[0]).toMatchObject({ index: "inkStaff", value: 0, sample: 1 });
+    expect((await run("review", "undo", reviewId, "--db", d.db)).out).toMatch(/undone/);
+    expect((await run("review", "undo", reviewId, "--db", d.db))).toMatchObject({ code: 2, err: expect.stringMatching(/undone already/) });
+    const log = await run("review", "log", "--db", d.db);
+    expect(log.out.split("\n").filter((l) => /^\d/.test(l))).toHaveLength(3);
+    expect(await run("review", "invalid", String(d.no), "--db", d.db)).toMatchObject({ code: 1, err: expect.stringMatching(/--reason/) });
+  });
+});
+
+describe("loyalty import", () => {
+  it("imports transactions once, reports bad lines by number and imports nothing then", async () => {
+    const d = dataset();
+    const good = join(d.dir, "tx.csv");
+    writeFileSync(good, "\uFEFFstore;terminal;date;hour;count\r\ns1;;2026-11-20;;8\r\ns1;s1.till;2026-11-20;10;3\r\n");
+    expect((await run("import", "transactions", good, "--db", d.db)).out).toBe("transactions: 2 rows read, 2 new or changed, 0 unchanged\n");
+    expect((await run("import", "transactions", good, "--db", d.db)).out).toBe("transactions: 2 rows read, 0 new or changed, 2 unchanged\n");
+    const json = JSON.parse((await run("report", "--db", d.db, "--from", "2026-11-20", "--format", "json")).out);
+    /* 4 valid surveys / 8 transactions. */
+    expect(json.total.representativeness).toMatchObject({ surveys: 4, transactions: 8, conversion: 50 });
+
+    const bad = join(d.dir, "bad.csv");
+    writeFileSync(bad, "store,date,count\ns1,2026-11-21,5\ns1,2026-13-01,5\nnowhere,2026-11-21,1\ns1,2026-11-21,-4\ns1,2026-11-21,6\n");
+    const r = await run("import", "visitors", bad, "--db", d.db);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("4 bad line(s); nothing was imported");
+    expect(r.err).toContain(`${bad}:3: date: date must be a day YYYY-MM-DD`);
+    expect(r.err).toContain(`${bad}:4: store "nowhere" is not known`);
+    expect(r.err).toContain(`${bad}:5: count: count must be a whole number`);
+    expect(r.err).toContain(`${bad}:6: repeats line 2`);
+    const after = JSON.parse((await run("report", "--db", d.db, "--from", "2026-11-21", "--format", "json")).out);
+    expect(after.total.representativeness.visitors).toBeNull();
+    expect(await run("import", "visitors", join(d.dir, "missing.csv"), "--db", d.db)).toMatchObject({ code: 2, err: expect.stringMatching(/no such file/) });
+  });
+});
