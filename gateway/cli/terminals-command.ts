@@ -6,6 +6,7 @@ import { GatewayError } from "../errors.ts";
 import { settingsOf } from "../ingest/terminal-config.ts";
 import { assignEmployee, FROM_THE_START, setQuestion } from "../terminals/manage.ts";
 import { formatLocal, parseTime } from "../time/zone.ts";
+import { checkCctvTemplate } from "../review/cctv.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { table } from "./table.ts";
@@ -87,6 +88,21 @@ export function registerTerminals(program: Command, io: CliIo): void {
       if (!store.terminals.terminal(id)) throw new GatewayError("not_found", `terminal ${id} does not exist`);
       store.terminals.rename(id, name);
       io.out(`Terminal ${id} is now called ${name}.\n`);
+    }),
+  );
+
+  withDbFlags(
+    terminals
+      .command("set-cctv")
+      .argument("<id>")
+      .argument("<template>", "e.g. https://nvr.example/cam/7?t={iso}; '-' removes it")
+      .description("link review lists to the video archive: {iso}, {local}, {epoch}, {ms}, {terminal}, {store}"),
+  ).action((id: string, template: string, f: DbFlags) =>
+    withStore(f, (store) => {
+      if (!store.terminals.terminal(id)) throw new GatewayError("not_found", `terminal ${id} does not exist`);
+      if (template !== "-") checkCctvTemplate(template);
+      store.terminals.setCctvTemplate(id, template === "-" ? null : template);
+      io.out(template === "-" ? `Terminal ${id}: no CCTV link.\n` : `Terminal ${id}: surveys link to ${template}.\n`);
     }),
   );
 }

@@ -101,6 +101,7 @@ export function rollup(
     const day = dayOf(t);
     if (day >= fromDay) dayRow(day).unsolicited++;
   }
+  /* The caller drops rows for days after its range (surveys and presses there are context for the flags only). */
   for (const p of periods) {
     const day = dayOf(p.start);
     if (day < fromDay) continue;

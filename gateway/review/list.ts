@@ -6,7 +6,7 @@
 import type { Store } from "../store/store.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 import { cctvLink } from "./cctv.ts";
-import { flagSurveys, type Flag } from "./flags.ts";
+import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "./flags.ts";
 
 export interface ReviewFilter {
   /** Store-local days, both included. */
@@ -78,8 +78,9 @@ export function reviewSurveys(store: Store, f: ReviewFilter): SurveyItem[] {
   const limit = f.limit ?? DEFAULT_LIMIT;
   for (const t of scope(store, f)) {
     const surveys = store.derived.surveys(t.id, t.from, t.to);
-    const unsolicited = store.derived.unsolicitedTimes(t.id, t.from, t.to + 60_000);
-    const flags = flagSurveys(surveys.map((s) => ({ ...s, extraCount: s.extraEventIds.length })), unsolicited);
+    const around = store.derived.surveysAround(t.id, t.from, t.to, SILENT_RUN - 1);
+    const unsolicited = store.derived.unsolicitedTimes(t.id, t.from, t.to + UNSOLICITED_AFTER_MS);
+    const flags = flagSurveys([...around.before, ...surveys, ...around.after].map((s) => ({ ...s, extraCount: s.extraEventIds.length })), unsolicited);
     for (const s of surveys) {
       const review = store.reviews.survey(s.openingEventId);
       const fl = flags.get(s.openingEventId) ?? [];

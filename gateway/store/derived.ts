@@ -65,6 +65,19 @@ export function derivedRepo(db: Db) {
          end_reason AS endReason, end_event_id AS endEventId
        FROM fm_periods WHERE terminal_id = ? AND start_ms < ? AND end_ms > ? ORDER BY start_ms`,
     ),
+    before: db.prepare(
+      `SELECT * FROM (SELECT opening_event_id AS openingEventId, terminal_id AS terminalId, opened_ms AS openedAt, window_ms AS windowMs,
+         closed_ms AS closedAt, answer, answer_event_id AS answerEventId, question_kind AS questionKind,
+         question_text AS questionText, employee, extra_event_ids AS extra
+       FROM surveys WHERE terminal_id = ? AND opened_ms < ? ORDER BY opened_ms DESC, opening_event_id DESC LIMIT ?)
+       ORDER BY openedAt, openingEventId`,
+    ),
+    after: db.prepare(
+      `SELECT opening_event_id AS openingEventId, terminal_id AS terminalId, opened_ms AS openedAt, window_ms AS windowMs,
+         closed_ms AS closedAt, answer, answer_event_id AS answerEventId, question_kind AS questionKind,
+         question_text AS questionText, employee, extra_event_ids AS extra
+       FROM surveys WHERE terminal_id = ? AND opened_ms >= ? ORDER BY opened_ms, opening_event_id LIMIT ?`,
+    ),
     survey: db.prepare(
       `SELECT opening_event_id AS openingEventId, terminal_id AS terminalId, opened_ms AS openedAt, window_ms AS windowMs,
          closed_ms AS closedAt, answer, answer_event_id AS answerEventId, question_kind AS questionKind,
@@ -117,6 +130,11 @@ export function derivedRepo(db: Db) {
         ...s,
         extraEventIds: JSON.parse(extra) as number[],
       }));
+    },
+    /** The `n` surveys opened just before `t`, and from `t` on: context for review flags at a range's edges. */
+    surveysAround(terminalId: string, fromMs: number, toMs: number, n: number): { before: SurveyRow[]; after: SurveyRow[] } {
+      const rows = (list: unknown[]) => (list as (SurveyRow & { extra: string })[]).map(({ extra, ...s }) => ({ ...s, extraEventIds: JSON.parse(extra) as number[] }));
+      return { before: rows(q.before.all(terminalId, fromMs, n)), after: rows(q.after.all(terminalId, toMs, n)) };
     },
     survey(openingEventId: number): SurveyRow | undefined {
       const r = q.survey.get(openingEventId) as (SurveyRow & { extra: string }) | undefined;

@@ -4,6 +4,7 @@
  */
 import { rollup, type DailyCountsRow, type DailyTerminalRow, type PeriodStatus, type RollupSurvey } from "../indices/rollup.ts";
 import { dayOfIn, dayStart, localDay, nextDay } from "../time/zone.ts";
+import { SILENT_RUN, UNSOLICITED_AFTER_MS } from "../review/flags.ts";
 import type { Db } from "./db.ts";
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
@@ -24,6 +25,20 @@ export function rollupsRepo(db: Db) {
          json_array_length(s.extra_event_ids) AS extraCount, coalesce(r.valid, 1) AS valid
        FROM surveys s LEFT JOIN survey_reviews r ON r.opening_event_id = s.opening_event_id
        WHERE s.terminal_id = ? AND s.opened_ms >= ? AND s.opened_ms < ? ORDER BY s.opened_ms, s.opening_event_id`,
+    ),
+    /* SILENT_RUN - 1 surveys either side of the range: enough to tell whether a survey in it is in a silent run. */
+    before: db.prepare(
+      `SELECT * FROM (SELECT opening_event_id AS openingEventId, opened_ms AS openedAt, closed_ms AS closedAt, answer,
+         question_kind AS questionKind, question_text AS questionText, employee,
+         json_array_length(extra_event_ids) AS extraCount, 1 AS valid
+       FROM surveys WHERE terminal_id = ? AND opened_ms < ? ORDER BY opened_ms DESC, opening_event_id DESC LIMIT ${SILENT_RUN - 1})
+       ORDER BY openedAt, openingEventId`,
+    ),
+    after: db.prepare(
+      `SELECT opening_event_id AS openingEventId, opened_ms AS openedAt, closed_ms AS closedAt, answer,
+         question_kind AS questionKind, question_text AS questionText, employee,
+         json_array_length(extra_event_ids) AS extraCount, 1 AS valid
+       FROM surveys WHERE terminal_id = ? AND opened_ms >= ? ORDER BY opened_ms, opening_event_id LIMIT ${SILENT_RUN - 1}`,
     ),
     periods: db.prepare(
       `SELECT p.start_ms AS start, coalesce(r.end_ms, p.end_ms) AS "end", coalesce(r.status, 'unreviewed') AS status
@@ -66,9 +81,12 @@ export function rollupsRepo(db: Db) {
       const from = dayStart(fromDay, zone.tz);
       const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
       const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
-      const surveys = (q.surveys.all(terminalId, from, to) as (Omit<RollupSurvey, "valid"> & { valid: number })[]).map((s) => ({ ...s, valid: s.valid === 1 }));
+      type Raw = Omit<RollupSurvey, "valid"> & { valid: number };
+      /* Surveys just outside the range give the review flags their context; only those inside are counted. */
+      const raw = [...(q.before.all(terminalId, from) as Raw[]), ...(q.surveys.all(terminalId, from, to) as Raw[]), ...(to >= FAR_FUTURE ? [] : (q.after.all(terminalId, to) as Raw[]))];
+      const surveys = raw.map((s) => ({ ...s, valid: s.valid === 1 }));
       const periods = q.periods.all(terminalId, to, from, from) as { start: number; end: number; status: PeriodStatus }[];
-      const unsolicited = (q.unsolicited.all(terminalId, from, to) as { t: number }[]).map((r) => r.t);
+      const unsolicited = (q.unsolicited.all(terminalId, from, Math.min(FAR_FUTURE, to + UNSOLICITED_AFTER_MS)) as { t: number }[]).map((r) => r.t);
       const r = rollup(surveys, periods, unsolicited, dayOfIn(zone.tz), fromDay);
       q.delCounts.run(terminalId, fromDay, endDay);
       q.delTerminal.run(terminalId, fromDay, endDay);

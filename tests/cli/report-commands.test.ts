@@ -101,3 +101,15 @@ describe("loyalty import", () => {
     expect(await run("import", "visitors", join(d.dir, "missing.csv"), "--db", d.db)).toMatchObject({ code: 2, err: expect.stringMatching(/no such file/) });
   });
 });
+
+describe("CCTV links", () => {
+  it("are checked when set and filled in for each survey in the review list", async () => {
+    const d = dataset();
+    expect(await run("terminals", "set-cctv", "s1.till", "https://nvr.example/cam/7?t={when}", "--db", d.db)).toMatchObject({ code: 2, err: expect.stringMatching(/unknown placeholder \{when\}/) });
+    expect((await run("terminals", "set-cctv", "s1.till", "https://nvr.example/cam/7?t={iso}&l={local}", "--db", d.db)).code).toBe(0);
+    const items = JSON.parse((await run("review", "surveys", "--db", d.db, "--from", "2026-11-20", "--terminal", "s1.till", "--json")).out);
+    /* 10:00 in Moscow is 07:00Z. */
+    expect(items[0].cctv).toBe("https://nvr.example/cam/7?t=2026-11-20T07%3A00%3A00Z&l=2026-11-20T10%3A00%3A00");
+    expect(items[0].opened).toBe("2026-11-20 10:00:00");
+  });
+});
