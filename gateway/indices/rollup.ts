@@ -49,17 +49,26 @@ export interface DailyTerminalRow {
 const ANSWER_FIELD = { yes: "p", no: "n", unsure: "u", silent: "s" } as const;
 const FM_FIELD = { yes: "pFm", no: "nFm", unsure: "uFm", silent: "sFm" } as const;
 
-/** True when `t` lies in a confirmed period ([start, end)). `periods` sorted by start. */
-function inConfirmed(t: number, periods: readonly RollupPeriod[]): boolean {
-  for (const p of periods) {
-    if (p.start > t) return false;
-    if (p.status === "confirmed" && t < p.end) return true;
+/**
+ * `inForceMajeure(t)` for times asked in ascending order: confirmed periods merged into disjoint intervals and walked
+ * with a pointer, so a day of surveys costs one pass over its periods.
+ */
+function confirmedCursor(periods: readonly RollupPeriod[]): (t: number) => boolean {
+  const merged: [number, number][] = [];
+  for (const p of [...periods].filter((p) => p.status === "confirmed").sort((a, b) => a.start - b.start)) {
+    const last = merged[merged.length - 1];
+    if (last && p.start <= last[1]) last[1] = Math.max(last[1], p.end);
+    else merged.push([p.start, p.end]);
   }
-  return false;
+  let i = 0;
+  return (t) => {
+    while (i < merged.length && merged[i]![1] <= t) i++;
+    return i < merged.length && merged[i]![0] <= t;
+  };
 }
 
 /**
- * Rolls up what happened on the days `dayOf` gives; surveys in opening order, periods by start, unsolicited sorted.
+ * Rolls up what happened on the days `dayOf` gives; surveys in opening order, unsolicited sorted.
  * Periods count on the day they start; surveys are in force-majeure by the periods passed (include those that
  * started earlier and reach in).
  */
@@ -71,6 +80,7 @@ export function rollup(
   fromDay: string,
 ): { counts: DailyCountsRow[]; terminal: DailyTerminalRow[] } {
   const flags = flagSurveys(surveys, unsolicitedAt);
+  const inForceMajeure = confirmedCursor(periods);
   const counts = new Map<string, DailyCountsRow>();
   const days = new Map<string, DailyTerminalRow>();
   const dayRow = (day: string) => {
@@ -82,7 +92,7 @@ export function rollup(
     const day = dayOf(s.openedAt);
     if (day < fromDay) continue;
     const employee = s.employee ?? "";
-    const key = JSON.stringify([day, s.questionKind, s.questionText, employee]);
+    const key = `${day}\u0000${s.questionKind}\u0000${s.questionText}\u0000${employee}`;
     let r = counts.get(key);
     if (!r) {
       r = { day, questionKind: s.questionKind, questionText: s.questionText, employee, p: 0, n: 0, u: 0, s: 0, pFm: 0, nFm: 0, uFm: 0, sFm: 0, invalid: 0, extra: 0, flagged: 0 };
@@ -95,7 +105,7 @@ export function rollup(
       continue;
     }
     r[ANSWER_FIELD[s.answer]]++;
-    if (inConfirmed(s.openedAt, periods)) r[FM_FIELD[s.answer]]++;
+    if (inForceMajeure(s.openedAt)) r[FM_FIELD[s.answer]]++;
   }
   for (const t of unsolicitedAt) {
     const day = dayOf(t);
