@@ -20,6 +20,8 @@ export interface Gateway {
   /** The broker URL in use (embedded or external). */
   readonly mqttUrl: string;
   readonly serial: SerialLink[];
+  /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
+  openSerial(path: string, baudRate?: number): void;
   stop(): Promise<void>;
 }
 
@@ -88,7 +90,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       await mqtt.start();
     }
     const serialLog = log.child({ part: "serial" });
-    const openPort = (path: string, baudRate: number) => {
+    const openPort = (path: string, baudRate = 115200) => {
       const link = new SerialLink({ path, baudRate, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE }, ingest, serialLog);
       serial.push(link);
       link.start();
@@ -102,7 +104,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     }
     workers.start();
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
-    return { store, ingest, workers, mqttUrl: url ?? "", serial, stop };
+    return { store, ingest, workers, mqttUrl: url ?? "", serial, openSerial: openPort, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;
