@@ -117,7 +117,7 @@ async function waitReal(what: string, probe: () => boolean, timeoutMs: number): 
   }
 }
 
-/* Plays the live loop in real time: item i at i * gapMs, the answer `think` after its short press. */
+/* Plays the live loop in real time: an item every gapMs, the answer `think` after its short press. */
 function livePresses(o: DemoTerminalOptions, board: () => SimBoard | undefined, timers: Set<NodeJS.Timeout>, stopped: () => boolean): void {
   const think = Math.min(THINK_S * 1000, Math.floor(o.live.gapMs * 0.4));
   let i = 0;
@@ -131,9 +131,11 @@ function livePresses(o: DemoTerminalOptions, board: () => SimBoard | undefined, 
   const next = () => {
     const v = o.live.loop[i++ % o.live.loop.length]!;
     const t0 = Date.now();
-    for (const p of pressesOf(v, t0, think)) later(p.at - t0, () => board()?.press(p.button, p.holdMs));
+    const presses = pressesOf(v, t0, think);
+    for (const p of presses) later(p.at - t0, () => board()?.press(p.button, p.holdMs));
     o.say(`${o.spec.id}: ${describe(v)}`);
-    later(o.live.gapMs, next);
+    /* A long press holds the seller button past L: the next item waits for its release. */
+    later(Math.max(o.live.gapMs, ...presses.map((p) => p.at - t0 + p.holdMs + 300)), next);
   };
   later(0, next);
 }
