@@ -7,6 +7,7 @@ import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { registerPairing } from "./pair-commands.ts";
+import { registerSimulate } from "./simulate-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
+  registerSimulate(program, io);
   return program;
 }
 
