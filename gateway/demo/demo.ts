@@ -51,6 +51,10 @@ export async function startDemo(gw: Gateway, o: DemoOptions): Promise<Demo> {
   demo.stop = async () => {
     for (const t of demo.running) t.stop();
     await Promise.all(ptys.map((p) => p.close()));
+    /* Let the gateway take the boards' last will (offline) before it stops, so it publishes nothing to them then. */
+    const serials = specs.map((s) => s.serial);
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline && gw.ingest.reachableDevices().some((d) => serials.includes(d))) await new Promise((r) => setTimeout(r, 20));
   };
   const broker = reachableBroker(gw.mqttUrl);
   const starting = specs.map(async (spec) => {

@@ -66,6 +66,6 @@ describe("loyalty simulate in a terminal", () => {
     ]);
     tmux("send-keys", "-t", session, "q");
     await waitFor("the command to end", () => screen().includes("Stopped."));
-    expect(tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").trim()).toBe("1 0");
+    await waitFor("the command to exit with status 0", () => tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").trim() === "1 0");
   });
 });
