@@ -25,6 +25,8 @@ export interface Gateway {
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
   readonly nightly: NightlyReports | undefined;
+  /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
+  openSerial(path: string, baudRate?: number): void;
   stop(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       await mqtt.start();
     }
     const serialLog = log.child({ part: "serial" });
-    const openPort = (path: string, baudRate: number) => {
+    const openPort = (path: string, baudRate = 115200) => {
       const link = new SerialLink({ path, baudRate, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE }, ingest, serialLog);
       serial.push(link);
       link.start();
@@ -116,7 +118,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     }
     if (config.http.enabled) http = await startHttp({ store, config, log: log.child({ part: "http" }), now });
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
-    return { store, ingest, workers, mqttUrl: url ?? "", serial, http, nightly, stop };
+    return { store, ingest, workers, mqttUrl: url ?? "", serial, openSerial: openPort, http, nightly, stop };
   } catch (err) {
     await stop().catch(() => undefined);
     throw err;

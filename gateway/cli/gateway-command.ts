@@ -1,8 +1,10 @@
 /** `loyalty gateway`: runs the gateway until SIGINT or SIGTERM, then shuts down cleanly. */
 import type { Command } from "commander";
 import { startGateway } from "../app.ts";
-import { startDemo, DEMO_TERMINAL } from "../demo/demo.ts";
+import { DEMO_TERMINALS, localDateBefore } from "../demo/day.ts";
+import { startDemo } from "../demo/demo.ts";
 import { createLogger } from "../log.ts";
+import { demoSummary } from "./demo-text.ts";
 import type { CliIo } from "./io.ts";
 import { configFrom } from "./open.ts";
 
@@ -28,30 +30,34 @@ export function registerGateway(program: Command, io: CliIo): void {
     .option("--mqtt-port <port>", "port of the embedded broker")
     .option("--tz <zone>", "the store's IANA time zone, e.g. Europe/Moscow")
     .option("--log-level <level>", "fatal, error, warn, info, debug, trace or silent")
-    .option("--demo", "also run a simulated terminal that presses buttons (what `npm start` does)")
+    .option("--demo", "also run two simulated terminals (real firmware, serial and MQTT) that replay yesterday and press live (what `npm start` does)")
     .action(async (f: GatewayFlags) => {
       const overrides: Record<string, unknown> = {};
       if (f.db) overrides.database = f.db;
       if (f.tz) overrides.timeZone = f.tz;
       if (f.logLevel) overrides.log = { level: f.logLevel };
+      /* The demo narrates on stdout; the gateway's own log keeps to warnings unless asked (docs/demo.md). */
+      else if (f.demo && !f.config && !process.env.LOYALTY_LOG_LEVEL) overrides.log = { level: "warn" };
       if (f.serial) overrides.serial = { ports: f.serial.map((path) => ({ path })) };
       if (f.mqttUrl || f.mqttPort) overrides.mqtt = { ...(f.mqttUrl ? { url: f.mqttUrl } : {}), ...(f.mqttPort ? { embedded: { port: Number(f.mqttPort) } } : {}) };
       if (f.demo) overrides.demo = { enabled: true };
       const config = configFrom({ config: f.config }, overrides);
       const log = createLogger(config.log.level, config.log.file);
       const gw = await startGateway(config, { log });
-      const demo = config.demo.enabled ? await startDemo(gw, log.child({ part: "demo" }), config.timeZone) : undefined;
-      io.out(
-        [
-          `Gateway running. Database: ${config.database}. MQTT: ${gw.mqttUrl || "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}.`,
-          demo ? `A simulated terminal (${DEMO_TERMINAL}) is pressing buttons; every press is logged.` : "",
-          "In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals",
-          "Stop with Ctrl+C.",
-          "",
-        ]
-          .filter((l, i, all) => l !== "" || i === all.length - 1)
-          .join("\n"),
-      );
+      io.out(`Gateway running. Database: ${config.database}. MQTT: ${gw.mqttUrl || "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.\n`);
+      let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
+      if (config.demo.enabled) {
+        io.out("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...\n");
+        const date = localDateBefore(Date.now(), config.timeZone, 1);
+        const liveGapMs = 5000;
+        try {
+          demo = await startDemo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => io.out(`  ${l}\n`), date, live: { gapMs: liveGapMs } });
+        } catch (err) {
+          await gw.stop();
+          throw err;
+        }
+        io.out(demoSummary({ demo, specs: DEMO_TERMINALS, date, liveGapMs, database: config.database }));
+      } else io.out("In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals\nStop with Ctrl+C.\n");
       await new Promise<void>((resolve) => {
         const done = (signal: string) => {
           log.info({ signal }, "shutting down");

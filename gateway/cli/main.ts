@@ -10,6 +10,7 @@ import { registerPairing } from "./pair-commands.ts";
 import { registerReport } from "./report-command.ts";
 import { registerReview } from "./review-command.ts";
 import { registerImport } from "./import-command.ts";
+import { registerSimulate } from "./simulate-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerImport(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
+  registerSimulate(program, io);
   return program;
 }
 

@@ -1,63 +1,89 @@
 /**
- * The first-run demo (`npm start`): a scripted terminal connects to the running gateway over MQTT, is paired
- * automatically, and plays a loop of presses (answers, a silent customer, a force-majeure), so a newcomer sees
- * events stored and surveys derived without any hardware.
+ * The first-run demo (`npm start`, docs/demo.md): two simulated terminals running the real firmware bundle,
+ * one over a pseudo-terminal (serial, Espruino Pico build) and one over MQTT (Espruino WiFi build), paired
+ * automatically, each replaying yesterday's scripted day and then pressing buttons live every few seconds.
  */
+import { buildFirmware } from "../../firmware/build/build.ts";
 import type { Gateway } from "../app.ts";
 import type { Logger } from "../log.ts";
-import { pair } from "../terminals/manage.ts";
-import { overMqtt, type Connected } from "./transports.ts";
+import { DEMO_TERMINALS, LIVE_LOOP, localDateBefore, type DemoTerminalSpec, type LocalDate, type Visit } from "./day.ts";
+import { startDemoTerminal, type RunningTerminal } from "./demo-terminal.ts";
+import { openPtyPair, type PtyPair } from "./pty-pair.ts";
 
-export const DEMO_SERIAL = "DEMO-0001";
-export const DEMO_TERMINAL = "demo.till-1";
+export interface DemoOptions {
+  timeZone: string;
+  timing: { windowMs: number; longMs: number; fmMaxMs: number; heartbeatMs: number };
+  log: Logger;
+  /** Narration for the person watching (the CLI prints it). */
+  say: (line: string) => void;
+  terminals?: DemoTerminalSpec[];
+  /** The day to replay; default yesterday in `timeZone`. */
+  date?: LocalDate;
+  /** Live loop: one item every `gapMs` (default 5000); 0 for none. */
+  live?: { loop?: Visit[]; gapMs?: number };
+  /** How the pseudo-terminal pair is made (default: socat, else python3). */
+  pty?: ("socat" | "python3")[];
+}
 
-/** One loop of the demo: seconds after the loop starts, and the press. */
-const SCRIPT: [number, "short" | "long" | "yes" | "no" | "unsure"][] = [
-  [0, "short"],
-  [2, "yes"],
-  [6, "short"],
-  [9, "no"],
-  [12, "short"],
-  [20, "long"],
-  [22, "short"],
-  [24, "unsure"],
-  [28, "long"],
-  [30, "short"],
-  [32, "yes"],
-];
-const LOOP_S = 40;
+export interface Demo {
+  /** One line per terminal: id, transport and where it is connected. */
+  terminals: { id: string; transport: "serial" | "mqtt"; where: string }[];
+  /** Why a terminal did not start (no pseudo-terminal maker, a broker the firmware cannot reach). */
+  skipped: string[];
+  running: RunningTerminal[];
+  stop(): Promise<void>;
+}
 
-export async function startDemo(gw: Gateway, log: Logger, timeZone: string): Promise<{ stop(): Promise<void> }> {
-  const conn: Connected = await overMqtt({ serial: DEMO_SERIAL, role: "combo" }, gw.mqttUrl);
-  const t = conn.terminal;
-  if (!gw.store.terminals.currentPairing(DEMO_SERIAL)) {
-    t.hello();
-    await new Promise((r) => setTimeout(r, 300));
-    gw.ingest.flush();
-    pair(gw.store, { serial: DEMO_SERIAL, store: "demo", point: "till-1", question: "staff", questionText: "Вы довольны качеством обслуживания?", employee: "elena", timeZone }, Date.now(), "demo");
-    log.info({ device: DEMO_SERIAL, terminal: DEMO_TERMINAL }, "demo terminal paired");
-  }
-  t.hello();
-  const timers: NodeJS.Timeout[] = [];
-  const loop = () => {
-    for (const [sec, kind] of SCRIPT) {
-      timers.push(
-        setTimeout(() => {
-          t.press(kind);
-          log.info({ terminal: DEMO_TERMINAL, press: kind }, "demo press");
-        }, sec * 1000),
-      );
+/* The simulated WiFi board reaches plain MQTT without credentials: the embedded broker or one like it. */
+function reachableBroker(url: string): { host: string; port: number } | string {
+  if (!url) return "MQTT is off in this configuration";
+  const u = new URL(url);
+  if (!/^(mqtt|tcp):$/.test(u.protocol) || u.username) return `the simulated WiFi board speaks plain MQTT without a password; ${url} is not that`;
+  return { host: u.hostname, port: Number(u.port || 1883) };
+}
+
+export async function startDemo(gw: Gateway, o: DemoOptions): Promise<Demo> {
+  const specs = o.terminals ?? DEMO_TERMINALS;
+  const date = o.date ?? localDateBefore(Date.now(), o.timeZone, 1);
+  const live = { loop: o.live?.loop ?? LIVE_LOOP, gapMs: o.live?.gapMs ?? 5000 };
+  const demo: Demo = { terminals: [], skipped: [], running: [], stop: async () => undefined };
+  const ptys: PtyPair[] = [];
+  demo.stop = async () => {
+    for (const t of demo.running) t.stop();
+    await Promise.all(ptys.map((p) => p.close()));
+    /* Let the gateway take the boards' last will (offline) before it stops, so it publishes nothing to them then. */
+    const serials = specs.map((s) => s.serial);
+    const deadline = Date.now() + 2000;
+    while (Date.now() < deadline && gw.ingest.reachableDevices().some((d) => serials.includes(d))) await new Promise((r) => setTimeout(r, 20));
+  };
+  const broker = reachableBroker(gw.mqttUrl);
+  const starting = specs.map(async (spec) => {
+    let bundle: string;
+    let devicePath: string | undefined;
+    if (spec.board === "pico") {
+      const pty = await openPtyPair(o.pty);
+      if ("reason" in pty) return demo.skipped.push(`${spec.id} (serial): ${pty.reason}`);
+      ptys.push(pty);
+      gw.openSerial(pty.gateway);
+      devicePath = pty.device;
+      bundle = (await buildFirmware({ board: "pico", write: false })).code;
+      demo.terminals.push({ id: spec.id, transport: "serial", where: `${pty.shown} (a pseudo-terminal pair made by ${pty.via})` });
+    } else {
+      if (typeof broker === "string") return demo.skipped.push(`${spec.id} (MQTT): ${broker}`);
+      bundle = (await buildFirmware({ board: spec.board, write: false, net: { ssid: "demo-shop", pass: "demo", host: broker.host, port: broker.port } })).code;
+      demo.terminals.push({ id: spec.id, transport: "mqtt", where: `mqtt://${broker.host}:${broker.port}` });
     }
-  };
-  loop();
-  const every = setInterval(loop, LOOP_S * 1000);
-  const resend = setInterval(() => t.resend(), 5000);
-  return {
-    async stop() {
-      clearInterval(every);
-      clearInterval(resend);
-      timers.forEach(clearTimeout);
-      await conn.close();
-    },
-  };
+    const t = await startDemoTerminal({ gw, spec, bundle, devicePath, timeZone: o.timeZone, date, timing: o.timing, live, say: o.say });
+    demo.running.push(t);
+    o.log.info({ terminal: spec.id, serial: spec.serial, replayed: t.replayed }, "demo terminal running");
+  });
+  const results = await Promise.allSettled(starting);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
+    await demo.stop();
+    throw failed.reason;
+  }
+  demo.terminals.sort((a, b) => specs.findIndex((s) => s.id === a.id) - specs.findIndex((s) => s.id === b.id));
+  for (const t of demo.running) t.startLive();
+  return demo;
 }

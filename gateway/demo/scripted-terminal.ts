@@ -1,7 +1,8 @@
 /**
  * A terminal written from docs/protocol.md alone, in Node: hello, numbered events kept until acked and sent
- * again until then, clock sync, config. It is the "device" of the gateway's integration tests, benchmarks and
- * demo; the real firmware runs in firmware/sim. Transport-free: `write` sends a line, `receive` takes one.
+ * again until then, clock sync, config. It is the "device" of the gateway's integration tests and benchmarks
+ * (thousands of events a second); the demo and `loyalty simulate` run the real firmware in firmware/sim.
+ * Transport-free: `write` sends a line, `receive` takes one.
  */
 import { randomBytes } from "node:crypto";
 import { deviceEnd } from "../../protocol/endpoints.ts";

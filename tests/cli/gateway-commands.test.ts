@@ -1,6 +1,7 @@
 /**
  * The installer's commands against a real database file, and `loyalty gateway --demo` (what `npm start` runs)
- * as a real process: it stores the demo terminal's presses, derives surveys, and stops cleanly on SIGTERM.
+ * as a real process: it says what runs and what to try, stores the demo terminals' presses, derives surveys,
+ * and stops cleanly on Ctrl+C (SIGINT).
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
@@ -71,15 +72,19 @@ describe("installer commands", () => {
 });
 
 describe("loyalty gateway --demo (npm start)", () => {
-  it("runs the demo terminal, stores and derives its presses, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+  it("runs the demo terminals, says what to try, stores and derives their presses, and stops cleanly on SIGINT", { timeout: 90_000 }, async () => {
     const db = tempDb();
     const bin = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
     const child = spawn(process.execPath, [bin, "gateway", "--demo", "--db", db, "--mqtt-port", String(await freePort()), "--log-level", "warn"], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-    await waitFor("the banner", () => out.includes("Gateway running"), 20_000);
-    expect(out).toMatch(/A simulated terminal \(demo\.till-1\) is pressing buttons/);
+    await waitFor("the demo's summary", () => out.includes("Stop with Ctrl+C"), 60_000);
+    expect(out).toMatch(/^2 simulated terminals/m);
+    expect(out).toMatch(/demo\.till-1 +serial over \/dev\/pts\/\d+ \(a pseudo-terminal pair made by (socat|python3)\)/);
+    expect(out).toMatch(/demo\.desk-2 +MQTT via mqtt:\/\/127\.0\.0\.1:\d+/);
+    expect(out).toMatch(/npx loyalty report --from \d{4}-\d\d-\d\d --db .* --format html > report\.html/);
+    expect(out).toMatch(/npx loyalty simulate --pair-as demo\.till-3/);
     await waitFor("a derived survey", async () => {
       const r = JSON.parse((await run("status", "--json", "--db", db)).out) as { events: number };
       if (r.events < 2) return false;
@@ -90,7 +95,7 @@ describe("loyalty gateway --demo (npm start)", () => {
         s.close();
       }
     }, 30_000);
-    child.kill("SIGTERM");
+    child.kill("SIGINT");
     expect(await exited).toBe(0);
   });
 });

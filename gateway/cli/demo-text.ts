@@ -1,0 +1,44 @@
+/** What `loyalty gateway --demo` (npm start) prints once the demo runs: what is happening and what to try next. */
+import type { Demo } from "../demo/demo.ts";
+import type { DemoTerminalSpec, LocalDate } from "../demo/day.ts";
+import { isoDate } from "../demo/day.ts";
+
+export interface DemoSummary {
+  demo: Demo;
+  specs: DemoTerminalSpec[];
+  date: LocalDate;
+  liveGapMs: number;
+  database: string;
+}
+
+export function demoSummary(s: DemoSummary): string {
+  const n = s.demo.terminals.length;
+  const lines = [`${n} simulated terminal${n === 1 ? "" : "s"} (the real firmware bundle in the Espruino simulator):`];
+  for (const t of s.demo.terminals) {
+    const spec = s.specs.find((x) => x.id === t.id);
+    const how = t.transport === "serial" ? `serial over ${t.where}` : `MQTT via ${t.where}`;
+    lines.push(`  ${t.id.padEnd(12)} ${how}; question ${spec?.question}, employee ${spec?.employee}`);
+  }
+  for (const why of s.demo.skipped) lines.push(`  not started: ${why}`);
+  const day = isoDate(s.date);
+  const db = s.database === "./data/loyalty.sqlite" ? "" : ` --db ${s.database}`;
+  lines.push(
+    `Yesterday (${day}) is in the database; a live press follows every ${Math.round(s.liveGapMs / 1000)} s.`,
+    "",
+    "In another terminal try:",
+    ...hints([
+      [`npx loyalty status${db}`, "devices online, outboxes, clock offsets"],
+      [`npx loyalty terminals${db}`, "terminals, questions, employees"],
+      [`npx loyalty report --from ${day}${db} --format html > report.html`, "yesterday's indices, to open in a browser"],
+      [`npx loyalty simulate --pair-as demo.till-3${db}`, "a terminal of your own, pressed by keys"],
+    ]),
+    "More: docs/demo.md. Stop with Ctrl+C.",
+    "",
+  );
+  return lines.join("\n");
+}
+
+function hints(rows: [string, string][]): string[] {
+  const w = Math.max(...rows.map(([c]) => c.length));
+  return rows.map(([c, what]) => `  ${c.padEnd(w)}   ${what}`);
+}

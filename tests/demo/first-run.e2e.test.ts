@@ -1,0 +1,89 @@
+/**
+ * The first-run path headless (issue 7 "First run"): a real gateway (SQLite file, embedded broker), the demo's
+ * two terminals running the built firmware bundle in the simulator, one over a socat pseudo-terminal and one over
+ * MQTT; they pair, replay yesterday's scripted day and press live. The surveys and force-majeure periods stored
+ * must be the ones the script (gateway/demo/day.ts) says, for both terminals.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import type { Gateway } from "../../gateway/app.ts";
+import { DEMO_TERMINALS, expectedDay, LIVE_LOOP, localDateBefore, type DemoTerminalSpec, type LocalDate } from "../../gateway/demo/day.ts";
+import { startDemo, type Demo } from "../../gateway/demo/demo.ts";
+import { silentLogger } from "../../gateway/log.ts";
+import { localToEpoch } from "../../gateway/time/zone.ts";
+import { testGateway } from "../support/gateway.ts";
+import { waitFor } from "../support/wait.ts";
+
+const TZ = "Europe/Moscow";
+const TIMING = { windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 };
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function dayRange(d: LocalDate): [number, number] {
+  return [localToEpoch(TZ, d.year, d.month, d.day), localToEpoch(TZ, d.year, d.month, d.day + 1)];
+}
+
+async function demoOn(gw: Gateway, gapMs: number, said: string[]): Promise<Demo> {
+  const demo = await startDemo(gw, { timeZone: TZ, timing: TIMING, log: silentLogger(), say: (l) => said.push(l), live: { gapMs }, pty: ["socat"] });
+  cleanups.push(() => demo.stop());
+  return demo;
+}
+
+function expectDay(gw: Gateway, spec: DemoTerminalSpec, date: LocalDate): void {
+  const [from, to] = dayRange(date);
+  const want = expectedDay(spec.day, date, TZ, TIMING.fmMaxMs);
+  const surveys = gw.store.derived.surveys(spec.id, from, to);
+  expect(surveys.map((s) => [s.openedAt, s.answer])).toEqual(want.surveys.map((s) => [s.openedAt, s.answer]));
+  expect(new Set(surveys.map((s) => `${s.questionKind}/${s.employee}`))).toEqual(new Set([`${spec.question}/${spec.employee}`]));
+  const periods = gw.store.derived.periods(spec.id, from, to);
+  expect(periods.map((p) => [p.start, p.end, p.endReason])).toEqual(want.periods.map((p) => [p.start, p.end, p.endReason]));
+  expect(gw.store.derived.unsolicitedCount(spec.id, from, to)).toBe(want.unsolicited);
+  /* The script has answers, silent customers and a force-majeure holding some of them. */
+  expect(new Set(want.surveys.map((s) => s.answer))).toEqual(new Set(["yes", "no", "unsure", "silent"]));
+  expect(want.surveys.some((s) => s.inForceMajeure)).toBe(true);
+}
+
+describe("npm start's demo, headless", () => {
+  it("replays yesterday over a pseudo-terminal and over MQTT, then presses live; a restart does not replay again", { timeout: 120_000 }, async () => {
+    const gw = await testGateway({ timeZone: TZ });
+    cleanups.push(() => gw.stop());
+    const said: string[] = [];
+    const demo = await demoOn(gw, 400, said);
+    expect(demo.skipped).toEqual([]);
+    expect(demo.terminals.map((t) => [t.id, t.transport])).toEqual([
+      ["demo.till-1", "serial"],
+      ["demo.desk-2", "mqtt"],
+    ]);
+    expect(demo.running.every((t) => t.replayed)).toBe(true);
+
+    const date = localDateBefore(Date.now(), TZ, 1);
+    gw.workers.derive();
+    for (const spec of DEMO_TERMINALS) expectDay(gw, spec, date);
+    const links = gw.store.db.prepare("SELECT DISTINCT terminal_id AS t, substr(link, 1, instr(link, ':') - 1) AS kind FROM events ORDER BY 1").all();
+    expect(links).toEqual([
+      { t: "demo.desk-2", kind: "mqtt" },
+      { t: "demo.till-1", kind: "serial" },
+    ]);
+
+    /* Live: the first answers of the loop arrive as today's surveys, through the firmware's pins. */
+    const [, today] = dayRange(date);
+    const liveAnswers = LIVE_LOOP.flatMap((v) => (v.kind === "survey" && v.answer !== "silent" ? [v.answer] : [])).slice(0, 2);
+    for (const spec of DEMO_TERMINALS) {
+      const live = await waitFor(`live surveys of ${spec.id}`, () => {
+        gw.workers.derive();
+        const s = gw.store.derived.surveys(spec.id, today, Date.now() + 60_000).filter((x) => x.answer !== "silent");
+        return s.length >= 2 && s;
+      }, 30_000);
+      expect(live.slice(0, 2).map((s) => s.answer)).toEqual(liveAnswers);
+    }
+    expect(said.some((l) => l.includes("seller short press, customer: Yes"))).toBe(true);
+
+    /* Started again on the same database: the devices pair from their hello, yesterday is not played twice. */
+    for (const c of cleanups.splice(1).reverse()) await c();
+    const again = await demoOn(gw, 0, []);
+    expect(again.running.map((t) => t.replayed)).toEqual([false, false]);
+    gw.workers.derive();
+    for (const spec of DEMO_TERMINALS) expectDay(gw, spec, date);
+  });
+});
