@@ -9,6 +9,8 @@ export interface DemoSummary {
   date: LocalDate;
   liveGapMs: number;
   database: string;
+  /** The gateway's HTTP address, when it serves reports. */
+  httpUrl?: string;
 }
 
 export function demoSummary(s: DemoSummary): string {
@@ -29,10 +31,13 @@ export function demoSummary(s: DemoSummary): string {
     ...hints([
       [`npx loyalty status${db}`, "devices online, outboxes, clock offsets"],
       [`npx loyalty terminals${db}`, "terminals, questions, employees"],
-      [`npx loyalty report --from ${day}${db} --format html > report.html`, "yesterday's indices, to open in a browser"],
+      [`npx loyalty report --from ${day} --group-by terminal${db}`, "yesterday's indices with samples and 95 % intervals"],
+      [`npx loyalty report --from ${day}${db} --format html > report.html`, "the same as one HTML file, with 30-day trend charts"],
+      [`npx loyalty review periods --from ${day}${db}`, "force-majeure to confirm: `npx loyalty review confirm <id>`"],
       [`npx loyalty simulate --pair-as demo.till-3${db}`, "a terminal of your own, pressed by keys"],
     ]),
-    "More: docs/demo.md. Stop with Ctrl+C.",
+    ...(s.httpUrl ? [`Or open ${s.httpUrl}/report?from=${day}&groupBy=terminal in a browser.`] : []),
+    "More: docs/demo.md, docs/reports.md. Stop with Ctrl+C.",
     "",
   );
   return lines.join("\n");

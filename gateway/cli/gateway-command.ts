@@ -56,8 +56,8 @@ export function registerGateway(program: Command, io: CliIo): void {
           await gw.stop();
           throw err;
         }
-        io.out(demoSummary({ demo, specs: DEMO_TERMINALS, date, liveGapMs, database: config.database }));
-      } else io.out("In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals\nStop with Ctrl+C.\n");
+        io.out(demoSummary({ demo, specs: DEMO_TERMINALS, date, liveGapMs, database: config.database, httpUrl: gw.http?.url }));
+      } else io.out(`In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals    npx loyalty report${gw.http ? `\nReports and the review API: ${gw.http.url}/report` : ""}\nStop with Ctrl+C.\n`);
       await new Promise<void>((resolve) => {
         const done = (signal: string) => {
           log.info({ signal }, "shutting down");

@@ -10,6 +10,8 @@ import { DEMO_TERMINALS, expectedDay, LIVE_LOOP, localDateBefore, type DemoTermi
 import { startDemo, type Demo } from "../../gateway/demo/demo.ts";
 import { silentLogger } from "../../gateway/log.ts";
 import { localToEpoch } from "../../gateway/time/zone.ts";
+import { main } from "../../gateway/cli/main.ts";
+import { isoDate } from "../../gateway/demo/day.ts";
 import { testGateway } from "../support/gateway.ts";
 import { waitFor } from "../support/wait.ts";
 
@@ -28,6 +30,38 @@ async function demoOn(gw: Gateway, gapMs: number, said: string[]): Promise<Demo>
   const demo = await startDemo(gw, { timeZone: TZ, timing: TIMING, log: silentLogger(), say: (l) => said.push(l), live: { gapMs }, pty: ["socat"] });
   cleanups.push(() => demo.stop());
   return demo;
+}
+
+async function loyalty(...args: string[]): Promise<string> {
+  let out = "";
+  let err = "";
+  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
+  expect(err).toBe("");
+  expect(code).toBe(0);
+  return out;
+}
+
+/** The index the script implies, percent with one decimal: every figure from the scripted answers, k = 0.8. */
+function expectedIndex(spec: DemoTerminalSpec, date: LocalDate, confirmed: boolean): { value: number; sample: number } {
+  const all = expectedDay(spec.day, date, TZ, TIMING.fmMaxMs).surveys;
+  const out = (s: (typeof all)[number]) => confirmed && spec.question === "staff" && s.inForceMajeure && (s.answer === "no" || s.answer === "silent");
+  const kept = all.filter((s) => !out(s));
+  const n = (a: string) => kept.filter((s) => s.answer === a).length;
+  const v = kept.length;
+  const x = spec.question === "recommend" ? n("yes") - n("no") - 0.8 * n("silent") : n("no") + 0.8 * n("silent");
+  return { value: Math.round((x / v) * 1000) / 10, sample: v };
+}
+
+async function expectReport(gw: Gateway, date: LocalDate, confirmed: boolean): Promise<void> {
+  const db = gw.store.db.name;
+  const report = JSON.parse(await loyalty("report", "--db", db, "--from", isoDate(date), "--group-by", "terminal", "--format", "json"));
+  for (const spec of DEMO_TERMINALS) {
+    const group = report.groups.find((g: { key: { terminal: string } }) => g.key.terminal === spec.id);
+    const index = spec.question === "recommend" ? "iel" : spec.question === "office" ? "inkOffice" : "inkStaff";
+    expect(group.indices.map((f: { index: string }) => f.index)).toEqual([index]);
+    expect(group.indices[0], spec.id).toMatchObject(expectedIndex(spec, date, confirmed));
+  }
+  expect(report.provisional).toBe(!confirmed);
 }
 
 function expectDay(gw: Gateway, spec: DemoTerminalSpec, date: LocalDate): void {
@@ -65,6 +99,14 @@ describe("npm start's demo, headless", () => {
       { t: "demo.desk-2", kind: "mqtt" },
       { t: "demo.till-1", kind: "serial" },
     ]);
+
+    /* `loyalty report --format json` shows the indices the script implies; once the expert confirms the
+       force-majeure periods, ИНК@Персонал leaves out the no and silent surveys they hold. */
+    await expectReport(gw, date, false);
+    const periods = JSON.parse(await loyalty("review", "periods", "--db", gw.store.db.name, "--from", isoDate(date), "--json"));
+    expect(periods.length).toBeGreaterThan(0);
+    for (const p of periods) await loyalty("review", "confirm", String(p.id), "--db", gw.store.db.name);
+    await expectReport(gw, date, true);
 
     /* Live: the first answers of the loop arrive as today's surveys, through the firmware's pins. */
     const [, today] = dayRange(date);
