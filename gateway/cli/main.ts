@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
 import { registerBackup } from "./backup-command.ts";
+import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
+  registerFlash(program, io);
   return program;
 }
 
