@@ -44,6 +44,8 @@ export interface FakeEspruino {
   readonly loads: number;
   /** The board running now (after load(), the uploaded firmware). */
   board(): SimBoard;
+  /** Power off and on: the board boots what Storage holds in `.bootcde`, as Espruino does at power-on. */
+  powerCycle(): void;
   /** Answers again after `stopAfterWrites` (the cable is back). */
   resume(): void;
   close(): void;
@@ -59,6 +61,7 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
   let line = "";
   let deaf = false;
   let writes = 0;
+  let stopAt = o.stopAfterWrites;
   let loads = 0;
   let pending: "reset" | "load" | undefined;
   let current: SimBoard;
@@ -70,7 +73,7 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
       ...base,
       write(name: string, data: unknown, offset?: number, size?: number): boolean {
         const s = typeof data === "string" ? data : JSON.stringify(data);
-        if (name === ".bootcde" && o.stopAfterWrites !== undefined && ++writes >= o.stopAfterWrites) deaf = true;
+        if (name === ".bootcde" && stopAt !== undefined && ++writes >= stopAt) deaf = true;
         const old = flash.files.get(name);
         if (!offset) {
           const len = Math.max(size ?? 0, s.length);
@@ -142,8 +145,13 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
       return loads;
     },
     board: () => current,
+    powerCycle() {
+      pending = "load";
+      afterLine();
+    },
     resume() {
       deaf = false;
+      stopAt = undefined;
       line = "";
     },
     close() {
