@@ -8,6 +8,7 @@ import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { registerPairing } from "./pair-commands.ts";
+import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 
@@ -23,6 +24,7 @@ export function buildProgram(io: CliIo): Command {
   registerBackup(program, io);
   registerFrame(program, io);
   registerFlash(program, io);
+  registerPorts(program, io);
   return program;
 }
 

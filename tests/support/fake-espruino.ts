@@ -15,8 +15,9 @@
  * Failure modes for the error tests: `silent` (not an Espruino: reads and never answers), a VERSION that is not
  * one, and `stopAfterWrites` (the cable is pulled during the upload: no answer after that many Storage writes).
  */
+import { closeSync, constants, openSync, writeSync } from "node:fs";
+import { ReadStream } from "node:tty";
 import { createSimulatedBoard, createFlash, type SimBoard, type SimFlash } from "../../firmware/sim/index.ts";
-import { connectSerialPath } from "../../firmware/sim/pty.ts";
 
 export interface FakeEspruinoOptions {
   /** The device end of the PTY pair. */
@@ -32,6 +33,8 @@ export interface FakeEspruinoOptions {
   flashSize?: number;
   /** Never answers anything. */
   silent?: boolean;
+  /** Firmware already in Storage `.bootcde` and running (a board flashed earlier). */
+  firmware?: string;
   /** Stops answering after this many Storage writes of `.bootcde`. */
   stopAfterWrites?: number;
 }
@@ -56,7 +59,7 @@ const BANNER = (v: string) => `\r\n _____                 _\r\n|   __|___ ___ __
 export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
   const version = "version" in o ? o.version : "2v25";
   const flash = createFlash(o.flashSize ? { size: o.flashSize } : {});
-  const cable = connectSerialPath(o.path);
+  const cable = ttyCable(o.path);
   let received = "";
   let line = "";
   let deaf = false;
@@ -119,9 +122,9 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
     current = boot(f ? f.data : "");
   }
 
-  current = boot("");
-  cable.attach({
-    serialInput(text: string) {
+  if (o.firmware !== undefined) flash.files.set(".bootcde", { data: o.firmware, sf: false });
+  current = boot(o.firmware ?? "");
+  cable.onData((text: string) => {
       received += text;
       if (o.silent) return;
       for (const ch of text) {
@@ -135,8 +138,7 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
           afterLine();
         } else line += ch;
       }
-    },
-  } as SimBoard);
+  });
 
   return {
     flash,
@@ -157,6 +159,33 @@ export function fakeEspruino(o: FakeEspruinoOptions): FakeEspruino {
     close() {
       current.stop();
       cable.close();
+    },
+  };
+}
+
+/*
+ * The device end of the PTY, read through libuv's tty handle (non-blocking) rather than a file stream: a file
+ * stream's blocking read of a PTY holds one of libuv's four thread-pool threads, and a test with several boards
+ * would starve the thread pool that serialport needs to close its ports.
+ */
+function ttyCable(path: string) {
+  const rfd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+  const wfd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
+  const input = new ReadStream(rfd);
+  input.on("error", () => undefined);
+  let closed = false;
+  return {
+    write(data: string) {
+      if (!closed) writeSync(wfd, Buffer.from(data, "latin1"));
+    },
+    onData(fn: (text: string) => void) {
+      input.on("data", (b: Buffer | string) => fn(typeof b === "string" ? b : b.toString("latin1")));
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      input.destroy();
+      closeSync(wfd);
     },
   };
 }
