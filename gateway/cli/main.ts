@@ -11,6 +11,7 @@ import { registerPairing } from "./pair-commands.ts";
 import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
+import { registerTest } from "./test-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerFrame(program, io);
   registerFlash(program, io);
   registerPorts(program, io);
+  registerTest(program, io);
   return program;
 }
 
