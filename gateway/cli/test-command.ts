@@ -3,9 +3,10 @@ import type { Command } from "commander";
 import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
 import { settingsOf } from "../ingest/terminal-config.ts";
-import { runSelfTest, selfTestSteps, summary } from "../installer/self-test.ts";
+import { runSelfTest, selfTestSteps, silentDevices, summary } from "../installer/self-test.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
+import { ago } from "./table.ts";
 
 interface TestFlags extends DbFlags {
   timeout: string;
@@ -32,6 +33,9 @@ export function registerTest(program: Command, io: CliIo): void {
       const settings = settingsOf(store, terminalDefaults(config), id)(Date.now());
       const steps = selfTestSteps(devices.map((d) => d.role), settings.longMs);
       io.out(`Self-test of terminal ${id} (${devices.map((d) => `${d.serial} ${d.role}`).join(", ")}). The gateway must be running.\n`);
+      const now = Date.now();
+      const silent = silentDevices(devices.map((d) => ({ serial: d.serial, lastSeenMs: store.devices.get(d.serial)?.lastSeenMs })), now, settings.heartbeatMs);
+      for (const s of silent) io.out(`Warning: ${s} was last heard ${ago(now, store.devices.get(s)?.lastSeenMs)}: is the gateway running and the terminal connected? (loyalty status)\n`);
       const results = await runSelfTest(steps, {
         since: (after) => store.events.since(id, after),
         lastId: () => store.events.lastId(),

@@ -90,6 +90,14 @@ export async function runSelfTest(steps: TestStep[], d: SelfTestDeps): Promise<S
   return results;
 }
 
+/**
+ * Devices not heard for two heartbeats: the gateway is probably not running or the terminal not connected, and
+ * the self-test would only time out (said before the first step).
+ */
+export function silentDevices(devices: { serial: string; lastSeenMs: number | undefined }[], now: number, heartbeatMs: number): string[] {
+  return devices.filter((d) => d.lastSeenMs === undefined || now - d.lastSeenMs > 2 * heartbeatMs).map((d) => d.serial);
+}
+
 /** The closing summary lines. */
 export function summary(results: StepResult[], total: number): string {
   const ok = results.filter((r) => r.event);

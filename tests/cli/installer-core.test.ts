@@ -1,7 +1,7 @@
 /** The installer's pure parts: the REPL text forms and the self-test's steps per terminal shape. */
 import { describe, expect, it } from "vitest";
 import { findAnswer, parseProbe, storageWrites, CHUNK } from "../../gateway/installer/repl-text.ts";
-import { selfTestSteps } from "../../gateway/installer/self-test.ts";
+import { selfTestSteps, silentDevices } from "../../gateway/installer/self-test.ts";
 import { parseBroker, parseWifi } from "../../gateway/installer/flash-options.ts";
 
 describe("REPL text", () => {
@@ -59,5 +59,14 @@ describe("self-test steps", () => {
     expect(selfTestSteps(["keypad"], 3000).map((s) => s.led)).toEqual(Array(3).fill("green LED on for 2 s: thank you"));
     expect(selfTestSteps(["combo"], 3000)[2]?.led).toMatch(/^no change/);
     expect(selfTestSteps(["combo"], 3000)[4]?.ask).toMatch(/^Hold the seller button for 3 s/);
+  });
+
+  it("warns about devices not heard for two heartbeats", () => {
+    const devices = [
+      { serial: "fresh", lastSeenMs: 100_000 },
+      { serial: "stale", lastSeenMs: 100_000 - 120_001 },
+      { serial: "never", lastSeenMs: undefined },
+    ];
+    expect(silentDevices(devices, 100_000, 60_000)).toEqual(["stale", "never"]);
   });
 });
