@@ -114,7 +114,7 @@ describe("loyalty flash", () => {
     const { port } = await boardOnPty({ boardName: "ESP32" });
     const r = await run("flash", "--port", port);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^the board on .* is a ESP32, but --board pico builds for PICO_R1_3/);
+    expect(r.err).toMatch(/^the board on .* reports ESP32, but --board pico builds for PICO_R1_3/);
   });
 
   it("refuses firmware too large for the board's Storage, before writing anything", async () => {
