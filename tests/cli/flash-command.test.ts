@@ -127,7 +127,8 @@ describe("loyalty flash", () => {
 
   it("reports an upload that stops half-way, and a retry on the same board succeeds", { timeout: 60_000 }, async () => {
     const { port, fake } = await boardOnPty({ stopAfterWrites: 3 });
-    const first = await run("flash", "--port", port, "--answer-timeout", "300");
+    /* Long enough for the three answered writes on a loaded machine; the fourth is never answered. */
+    const first = await run("flash", "--port", port, "--answer-timeout", "1500");
     expect(first.code).toBe(2);
     expect(first.err).toMatch(/^upload failed after 1,152 of [\d,]+ bytes: the board stopped answering .*a retry is safe: it starts over from the first byte/);
     expect(fake.flash.files.get(".bootcde")?.data).not.toBe(await picoBundle);

@@ -57,7 +57,7 @@ describe("loyalty ports", () => {
     cleanups.push(() => new Promise<void>((resolve) => holder.close(() => resolve())));
 
     const ports = [bare, pending, paired, stranger, silent, held];
-    const r = await run("ports", "--db", db, "--timeout", "300", ...ports.flatMap((p) => ["--port", p]), "--json");
+    const r = await run("ports", "--db", db, "--timeout", "1500", ...ports.flatMap((p) => ["--port", p]), "--json");
     expect(r.err).toBe("");
     const got = JSON.parse(r.out) as { problem: string | null; ports: { path: string; usb: string; says: string }[] };
     const says = Object.fromEntries(got.ports.map((p) => [p.path, p.says]));
@@ -68,7 +68,7 @@ describe("loyalty ports", () => {
     expect(says[silent]).toBe("nothing answered (not an Espruino REPL, or its console is elsewhere)");
     expect(says[held]).toBe("busy: another program holds it (the running gateway?); the gateway last heard HELD-1 here");
 
-    const text = await run("ports", "--db", db, "--timeout", "300", "--port", bare);
+    const text = await run("ports", "--db", db, "--timeout", "1500", "--port", bare);
     expect(text.out).toMatch(/port\s+usb id\s+maker\s+what answers\n.*\s+-\s+-\s+Espruino 2v25/);
   });
 
