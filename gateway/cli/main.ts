@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
 import { registerBackup } from "./backup-command.ts";
+import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
 import { processIo, type CliIo } from "./io.ts";
@@ -11,8 +12,10 @@ import { registerReport } from "./report-command.ts";
 import { registerReview } from "./review-command.ts";
 import { registerImport } from "./import-command.ts";
 import { registerSimulate } from "./simulate-command.ts";
+import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
+import { registerTest } from "./test-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -29,6 +32,9 @@ export function buildProgram(io: CliIo): Command {
   registerBackup(program, io);
   registerFrame(program, io);
   registerSimulate(program, io);
+  registerFlash(program, io);
+  registerPorts(program, io);
+  registerTest(program, io);
   return program;
 }
 

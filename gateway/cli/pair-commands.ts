@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { questionKindSchema } from "../../protocol/schemas.ts";
 import { GatewayError } from "../errors.ts";
-import { pair, replace, unpair } from "../terminals/manage.ts";
+import { IDENTIFY_SECONDS } from "../installer/constants.ts";
+import { identify, pair, replace, unpair } from "../terminals/manage.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { ago, table } from "./table.ts";
@@ -14,6 +15,8 @@ interface PairFlags extends DbFlags {
   question?: string;
   text?: string;
   employee?: string;
+  identify?: string;
+  seconds?: string;
 }
 
 export function registerPairing(program: Command, io: CliIo): void {
@@ -27,9 +30,17 @@ export function registerPairing(program: Command, io: CliIo): void {
       .option("--question <kind>", "key question kind: staff, office or recommend")
       .option("--text <question>", "the printed key question")
       .option("--employee <name>", "employee on duty at this terminal")
-      .option("--terminal <id>", "join this existing terminal (a seller button to its keypad)"),
+      .option("--terminal <id>", "join this existing terminal (a seller button to its keypad)")
+      .option("--identify <serial>", "blink this device's LEDs so you can find it (both LEDs at 4 Hz)")
+      .option("--seconds <s>", "how long --identify blinks, 1..600", String(IDENTIFY_SECONDS)),
   ).action((serial: string | undefined, f: PairFlags) =>
     withStore(f, (store, config) => {
+      if (f.identify !== undefined) {
+        if (serial !== undefined) throw new GatewayError("invalid", "--identify takes the serial itself: loyalty pair --identify <serial>");
+        const s = identify(store, f.identify, f.seconds ?? String(IDENTIFY_SECONDS), Date.now());
+        io.out(`Asked ${f.identify} to blink both LEDs for ${s} s (the running gateway sends it now: the device was last heard ${ago(Date.now(), store.devices.get(f.identify)?.lastSeenMs)}).\n`);
+        return;
+      }
       if (serial === undefined) {
         const now = Date.now();
         const pending = store.devices.all().filter((d) => !store.terminals.currentPairing(d.serial));
@@ -38,7 +49,8 @@ export function registerPairing(program: Command, io: CliIo): void {
           return;
         }
         io.out(table(["serial", "role", "firmware", "seen", "where"], pending.map((d) => [d.serial, d.role ?? "?", d.fw ?? "?", ago(now, d.lastSeenMs), d.link ?? ""])));
-        io.out("\nPair one with: loyalty pair <serial> --store <id> --point <id> --question staff|office|recommend [--employee <name>]\n");
+        io.out("\nFind one on site: loyalty pair --identify <serial> (its LEDs blink for " + IDENTIFY_SECONDS + " s)\n");
+        io.out("Pair one with: loyalty pair <serial> --store <id> --point <id> --question staff|office|recommend [--employee <name>]\n");
         return;
       }
       if (f.question !== undefined && !questionKindSchema.safeParse(f.question).success) {

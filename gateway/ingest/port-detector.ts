@@ -6,6 +6,29 @@ import { existsSync } from "node:fs";
 import { SerialPort } from "serialport";
 import type { Logger } from "../log.ts";
 
+export interface ListedPort {
+  path: string;
+  vendorId?: string | undefined;
+  productId?: string | undefined;
+  manufacturer?: string | undefined;
+  serialNumber?: string | undefined;
+}
+
+/** serialport's list() needs udev's `udevadm`; without it, list() would fail to spawn it. */
+export function canListPorts(): boolean {
+  return ["/usr/bin/udevadm", "/bin/udevadm", "/sbin/udevadm", "/usr/sbin/udevadm"].some(existsSync);
+}
+
+/** The serial ports udev knows, or why they cannot be listed (shared by the detector and `loyalty ports`). */
+export async function listSerialPorts(): Promise<{ ports: ListedPort[]; problem?: string }> {
+  if (!canListPorts()) return { ports: [], problem: "serial ports cannot be listed without udev (udevadm)" };
+  try {
+    return { ports: await SerialPort.list() };
+  } catch (err) {
+    return { ports: [], problem: `listing serial ports failed: ${(err as Error).message}` };
+  }
+}
+
 export class PortDetector {
   private timer: NodeJS.Timeout | undefined;
 
@@ -16,7 +39,7 @@ export class PortDetector {
   ) {}
 
   start(): void {
-    if (!["/usr/bin/udevadm", "/bin/udevadm", "/sbin/udevadm", "/usr/sbin/udevadm"].some(existsSync)) {
+    if (!canListPorts()) {
       this.log.warn("serial auto-detection needs udev (udevadm); list the ports in the config instead");
       return;
     }

@@ -18,6 +18,17 @@ export interface NewEvent {
   link: string;
 }
 
+export interface StoredEvent {
+  id: number;
+  serial: string;
+  kind: EventKind;
+  btn: string | null;
+  ts: number;
+  synced: boolean;
+  atMs: number;
+  receivedMs: number;
+}
+
 export function eventsRepo(db: Db) {
   const insert = db.prepare(
     `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, at_ms, received_ms, terminal_id, link)
@@ -30,6 +41,10 @@ export function eventsRepo(db: Db) {
   const unsynced = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`);
   const setAt = db.prepare(`UPDATE events SET at_ms = ? WHERE id = ?`);
   const count = db.prepare(`SELECT count(*) AS n FROM events`);
+  const since = db.prepare(
+    `SELECT id, serial, kind, btn, ts, synced, at_ms AS atMs, received_ms AS receivedMs FROM events WHERE terminal_id = ? AND id > ? ORDER BY id`,
+  );
+  const lastId = db.prepare(`SELECT coalesce(max(id), 0) AS id FROM events`);
   return {
     /** Inserts one event; false when (serial, boot, seq) was already stored. Call inside a transaction. */
     insert(e: NewEvent): boolean {
@@ -50,6 +65,14 @@ export function eventsRepo(db: Db) {
         if (r.terminalId) touched.set(r.terminalId, Math.min(touched.get(r.terminalId) ?? Infinity, at, r.atMs));
       }
       return touched;
+    },
+    /** A terminal's events stored after the row `afterId`, in storage order (for `loyalty test`). */
+    since(terminalId: string, afterId: number): StoredEvent[] {
+      return (since.all(terminalId, afterId) as (Omit<StoredEvent, "synced"> & { synced: number })[]).map((r) => ({ ...r, synced: r.synced === 1 }));
+    },
+    /** The newest event row id (0 when none). */
+    lastId(): number {
+      return (lastId.get() as { id: number }).id;
     },
     count(): number {
       return (count.get() as { n: number }).n;

@@ -131,3 +131,15 @@ export function setQuestion(store: Store, terminalId: string, kind: QuestionKind
 export function assignEmployee(store: Store, terminalId: string, employee: string | null, fromMs: number, now: number, by: string | null = null): void {
   setSetting(store, terminalId, "employee", employee, fromMs, now, by);
 }
+
+/**
+ * Queues `identify` for a device (paired or pending): the running gateway sends it when the device is reachable
+ * and the device blinks both LEDs for `seconds` (docs/protocol.md, docs/firmware.md "LEDs"). Returns the seconds.
+ */
+export function identify(store: Store, serial: string, seconds: string | number, now: number): number {
+  seenDevice(store, serial);
+  const s = Number(seconds);
+  if (!Number.isInteger(s) || s < 1 || s > 600) throw new GatewayError("invalid", `--seconds '${String(seconds)}': expected whole seconds, 1..600`);
+  store.commands.add(serial, { t: "identify", s }, now);
+  return s;
+}

@@ -1,0 +1,91 @@
+/**
+ * The `loyalty flash` options as the installer types them, checked once (zod) into what the uploader needs.
+ * Network settings are not baked into the build: they are written to the board's Storage file `lbnet`, which the
+ * firmware reads at boot over its built-in defaults (docs/firmware.md "Building"), so one build serves every shop.
+ */
+import { z } from "zod";
+import { BOARDS, ROLES } from "../../firmware/build/boards.ts";
+import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { GatewayError } from "../errors.ts";
+import { ANSWER_TIMEOUT_MS, VERIFY_TIMEOUT_MS } from "./constants.ts";
+
+export interface NetSettings {
+  ssid: string;
+  pass: string;
+  host: string;
+  port: number;
+  prefix: string;
+}
+
+export interface FlashRequest {
+  port: string;
+  board: string;
+  role: (typeof ROLES)[number];
+  transport: "serial" | "mqtt";
+  /** Written to Storage `lbnet` when set (MQTT builds). */
+  net: NetSettings | undefined;
+  /** The broker as the laptop reaches it, for the MQTT version query. */
+  brokerUrl: string | undefined;
+  answerTimeoutMs: number;
+  verifyTimeoutMs: number;
+}
+
+const ms = (flag: string) => z.coerce.number({ message: `${flag}: expected milliseconds` }).int(`${flag}: expected whole milliseconds`).min(50, `${flag}: at least 50 ms`);
+
+const flagsSchema = z.object({
+  port: z.string({ message: "--port <path> is required, e.g. /dev/ttyACM0 (loyalty ports lists them)" }).min(1, "--port: empty path"),
+  board: z.enum(Object.keys(BOARDS) as [string, ...string[]], { message: `--board: expected one of ${Object.keys(BOARDS).join(", ")}` }).default("pico"),
+  role: z.enum(ROLES, { message: `--role: expected one of ${ROLES.join(", ")}` }).default("combo"),
+  transport: z.enum(["serial", "mqtt"], { message: "--transport: expected serial or mqtt" }).optional(),
+  wifi: z.string().optional(),
+  broker: z.string().optional(),
+  prefix: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, "--prefix: expected 1..16 of A-Z a-z 0-9 _ -").default(DEFAULT_TOPIC_PREFIX),
+  answerTimeout: ms("--answer-timeout").default(ANSWER_TIMEOUT_MS),
+  verifyTimeout: ms("--verify-timeout").default(VERIFY_TIMEOUT_MS),
+});
+
+export type FlashFlags = z.input<typeof flagsSchema>;
+
+/** `mqtt://host:port`, `host:port` or `host` to host and port (1883 by default). */
+export function parseBroker(text: string): { host: string; port: number; url: string } {
+  const url = /^[a-z]+:\/\//.test(text) ? text : "mqtt://" + text;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new GatewayError("invalid", `--broker '${text}': expected mqtt://host:port or host:port`);
+  }
+  if (u.protocol !== "mqtt:") throw new GatewayError("invalid", `--broker '${text}': the firmware speaks plain mqtt:// only`);
+  const port = u.port ? Number(u.port) : 1883;
+  if (!u.hostname) throw new GatewayError("invalid", `--broker '${text}': no host`);
+  return { host: u.hostname, port, url: `mqtt://${u.hostname}:${port}` };
+}
+
+/** `ssid:password` (the password may contain ':'; an open network is `ssid:`). */
+export function parseWifi(text: string): { ssid: string; pass: string } {
+  const i = text.indexOf(":");
+  if (i <= 0) throw new GatewayError("invalid", `--wifi '${text}': expected ssid:password (ssid: for an open network)`);
+  return { ssid: text.slice(0, i), pass: text.slice(i + 1) };
+}
+
+export function flashRequest(flags: FlashFlags): FlashRequest {
+  const r = flagsSchema.safeParse(flags);
+  if (!r.success) throw new GatewayError("invalid", r.error.issues.map((i) => i.message).join("; "));
+  const f = r.data;
+  const profile = BOARDS[f.board] as (typeof BOARDS)[string];
+  const transport = f.transport ?? (profile.mqtt ? "mqtt" : "serial");
+  if (transport === "serial" && (f.wifi !== undefined || f.broker !== undefined)) {
+    throw new GatewayError("invalid", "--wifi and --broker are for --transport mqtt; a serial terminal talks to the gateway over its cable");
+  }
+  let net: NetSettings | undefined;
+  let brokerUrl: string | undefined;
+  if (transport === "mqtt") {
+    if (f.wifi === undefined || f.broker === undefined) {
+      throw new GatewayError("invalid", `--board ${f.board} --transport mqtt needs --wifi <ssid:password> and --broker <host:port> (the gateway's broker as the terminal reaches it)`);
+    }
+    const b = parseBroker(f.broker);
+    net = { ...parseWifi(f.wifi), host: b.host, port: b.port, prefix: f.prefix };
+    brokerUrl = b.url;
+  }
+  return { port: f.port, board: f.board, role: f.role, transport, net, brokerUrl, answerTimeoutMs: f.answerTimeout, verifyTimeoutMs: f.verifyTimeout };
+}
