@@ -131,5 +131,8 @@ export function registerSimulate(program: Command, io: CliIo): void {
     await sim.stop();
     store?.close();
     io.out("\r\x1b[2KStopped.\n");
+    /* At a real keyboard, do not let a socket still closing (the board's reconnect, a slow broker) keep the
+       terminal waiting: leave within two seconds whatever is left. */
+    if (process.stdin.isTTY) setTimeout(() => process.exit(0), 2000).unref();
   });
 }
