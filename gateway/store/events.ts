@@ -18,16 +18,7 @@ export interface NewEvent {
   link: string;
 }
 
-export interface StoredEvent {
-  id: number;
-  serial: string;
-  kind: EventKind;
-  btn: string | null;
-  ts: number;
-  synced: boolean;
-  atMs: number;
-  receivedMs: number;
-}
+export type StoredEvent = Omit<NewEvent, "boot" | "seq" | "terminalId" | "link"> & { id: number };
 
 export function eventsRepo(db: Db) {
   const insert = db.prepare(

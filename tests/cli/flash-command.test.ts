@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SerialPort } from "serialport";
 import { buildFirmware, FW_VERSION } from "../../firmware/build/build.ts";
-import { main } from "../../gateway/cli/main.ts";
+import { runCli } from "../support/cli.ts";
 import { flash } from "../../gateway/installer/flash.ts";
 import { flashRequest } from "../../gateway/installer/flash-options.ts";
 import { testGateway } from "../support/gateway.ts";
@@ -19,12 +19,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 async function boardOnPty(o: Omit<FakeEspruinoOptions, "path"> = {}) {
   const pty = await ptyPair();

@@ -1,15 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../gateway/cli/main.ts";
+import { runCli } from "../support/cli.ts";
 import { goldenFrames } from "../protocol/golden.ts";
 
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 describe("loyalty frame", () => {
   it("decodes every valid golden frame, up and down", async () => {

@@ -9,18 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { main } from "../../gateway/cli/main.ts";
+import { runCli } from "../support/cli.ts";
 import { openStore } from "../../gateway/store/store.ts";
 import { freePort } from "../support/mosquitto.ts";
 import { heard } from "../support/store.ts";
 import { waitFor } from "../support/wait.ts";
 
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), "lb-cli-")), "loyalty.sqlite");

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { SerialPort } from "serialport";
 import { buildFirmware } from "../../firmware/build/build.ts";
-import { main } from "../../gateway/cli/main.ts";
+import { runCli } from "../support/cli.ts";
 import { openStore } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { fakeEspruino, type FakeEspruinoOptions } from "../support/fake-espruino.ts";
@@ -20,12 +20,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 async function boardOnPty(o: Omit<FakeEspruinoOptions, "path">): Promise<string> {
   const pty = await ptyPair();

@@ -3,15 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../gateway/cli/main.ts";
+import { runCli } from "../support/cli.ts";
 import { chain } from "../support/presses.ts";
 
-async function run(...args: string[]) {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "loyalty", ...args], { out: (t) => (out += t), err: (t) => (err += t), exitCode: () => {} });
-  return { code, out, err };
-}
+const run = runCli;
 
 function dataset() {
   const c = chain();
