@@ -50,7 +50,7 @@ export function fieldOk(type: string, v: unknown): boolean {
   if (type === "us") return allOf(v, 1, MAX_ACK_SEQS, isUnsigned);
   if (type === "ss") return allOf(v, 0, 16, isAscii);
   const words = ENUMS[type];
-  return typeof words === "string" && typeof v === "string" && (" " + words + " ").indexOf(" " + v + " ") >= 0 && v.indexOf(" ") < 0;
+  return !!words && words.indexOf(v as string) >= 0;
 }
 
 /**

@@ -4,8 +4,8 @@
  * firmware) and directly (code just uploaded); a guard keeps it to once per boot.
  * Build-time constants (LB_*) come from firmware/build/build.ts; docs/firmware.md explains each choice.
  */
-import { createCodec } from "../../protocol/codec.ts";
-import { MAX_DOWN_LINE, MAX_UP_LINE } from "../../protocol/constants.ts";
+import { MAX_DOWN_LINE } from "../../protocol/constants.ts";
+import { createDeviceCodec } from "../../protocol/device-codec.ts";
 import { deviceStateTopic, downTopic, upTopic } from "../../protocol/topics.ts";
 import type { Flash } from "./flash.ts";
 import { createMqtt } from "./mqtt.ts";
@@ -39,7 +39,7 @@ const start = () => {
   const flash = require("Storage") as Flash;
   const ui = createUi();
   const pins = LB_PINS.split(" ");
-  const codec = createCodec({ crc32: (s) => { return E.CRC32(s); }, maxIn: MAX_DOWN_LINE, maxOut: MAX_UP_LINE });
+  const codec = createDeviceCodec((s) => E.CRC32(s));
   const outbox = createOutbox({ flash: flash });
   let write = (line: string) => false;
   const cap = [LB_MQTT ? "mqtt" : "serial", "led", "flash"];

@@ -73,7 +73,7 @@ describe("firmware frames", () => {
       "raw non-ASCII byte": frame(cfg({ qt: "Всё ок?" })),
       "not JSON": frame(cfg({}).slice(0, -1)),
       "JSON array": frame(json([cfg({})])),
-      "JSON string": frame(json(cfg({}))),
+      "JSON string": frame(JSON.stringify(cfg({}))),
       "unknown type": frame(cfg({ t: "reboot" })),
       "type not a string": frame(cfg({ t: ["config"] })),
       "up type": frame(json({ t: "hello", d: SERIAL, b: "0badc0de", fw: "9", pv: "1.0", role: "combo", cap: [], up: 1 })),
