@@ -79,17 +79,21 @@ function defines(o: BuildOptions): { [k: string]: string } {
 }
 
 /*
- * The device never shows a decode failure's human-readable `reason` (only its `code` matters), so the device
- * build compiles the protocol files with every `reason: ...` expression replaced by "" (the files themselves
- * are untouched; the gateway keeps its reasons). This saves about 800 bytes of the 10 KB budget.
+ * The device never shows a decode failure's human-readable `reason` (only whether a line was rejected matters to
+ * it), so the device build compiles the protocol files with every `, reason: ... }` of a failure object cut to
+ * ` }` (the files themselves are untouched; the gateway keeps its reasons, and the helpers only the reasons use,
+ * such as firstUnprintable, drop out of the bundle). A `reason:` the pattern misses fails the build.
  */
 const dropReasons: Plugin = {
   name: "drop-reasons",
   setup(b) {
-    b.onLoad({ filter: /[\\/]protocol[\\/](codec|frame)\.ts$/ }, (args) => ({
-      contents: readFileSync(args.path, "utf8").replace(/reason: .+ \}/g, 'reason: "" }'),
-      loader: "ts",
-    }));
+    b.onLoad({ filter: /[\\/]protocol[\\/](codec|frame)\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, "utf8");
+      const contents = text.replace(/, reason: .+ \}/g, " }");
+      const left = contents.match(/\breason: /);
+      if (left) throw new Error(args.path + ": a failure reason the drop-reasons pattern does not cover: " + left[0]);
+      return { contents: contents, loader: "ts" };
+    });
   },
 };
 
