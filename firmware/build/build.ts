@@ -73,7 +73,7 @@ function defines(o: BuildOptions): { [k: string]: string } {
     LB_MQTT: String(mqtt),
     LB_PORT: JSON.stringify(port),
     LB_REPL: String(!o.raw),
-    LB_NET: JSON.stringify(JSON.stringify(net)),
+    LB_NET: JSON.stringify(net),
     LB_WIFI: JSON.stringify(b.wifi),
   };
 }

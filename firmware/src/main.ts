@@ -4,9 +4,10 @@
  * firmware) and directly (code just uploaded); a guard keeps it to once per boot.
  * Build-time constants (LB_*) come from firmware/build/build.ts; docs/firmware.md explains each choice.
  */
-import { MAX_DOWN_LINE } from "../../protocol/constants.ts";
+import { BUTTONS, MAX_DOWN_LINE } from "../../protocol/constants.ts";
 import { createDeviceCodec } from "../../protocol/device-codec.ts";
-import { deviceStateTopic, downTopic, upTopic } from "../../protocol/topics.ts";
+import { hex8 } from "../../protocol/frame.ts";
+import { deviceTopic } from "../../protocol/topics.ts";
 import type { Flash } from "./flash.ts";
 import { createMqtt } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
@@ -15,8 +16,7 @@ import { createSession } from "./session.ts";
 import type { Timers } from "./timers.ts";
 import { createUi, mask, onPress } from "./ui.ts";
 
-/** Button order of LB_PINS; a button held this long is reported stuck; watchdog; debounce. */
-const BUTTONS = ["seller", "yes", "no", "unsure"];
+/** A button held this long is reported stuck; watchdog; debounce. LB_PINS lists the buttons in BUTTONS order. */
 const STUCK_MS = 60000;
 const WATCHDOG_S = 10;
 const DEBOUNCE_MS = 50;
@@ -46,7 +46,7 @@ const start = () => {
   if (!LB_MQTT && LB_REPL) cap.push("repl");
   const session = createSession({
     d: d,
-    b: ("0000000" + Math.floor(Math.random() * 4294967296).toString(16)).slice(-8),
+    b: hex8(Math.random() * 4294967296),
     fw: LB_FW,
     role: LB_ROLE,
     cap: cap,
@@ -98,12 +98,12 @@ const start = () => {
   setInterval(session.tick, 1000);
   global.LB_ = { o: outbox.st, s: session.st, u: ui };
   if (LB_MQTT) {
-    const net = JSON.parse(LB_NET);
+    const net = LB_NET;
     try {
       Object.assign(net, JSON.parse(flash.read("lbnet") || "{}"));
     } catch (e) {}
     const pre = net.prefix || "lb";
-    const up = upTopic(pre, d);
+    const up = deviceTopic(pre, d, "up");
     const join = () => {
       require(LB_WIFI as "Wifi").connect(net.ssid, { password: net.pass }, (err) => {
         if (err) {
@@ -116,8 +116,8 @@ const start = () => {
           port: net.port || 1883,
           id: "lb-" + d,
           keep: 30,
-          state: deviceStateTopic(pre, d),
-          sub: downTopic(pre, d),
+          state: deviceTopic(pre, d, "state"),
+          sub: deviceTopic(pre, d, "down"),
           timers: timers,
           msg: (t, p) => {
             session.recv(p);

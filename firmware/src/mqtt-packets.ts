@@ -29,14 +29,14 @@ export function packet(type: number, body: string): string {
   return String.fromCharCode(type) + len(body.length) + body;
 }
 
-/** CONNECT, clean session, will at QoS 1 retained (section 3.1). `keep` in seconds. */
+/** CONNECT: protocol name `MQTT`, level 4, clean session, will at QoS 1 retained (section 3.1). `keep` in seconds. */
 export function connect(id: string, keep: number, willTopic: string, will: string): string {
-  return packet(0x10, str("MQTT") + "\x04\x2e" + u16(keep) + str(id) + str(willTopic) + str(will));
+  return packet(0x10, "\x00\x04MQTT\x04\x2e" + u16(keep) + str(id) + str(willTopic) + str(will));
 }
 
-/** PUBLISH; `id` 0 for QoS 0, else QoS 1 with that packet id. */
-export function publish(topic: string, payload: string, id: number, retain: boolean, dup: boolean): string {
-  return packet(0x30 | (id ? 2 : 0) | (retain ? 1 : 0) | (dup ? 8 : 0), str(topic) + (id ? u16(id) : "") + payload);
+/** PUBLISH; `id` 0 for QoS 0, else QoS 1 with that packet id. Never DUP: a lost publish is not resent here. */
+export function publish(topic: string, payload: string, id: number, retain: boolean): string {
+  return packet(0x30 | (id ? 2 : 0) | (retain ? 1 : 0), str(topic) + (id ? u16(id) : "") + payload);
 }
 
 export function subscribe(id: number, topic: string): string {
@@ -50,18 +50,12 @@ export function puback(id: number): string {
 export const PINGREQ = "\xc0\x00";
 export const DISCONNECT = "\xe0\x00";
 
-/** One received packet: type nibble, flags and body. */
-export interface Packet {
-  type: number;
-  flags: number;
-  body: string;
-}
-
 /**
- * Cuts complete packets off the front of `buf`, calling `each` for each; returns what is left (a partial
- * packet). Returns undefined when the length field is malformed (the caller drops the connection).
+ * Cuts complete packets off the front of `buf`, calling `each` with each one's fixed-header byte (type in the
+ * high nibble, flags in the low one) and body; returns what is left (a partial packet). Returns undefined when
+ * the length field is malformed (the caller drops the connection).
  */
-export function split(buf: string, each: (p: Packet) => void): string | undefined {
+export function split(buf: string, each: (head: number, body: string) => void): string | undefined {
   for (;;) {
     if (buf.length < 2) return buf;
     let n = 0;
@@ -76,8 +70,7 @@ export function split(buf: string, each: (p: Packet) => void): string | undefine
       mul *= 128;
     } while (b & 128);
     if (buf.length < i + n) return buf;
-    const h = buf.charCodeAt(0);
-    each({ type: h >> 4, flags: h & 15, body: buf.substr(i, n) });
+    each(buf.charCodeAt(0), buf.substr(i, n));
     buf = buf.slice(i + n);
   }
 }

@@ -5,7 +5,7 @@
  * here: the outbox resends every unacked event after a reconnect (the application ack is what counts).
  * The socket factory and the timers come in as options, so the same code runs on a device and in the simulator.
  */
-import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe, type Packet } from "./mqtt-packets.ts";
+import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe } from "./mqtt-packets.ts";
 import type { Timers } from "./timers.ts";
 
 export interface MqttSocket {
@@ -81,24 +81,24 @@ export function createMqtt(o: MqttOptions) {
     send(PINGREQ);
     hPing = T.after(o.keep * 1000, ping);
   };
-  const onPacket = (p: Packet) => {
-    const t = p.type;
+  const onPacket = (h: number, body: string) => {
+    const t = h >> 4;
     if (t === 2) {
-      if (p.body.charCodeAt(1)) return lost();
+      if (body.charCodeAt(1)) return lost();
       st.on = pong = true;
       st.wait = 1000;
       hPing = T.after(o.keep * 1000, ping);
-      send(publish(o.state, "online", id(), true, false));
+      send(publish(o.state, "online", id(), true));
       send(subscribe(id(), o.sub));
       o.up(true);
     } else if (t === 4) {
-      const n = id16(p.body, 0);
+      const n = id16(body, 0);
       st.pend = st.pend.filter((q) => q !== n);
     } else if (t === 3) {
-      const tl = id16(p.body, 0);
-      const qos = p.flags & 6;
-      if (qos) send(puback(id16(p.body, 2 + tl)));
-      o.msg(p.body.substr(2, tl), p.body.slice(2 + tl + (qos ? 2 : 0)));
+      const tl = id16(body, 0);
+      const qos = h & 6;
+      if (qos) send(puback(id16(body, 2 + tl)));
+      o.msg(body.substr(2, tl), body.slice(2 + tl + (qos ? 2 : 0)));
     } else if (t === 13) pong = true;
   };
   const open = () => {
@@ -114,12 +114,11 @@ export function createMqtt(o: MqttOptions) {
       if (rest === undefined) lost();
       else if (sock === s) st.buf = rest;
     });
-    s.on("close", () => {
+    const drop = () => {
       if (sock === s) lost();
-    });
-    s.on("error", () => {
-      if (sock === s) lost();
-    });
+    };
+    s.on("close", drop);
+    s.on("error", drop);
   };
   open();
 
@@ -130,7 +129,7 @@ export function createMqtt(o: MqttOptions) {
       const n = id();
       st.pend.push(n);
       if (st.pend.length > MAX_UNACKED) st.pend.shift();
-      send(publish(topic, payload, n, false, false));
+      send(publish(topic, payload, n, false));
       return true;
     },
     stop() {
