@@ -19,7 +19,7 @@ const MANGLE = new RegExp(
   "^(" +
     "flash|timers|after|cancel|emit|confirm|stuck|long|codec|outbox|now|send|paired|record|stale|tick|" +
     "link|recv|segs|count|fill|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
-    "crc32|maxIn|maxOut|add|seg|max|pub|stop" +
+    "crc32|maxIn|maxOut|add|seg|max|pub|stop|payload|off|seq|buf|md|st" +
     ")$",
 );
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");

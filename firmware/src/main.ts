@@ -9,7 +9,7 @@ import { createDeviceCodec } from "../../protocol/device-codec.ts";
 import { hex8 } from "../../protocol/frame.ts";
 import { deviceTopic } from "../../protocol/topics.ts";
 import type { Flash } from "./flash.ts";
-import { createMqtt } from "./mqtt.ts";
+import { createMqtt, type MqttSocket } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
 import { createPress } from "./press.ts";
 import { createSession } from "./session.ts";
@@ -87,7 +87,7 @@ const start = () => {
       p.edge(!e.state, Math.floor((e.time - t0) * 1000));
     }, pin, { repeat: true, edge: "both", debounce: DEBOUNCE_MS });
   });
-  const leds = [pins[4], pins[5]].map((n) => n && n !== "-" ? new Pin(n) : undefined);
+  const leds = pins.slice(4).map((n) => n !== "-" ? new Pin(n) : undefined);
   setInterval(() => {
     const m = mask(ui, now());
     ui.k = !session.stale();
@@ -111,11 +111,8 @@ const start = () => {
           return;
         }
         const mq = createMqtt({
-          open: (host, port, ready) => require("net").connect({ host: host, port: port }, ready) as unknown as ReturnType<Parameters<typeof createMqtt>[0]["open"]>,
-          host: net.host,
-          port: net.port || 1883,
+          open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
-          keep: 30,
           state: deviceTopic(pre, d, "state"),
           sub: deviceTopic(pre, d, "down"),
           timers: timers,

@@ -15,13 +15,9 @@ export interface MqttSocket {
 }
 
 export interface MqttOptions {
-  /** Opens a TCP connection; `ready` runs once connected (Espruino's require("net").connect). */
-  open: (host: string, port: number, ready: () => void) => MqttSocket;
-  host: string;
-  port: number;
+  /** Opens a TCP connection to the broker; `ready` runs once connected (Espruino's require("net").connect). */
+  open: (ready: () => void) => MqttSocket;
   id: string;
-  /** Keepalive, seconds. */
-  keep: number;
   /** Retained state topic: last will `offline`, `online` after connect. */
   state: string;
   /** Topic to subscribe to. */
@@ -35,6 +31,8 @@ export interface MqttOptions {
 
 /** Most QoS 1 publishes tracked while waiting for their PUBACK; the oldest is forgotten first. */
 export const MAX_UNACKED = 8;
+/** Keepalive, seconds: a PINGREQ this often, and the link is dropped when the last one went unanswered. */
+export const KEEPALIVE_S = 30;
 
 /**
  * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
@@ -42,7 +40,7 @@ export const MAX_UNACKED = 8;
  * - `st`: on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK.
  * - `pub`: Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again).
  */
-export function createMqtt(o: MqttOptions) {
+export const createMqtt = (o: MqttOptions) => {
   const T = o.timers;
   const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as number[] };
   let sock: MqttSocket | undefined;
@@ -79,7 +77,7 @@ export function createMqtt(o: MqttOptions) {
     if (!pong) return lost();
     pong = false;
     send(PINGREQ);
-    hPing = T.after(o.keep * 1000, ping);
+    hPing = T.after(KEEPALIVE_S * 1000, ping);
   };
   const onPacket = (h: number, body: string) => {
     const t = h >> 4;
@@ -87,7 +85,7 @@ export function createMqtt(o: MqttOptions) {
       if (body.charCodeAt(1)) return lost();
       st.on = pong = true;
       st.wait = 1000;
-      hPing = T.after(o.keep * 1000, ping);
+      hPing = T.after(KEEPALIVE_S * 1000, ping);
       send(publish(o.state, "online", id(), true));
       send(subscribe(id(), o.sub));
       o.up(true);
@@ -104,8 +102,8 @@ export function createMqtt(o: MqttOptions) {
   const open = () => {
     hRe = undefined;
     if (stopped) return;
-    const s = o.open(o.host, o.port, () => {
-      if (sock === s) send(connect(o.id, o.keep, o.state, "offline"));
+    const s = o.open(() => {
+      if (sock === s) send(connect(o.id, KEEPALIVE_S, o.state, "offline"));
     });
     sock = s;
     s.on("data", (d) => {
@@ -140,4 +138,4 @@ export function createMqtt(o: MqttOptions) {
       lost();
     },
   };
-}
+};

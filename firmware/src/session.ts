@@ -49,7 +49,7 @@ export interface SessionOptions {
  * - `record`: Records a press: stored before sent; ignored while unpaired.
  * - `stale`: Unacked events have gone unanswered: shown as link down.
  */
-export function createSession(o: SessionOptions) {
+export const createSession = (o: SessionOptions) => {
   const st = {
     cfg: undefined as ConfigMsg | undefined,
     off: -1,
@@ -137,6 +137,6 @@ export function createSession(o: SessionOptions) {
       pump();
     },
   };
-}
+};
 
 export type Session = ReturnType<typeof createSession>;
