@@ -98,10 +98,7 @@ const start = () => {
   setInterval(session.tick, 1000);
   global.LB_ = { o: outbox.st, s: session.st, u: ui };
   if (LB_MQTT) {
-    const net = LB_NET;
-    try {
-      Object.assign(net, JSON.parse(flash.read("lbnet") || "{}"));
-    } catch (e) {}
+    const net = Object.assign(LB_NET, flash.readJSON("lbnet", true) || {});
     const pre = net.prefix || "lb";
     const up = deviceTopic(pre, d, "up");
     const join = () => {

@@ -39,7 +39,7 @@ interface Seg {
 
 /** The line of an event, as stored: `b,n,k,ts,sync,btn.` */
 export const eventLine = (b: string, n: number, k: string, ts: number, y: number, btn: string): string =>
-  b + "," + n + "," + k + "," + ts + "," + y + "," + btn + ".";
+  [b, n, k, ts, y, btn].join(",") + ".";
 
 /**
  * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
@@ -113,10 +113,7 @@ export const createOutbox = (o: OutboxOptions) => {
     });
     return out;
   };
-  let meta: { lo?: number; drop?: number } = {};
-  try {
-    meta = JSON.parse(fl.read("lbm") || "{}");
-  } catch (e) {}
+  const meta = (fl.readJSON("lbm", true) || {}) as { lo?: number; drop?: number };
   const ids = fl.list(/^lbo/, { sf: true }).map((x) => +x.slice(3));
   ids.sort((a, b) => a - b);
   st.lo = meta.lo === undefined ? ids[0] || 0 : meta.lo;

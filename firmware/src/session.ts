@@ -84,9 +84,7 @@ export const createSession = (o: SessionOptions) => {
     st.cfg = c;
     o.paired(c);
   };
-  try {
-    setCfg(JSON.parse(o.flash.read("lbc") || "null") || undefined);
-  } catch (e) {}
+  setCfg((o.flash.readJSON("lbc", true) || undefined) as ConfigMsg | undefined);
 
   return {
     st: st,
