@@ -47,10 +47,10 @@ export function fieldOk(type: string, v: unknown): boolean {
 export function eachField(spec: string, visit: (name: string, type: string, optional: boolean) => string | undefined): string | undefined {
   const parts = spec.split(" ");
   for (let i = 0; i < parts.length; i++) {
-    const nameType = (parts[i] as string).split(":");
-    const name = nameType[0] as string;
-    const optional = name.slice(-1) === "?";
-    const stop = visit(optional ? name.slice(0, -1) : name, nameType[1] as string, optional);
+    const part = parts[i] as string;
+    const colon = part.indexOf(":");
+    const optional = part.charAt(colon - 1) === "?";
+    const stop = visit(part.slice(0, optional ? colon - 1 : colon), part.slice(colon + 1), optional);
     if (typeof stop === "string") return stop;
   }
   return undefined;

@@ -50,8 +50,7 @@ export interface SessionOptions {
  * - `stale`: Unacked events have gone unanswered: shown as link down.
  */
 export const createSession = (o: SessionOptions) => {
-  const st = {
-    cfg: undefined as ConfigMsg | undefined,
+  const st: { cfg?: ConfigMsg; off: number; seq: number; link: boolean; hello: number; status: number } = {
     off: -1,
     seq: 0,
     link: true,
@@ -84,7 +83,7 @@ export const createSession = (o: SessionOptions) => {
     st.cfg = c;
     o.paired(c);
   };
-  setCfg((o.flash.readJSON("lbc", true) || undefined) as ConfigMsg | undefined);
+  setCfg(o.flash.readJSON("lbc", true) as ConfigMsg | undefined);
 
   return {
     st: st,
