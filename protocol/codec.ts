@@ -41,9 +41,10 @@ function asciiOnly(json: string): string {
   return from === 0 ? json : out + json.slice(from);
 }
 
-function specOf(type: unknown): string | undefined {
+/* The spec of a message type in a field table, or undefined (a non-string or inherited name is no type). */
+function specOf(type: unknown, fields: { [type: string]: string }): string | undefined {
   if (typeof type !== "string") return undefined;
-  const spec = FIELDS[type];
+  const spec = fields[type];
   return typeof spec === "string" ? spec : undefined;
 }
 
@@ -65,13 +66,35 @@ function toJson(msg: { [k: string]: unknown }, spec: string): string {
   return asciiOnly(json + "}");
 }
 
+/**
+ * The message in a checked frame's payload: a JSON object whose `t` is a type of `fields` (FIELDS, or one
+ * direction's table) and whose fields fit that type's spec. Unknown fields are kept.
+ */
+export function decodePayload(payload: string, fields: { [type: string]: string }): Decoded {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(payload);
+  } catch (e) {
+    return { ok: false, code: "bad_json", reason: "payload is not JSON" };
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: "bad_message", reason: "payload is not a JSON object" };
+  }
+  const obj = raw as { [k: string]: unknown };
+  const spec = specOf(obj.t, fields);
+  if (spec === undefined) return { ok: false, code: "unknown_type", reason: "unknown message type " + String(obj.t).slice(0, 32) };
+  const problem = checkFields(obj, spec);
+  if (problem !== undefined) return { ok: false, code: "bad_message", reason: obj.t + " " + problem };
+  return { ok: true, msg: obj as unknown as Message };
+}
+
 export function createCodec(opts: CodecOptions): Codec {
   const crc32 = opts.crc32;
   return {
     encode(msg: Message): Encoded {
       const raw = msg as unknown as { [k: string]: unknown };
       if (typeof raw !== "object" || raw === null) return { ok: false, code: "bad_message", reason: "not an object" };
-      const spec = specOf(raw.t);
+      const spec = specOf(raw.t, FIELDS);
       if (spec === undefined) return { ok: false, code: "unknown_type", reason: "unknown message type " + String(raw.t) };
       const problem = checkFields(raw, spec);
       if (problem !== undefined) return { ok: false, code: "bad_message", reason: raw.t + " " + problem };
@@ -84,22 +107,7 @@ export function createCodec(opts: CodecOptions): Codec {
 
     decode(line: string): Decoded {
       const frame = decodeFrame(line, opts.maxIn, crc32);
-      if (!frame.ok) return frame;
-      let raw: unknown;
-      try {
-        raw = JSON.parse(frame.payload);
-      } catch (e) {
-        return { ok: false, code: "bad_json", reason: "payload is not JSON" };
-      }
-      if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-        return { ok: false, code: "bad_message", reason: "payload is not a JSON object" };
-      }
-      const obj = raw as { [k: string]: unknown };
-      const spec = specOf(obj.t);
-      if (spec === undefined) return { ok: false, code: "unknown_type", reason: "unknown message type " + String(obj.t).slice(0, 32) };
-      const problem = checkFields(obj, spec);
-      if (problem !== undefined) return { ok: false, code: "bad_message", reason: obj.t + " " + problem };
-      return { ok: true, msg: obj as unknown as Message };
+      return frame.ok ? decodePayload(frame.payload, FIELDS) : frame;
     },
   };
 }

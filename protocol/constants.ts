@@ -47,16 +47,19 @@ export const DECODE_ERRORS = [
 export const GATEWAY_NACKS = ["not_paired", "wrong_device", "internal"] as const;
 
 /**
- * Fields of every message after `t`, in the order they are encoded.
+ * Fields of every message after `t`, in the order they are encoded, by direction (a device bundles only
+ * DOWN_FIELDS, the table it checks received messages against; FIELDS is both).
  * `name:type`, `name?:type` when optional. Types: `id` token [A-Za-z0-9._-]{1,32}; `s` printable ASCII 1..64;
  * `txt` text of up to MAX_QUESTION_TEXT characters (any Unicode, no control characters); `u` unsigned integer;
  * `n` finite number; `bit` 0 or 1; `us` array of `u` (1..MAX_ACK_SEQS); `ss` array of `s` (0..16);
  * any other type is the name of an enum in ENUMS.
  */
-export const FIELDS: { [type: string]: string } = {
+export const UP_FIELDS: { [type: string]: string } = {
   hello: "d:id b:id fw:s pv:s role:role cap:ss up:u",
   event: "d:id b:id n:u k:kind ts:u sync:bit btn?:button",
   status: "d:id b:id up:u q:u drop:u mem?:u vcc?:n clk?:u",
+};
+export const DOWN_FIELDS: { [type: string]: string } = {
   ack: "d:id b:id n:us",
   nack: "d:id code:s b?:id n?:u",
   config: "d:id tid:id role:role q:question qt:txt w:u l:u fm:u hb:u",
@@ -65,11 +68,12 @@ export const FIELDS: { [type: string]: string } = {
   query: "d:id",
   identify: "d:id s:u",
 };
+export const FIELDS: { [type: string]: string } = /* @__PURE__ */ Object.assign({}, UP_FIELDS, DOWN_FIELDS);
 
-/** Enums the field table names, as space-separated words (cheap in Espruino memory). */
-export const ENUMS: { [name: string]: string } = {
-  role: ROLES.join(" "),
-  kind: EVENT_KINDS.join(" "),
-  button: BUTTONS.join(" "),
-  question: QUESTION_KINDS.join(" "),
+/** Enums the field table names: the lists above, looked up as they are. */
+export const ENUMS: { [name: string]: readonly string[] } = {
+  role: ROLES,
+  kind: EVENT_KINDS,
+  button: BUTTONS,
+  question: QUESTION_KINDS,
 };

@@ -2,28 +2,15 @@
  * Structural check of one decoded message against the field table in constants.ts (docs/protocol.md#messages).
  * Inside the Espruino subset: the table is strings, parsed as it is read, so it costs little RAM on a device.
  */
+import { isDigit, isPrintable, isStringOf, type CharTest } from "./chars.ts";
 import { ENUMS, MAX_ACK_SEQS, MAX_QUESTION_TEXT } from "./constants.ts";
 
 const MAX_SAFE = 9007199254740991;
 
-function isToken(v: unknown): boolean {
-  if (typeof v !== "string" || v.length < 1 || v.length > 32) return false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (!alnum && c !== 45 && c !== 46 && c !== 95) return false;
-  }
-  return true;
-}
-
-function isText(v: unknown, min: number, max: number, asciiOnly: boolean): boolean {
-  if (typeof v !== "string" || v.length < min || v.length > max) return false;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 32 || c === 127 || (asciiOnly && c > 126)) return false;
-  }
-  return true;
-}
+/* Token characters: [A-Za-z0-9._-]. */
+const tokenChar: CharTest = (c) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 46 || c === 95;
+/* Text: anything but control characters (C0 and DEL). */
+const textChar: CharTest = (c) => c >= 32 && c !== 127;
 
 function isUnsigned(v: unknown): boolean {
   return typeof v === "number" && v >= 0 && v <= MAX_SAFE && Math.floor(v) === v;
@@ -36,21 +23,21 @@ function allOf(v: unknown, min: number, max: number, check: (x: unknown) => bool
 }
 
 function isAscii(x: unknown): boolean {
-  return isText(x, 1, 64, true);
+  return isStringOf(x, 1, 64, isPrintable);
 }
 
 /** Whether `v` has field type `type` (see FIELDS). */
 export function fieldOk(type: string, v: unknown): boolean {
-  if (type === "id") return isToken(v);
+  if (type === "id") return isStringOf(v, 1, 32, tokenChar);
   if (type === "s") return isAscii(v);
-  if (type === "txt") return isText(v, 0, MAX_QUESTION_TEXT, false);
+  if (type === "txt") return isStringOf(v, 0, MAX_QUESTION_TEXT, textChar);
   if (type === "u") return isUnsigned(v);
   if (type === "n") return typeof v === "number" && isFinite(v);
   if (type === "bit") return v === 0 || v === 1;
   if (type === "us") return allOf(v, 1, MAX_ACK_SEQS, isUnsigned);
   if (type === "ss") return allOf(v, 0, 16, isAscii);
   const words = ENUMS[type];
-  return typeof words === "string" && typeof v === "string" && (" " + words + " ").indexOf(" " + v + " ") >= 0 && v.indexOf(" ") < 0;
+  return !!words && words.indexOf(v as string) >= 0;
 }
 
 /**
@@ -62,10 +49,8 @@ export function eachField(spec: string, visit: (name: string, type: string, opti
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string;
     const colon = part.indexOf(":");
-    let name = part.slice(0, colon);
-    const optional = name.charAt(name.length - 1) === "?";
-    if (optional) name = name.slice(0, -1);
-    const stop = visit(name, part.slice(colon + 1), optional);
+    const optional = part.charAt(colon - 1) === "?";
+    const stop = visit(part.slice(0, optional ? colon - 1 : colon), part.slice(colon + 1), optional);
     if (typeof stop === "string") return stop;
   }
   return undefined;

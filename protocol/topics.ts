@@ -6,19 +6,24 @@
 /** Default first topic level; an installation may choose another. */
 export const DEFAULT_TOPIC_PREFIX = "lb";
 
+/** A device's topic: `up` (device to gateway), `down` (gateway to device) or `state`. */
+export function deviceTopic(prefix: string, device: string, leaf: "up" | "down" | "state"): string {
+  return prefix + "/v1/dev/" + device + "/" + leaf;
+}
+
 /** Device to gateway: one frame per message. */
 export function upTopic(prefix: string, device: string): string {
-  return prefix + "/v1/dev/" + device + "/up";
+  return deviceTopic(prefix, device, "up");
 }
 
 /** Gateway to device: one frame per message. */
 export function downTopic(prefix: string, device: string): string {
-  return prefix + "/v1/dev/" + device + "/down";
+  return deviceTopic(prefix, device, "down");
 }
 
 /** Retained `online` / `offline`; the device's last will sets `offline`. */
 export function deviceStateTopic(prefix: string, device: string): string {
-  return prefix + "/v1/dev/" + device + "/state";
+  return deviceTopic(prefix, device, "state");
 }
 
 /** Retained `online` / `offline` of the gateway itself, with its own last will. */

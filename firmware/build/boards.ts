@@ -14,21 +14,15 @@ export interface BoardProfile {
   repl: boolean;
   /** Module that joins WiFi. */
   wifi: "Wifi" | "EspruinoWiFi";
-  /**
-   * Largest minified bundle, bytes. 10 KB where the firmware must also fit a 1,600-variable ESP8266-class
-   * runtime (the serial build); 12 KB for the MQTT boards (Espruino WiFi, ESP32), whose runtimes have several
-   * times that memory and which carry the MQTT client and WiFi join on top (docs/firmware.md, "Size").
-   */
-  budget: number;
 }
 
 export const BOARDS: { [name: string]: BoardProfile } = {
   /* Espruino Pico: B3..B5 and A8 are free 5V-tolerant GPIO; B6/B7 stay free for Serial1. LED1 red, LED2 green. */
-  pico: { espruino: "PICO_R1_3", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: false, port: "USB", repl: true, wifi: "Wifi", budget: 10 * 1024 },
+  pico: { espruino: "PICO_R1_3", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: false, port: "USB", repl: true, wifi: "Wifi" },
   /* Espruino WiFi: same header layout as the Pico; its ESP8266 sits on A2/A3 (Serial2). */
-  wifi: { espruino: "ESPRUINOWIFI", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: true, port: "USB", repl: true, wifi: "EspruinoWiFi", budget: 12 * 1024 },
+  wifi: { espruino: "ESPRUINOWIFI", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: true, port: "USB", repl: true, wifi: "EspruinoWiFi" },
   /* ESP32 DevKit: D25/D26/D27/D14 are plain GPIO with internal pull-ups; D2 is the on-board LED, D4 an external red one. */
-  esp32: { espruino: "ESP32", pins: "D25 D26 D27 D14 D2 D4", mqtt: true, port: "Serial1", repl: true, wifi: "Wifi", budget: 12 * 1024 },
+  esp32: { espruino: "ESP32", pins: "D25 D26 D27 D14 D2 D4", mqtt: true, port: "Serial1", repl: true, wifi: "Wifi" },
 };
 
 export const ROLES = ["combo", "keypad", "seller"] as const;

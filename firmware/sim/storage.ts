@@ -73,9 +73,17 @@ export function createStorageModule(flash: SimFlash, cut: () => void, live: () =
       const f = flash.files.get(checkName(name, 28, "Storage.read"));
       return f && !f.sf ? f.data : undefined;
     },
-    readJSON(name: unknown): unknown {
+    /* https://www.espruino.com/Reference#l_Storage_readJSON : undefined for a missing file; invalid JSON throws,
+       or gives undefined when `noExceptions` is true. */
+    readJSON(name: unknown, noExceptions?: unknown): unknown {
       const s = this.read(name);
-      return s === undefined ? undefined : JSON.parse(s);
+      if (s === undefined) return undefined;
+      try {
+        return JSON.parse(s);
+      } catch (e) {
+        if (noExceptions) return undefined;
+        throw e;
+      }
     },
     write(name: unknown, data: unknown): boolean {
       const n = checkName(name, 28, "Storage.write");

@@ -11,6 +11,8 @@ export interface FlashFile {
 
 export interface Flash {
   read(name: string): string | undefined;
+  /** The parsed JSON of a plain file; undefined when missing or (with `noExceptions`) not valid JSON. */
+  readJSON(name: string, noExceptions: true): unknown;
   write(name: string, data: string): boolean;
   erase(name: string): void;
   list(re: RegExp, opts: { sf: boolean }): string[];

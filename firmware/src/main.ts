@@ -4,19 +4,19 @@
  * firmware) and directly (code just uploaded); a guard keeps it to once per boot.
  * Build-time constants (LB_*) come from firmware/build/build.ts; docs/firmware.md explains each choice.
  */
-import { createCodec } from "../../protocol/codec.ts";
-import { MAX_DOWN_LINE, MAX_UP_LINE } from "../../protocol/constants.ts";
-import { deviceStateTopic, downTopic, upTopic } from "../../protocol/topics.ts";
+import { BUTTONS, MAX_DOWN_LINE } from "../../protocol/constants.ts";
+import { createDeviceCodec } from "../../protocol/device-codec.ts";
+import { hex8 } from "../../protocol/frame.ts";
+import { deviceTopic } from "../../protocol/topics.ts";
 import type { Flash } from "./flash.ts";
-import { createMqtt } from "./mqtt.ts";
+import { createMqtt, type MqttSocket } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
 import { createPress } from "./press.ts";
 import { createSession } from "./session.ts";
 import type { Timers } from "./timers.ts";
 import { createUi, mask, onPress } from "./ui.ts";
 
-/** Button order of LB_PINS; a button held this long is reported stuck; watchdog; debounce. */
-const BUTTONS = ["seller", "yes", "no", "unsure"];
+/** A button held this long is reported stuck; watchdog; debounce. LB_PINS lists the buttons in BUTTONS order. */
 const STUCK_MS = 60000;
 const WATCHDOG_S = 10;
 const DEBOUNCE_MS = 50;
@@ -39,14 +39,14 @@ const start = () => {
   const flash = require("Storage") as Flash;
   const ui = createUi();
   const pins = LB_PINS.split(" ");
-  const codec = createCodec({ crc32: (s) => { return E.CRC32(s); }, maxIn: MAX_DOWN_LINE, maxOut: MAX_UP_LINE });
+  const codec = createDeviceCodec((s) => E.CRC32(s));
   const outbox = createOutbox({ flash: flash });
   let write = (line: string) => false;
   const cap = [LB_MQTT ? "mqtt" : "serial", "led", "flash"];
   if (!LB_MQTT && LB_REPL) cap.push("repl");
   const session = createSession({
     d: d,
-    b: ("0000000" + Math.floor(Math.random() * 4294967296).toString(16)).slice(-8),
+    b: hex8(Math.random() * 4294967296),
     fw: LB_FW,
     role: LB_ROLE,
     cap: cap,
@@ -87,7 +87,7 @@ const start = () => {
       p.edge(!e.state, Math.floor((e.time - t0) * 1000));
     }, pin, { repeat: true, edge: "both", debounce: DEBOUNCE_MS });
   });
-  const leds = [pins[4], pins[5]].map((n) => n && n !== "-" ? new Pin(n) : undefined);
+  const leds = pins.slice(4).map((n) => n !== "-" ? new Pin(n) : undefined);
   setInterval(() => {
     const m = mask(ui, now());
     ui.k = !session.stale();
@@ -98,12 +98,9 @@ const start = () => {
   setInterval(session.tick, 1000);
   global.LB_ = { o: outbox.st, s: session.st, u: ui };
   if (LB_MQTT) {
-    const net = JSON.parse(LB_NET);
-    try {
-      Object.assign(net, JSON.parse(flash.read("lbnet") || "{}"));
-    } catch (e) {}
+    const net = Object.assign(LB_NET, flash.readJSON("lbnet", true) || {});
     const pre = net.prefix || "lb";
-    const up = upTopic(pre, d);
+    const up = deviceTopic(pre, d, "up");
     const join = () => {
       require(LB_WIFI as "Wifi").connect(net.ssid, { password: net.pass }, (err) => {
         if (err) {
@@ -111,13 +108,10 @@ const start = () => {
           return;
         }
         const mq = createMqtt({
-          open: (host, port, ready) => require("net").connect({ host: host, port: port }, ready) as unknown as ReturnType<Parameters<typeof createMqtt>[0]["open"]>,
-          host: net.host,
-          port: net.port || 1883,
+          open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
-          keep: 30,
-          state: deviceStateTopic(pre, d),
-          sub: downTopic(pre, d),
+          state: deviceTopic(pre, d, "state"),
+          sub: deviceTopic(pre, d, "down"),
           timers: timers,
           msg: (t, p) => {
             session.recv(p);

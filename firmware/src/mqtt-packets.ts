@@ -5,7 +5,7 @@
  */
 
 /* Remaining length, 1..4 bytes of 7 bits (section 2.2.3). */
-function len(n: number): string {
+const len = (n: number): string => {
   let s = "";
   do {
     let b = n % 128;
@@ -14,54 +14,36 @@ function len(n: number): string {
     s += String.fromCharCode(b);
   } while (n > 0);
   return s;
-}
+};
 
-function u16(n: number): string {
-  return String.fromCharCode(n >> 8, n & 255);
-}
+const u16 = (n: number): string => String.fromCharCode(n >> 8, n & 255);
 
 /** A UTF-8 string field; our topics and frames are ASCII, so one char is one byte. */
-function str(s: string): string {
-  return u16(s.length) + s;
-}
+const str = (s: string): string => u16(s.length) + s;
 
-export function packet(type: number, body: string): string {
-  return String.fromCharCode(type) + len(body.length) + body;
-}
+export const packet = (type: number, body: string): string => String.fromCharCode(type) + len(body.length) + body;
 
-/** CONNECT, clean session, will at QoS 1 retained (section 3.1). `keep` in seconds. */
-export function connect(id: string, keep: number, willTopic: string, will: string): string {
-  return packet(0x10, str("MQTT") + "\x04\x2e" + u16(keep) + str(id) + str(willTopic) + str(will));
-}
+/** CONNECT: protocol name `MQTT`, level 4, clean session, will at QoS 1 retained (section 3.1). `keep` in seconds. */
+export const connect = (id: string, keep: number, willTopic: string, will: string): string =>
+  packet(0x10, "\x00\x04MQTT\x04\x2e" + u16(keep) + str(id) + str(willTopic) + str(will));
 
-/** PUBLISH; `id` 0 for QoS 0, else QoS 1 with that packet id. */
-export function publish(topic: string, payload: string, id: number, retain: boolean, dup: boolean): string {
-  return packet(0x30 | (id ? 2 : 0) | (retain ? 1 : 0) | (dup ? 8 : 0), str(topic) + (id ? u16(id) : "") + payload);
-}
+/** PUBLISH; `id` 0 for QoS 0, else QoS 1 with that packet id. Never DUP: a lost publish is not resent here. */
+export const publish = (topic: string, payload: string, id: number, retain: boolean): string =>
+  packet(0x30 | (id ? 2 : 0) | (retain ? 1 : 0), str(topic) + (id ? u16(id) : "") + payload);
 
-export function subscribe(id: number, topic: string): string {
-  return packet(0x82, u16(id) + str(topic) + "\x01");
-}
+export const subscribe = (id: number, topic: string): string => packet(0x82, u16(id) + str(topic) + "\x01");
 
-export function puback(id: number): string {
-  return packet(0x40, u16(id));
-}
+export const puback = (id: number): string => packet(0x40, u16(id));
 
 export const PINGREQ = "\xc0\x00";
 export const DISCONNECT = "\xe0\x00";
 
-/** One received packet: type nibble, flags and body. */
-export interface Packet {
-  type: number;
-  flags: number;
-  body: string;
-}
-
 /**
- * Cuts complete packets off the front of `buf`, calling `each` for each; returns what is left (a partial
- * packet). Returns undefined when the length field is malformed (the caller drops the connection).
+ * Cuts complete packets off the front of `buf`, calling `each` with each one's fixed-header byte (type in the
+ * high nibble, flags in the low one) and body; returns what is left (a partial packet). Returns undefined when
+ * the length field is malformed (the caller drops the connection).
  */
-export function split(buf: string, each: (p: Packet) => void): string | undefined {
+export const split = (buf: string, each: (head: number, body: string) => void): string | undefined => {
   for (;;) {
     if (buf.length < 2) return buf;
     let n = 0;
@@ -76,13 +58,10 @@ export function split(buf: string, each: (p: Packet) => void): string | undefine
       mul *= 128;
     } while (b & 128);
     if (buf.length < i + n) return buf;
-    const h = buf.charCodeAt(0);
-    each({ type: h >> 4, flags: h & 15, body: buf.substr(i, n) });
+    each(buf.charCodeAt(0), buf.substr(i, n));
     buf = buf.slice(i + n);
   }
-}
+};
 
 /** Packet id at `at` in a body. */
-export function id16(body: string, at: number): number {
-  return (body.charCodeAt(at) << 8) | body.charCodeAt(at + 1);
-}
+export const id16 = (body: string, at: number): number => (body.charCodeAt(at) << 8) | body.charCodeAt(at + 1);

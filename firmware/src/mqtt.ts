@@ -5,7 +5,7 @@
  * here: the outbox resends every unacked event after a reconnect (the application ack is what counts).
  * The socket factory and the timers come in as options, so the same code runs on a device and in the simulator.
  */
-import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe, type Packet } from "./mqtt-packets.ts";
+import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe } from "./mqtt-packets.ts";
 import type { Timers } from "./timers.ts";
 
 export interface MqttSocket {
@@ -15,13 +15,9 @@ export interface MqttSocket {
 }
 
 export interface MqttOptions {
-  /** Opens a TCP connection; `ready` runs once connected (Espruino's require("net").connect). */
-  open: (host: string, port: number, ready: () => void) => MqttSocket;
-  host: string;
-  port: number;
+  /** Opens a TCP connection to the broker; `ready` runs once connected (Espruino's require("net").connect). */
+  open: (ready: () => void) => MqttSocket;
   id: string;
-  /** Keepalive, seconds. */
-  keep: number;
   /** Retained state topic: last will `offline`, `online` after connect. */
   state: string;
   /** Topic to subscribe to. */
@@ -35,6 +31,8 @@ export interface MqttOptions {
 
 /** Most QoS 1 publishes tracked while waiting for their PUBACK; the oldest is forgotten first. */
 export const MAX_UNACKED = 8;
+/** Keepalive, seconds: a PINGREQ this often, and the link is dropped when the last one went unanswered. */
+export const KEEPALIVE_S = 30;
 
 /**
  * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
@@ -42,7 +40,7 @@ export const MAX_UNACKED = 8;
  * - `st`: on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK.
  * - `pub`: Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again).
  */
-export function createMqtt(o: MqttOptions) {
+export const createMqtt = (o: MqttOptions) => {
   const T = o.timers;
   const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as number[] };
   let sock: MqttSocket | undefined;
@@ -79,33 +77,33 @@ export function createMqtt(o: MqttOptions) {
     if (!pong) return lost();
     pong = false;
     send(PINGREQ);
-    hPing = T.after(o.keep * 1000, ping);
+    hPing = T.after(KEEPALIVE_S * 1000, ping);
   };
-  const onPacket = (p: Packet) => {
-    const t = p.type;
+  const onPacket = (h: number, body: string) => {
+    const t = h >> 4;
     if (t === 2) {
-      if (p.body.charCodeAt(1)) return lost();
+      if (body.charCodeAt(1)) return lost();
       st.on = pong = true;
       st.wait = 1000;
-      hPing = T.after(o.keep * 1000, ping);
-      send(publish(o.state, "online", id(), true, false));
+      hPing = T.after(KEEPALIVE_S * 1000, ping);
+      send(publish(o.state, "online", id(), true));
       send(subscribe(id(), o.sub));
       o.up(true);
     } else if (t === 4) {
-      const n = id16(p.body, 0);
+      const n = id16(body, 0);
       st.pend = st.pend.filter((q) => q !== n);
     } else if (t === 3) {
-      const tl = id16(p.body, 0);
-      const qos = p.flags & 6;
-      if (qos) send(puback(id16(p.body, 2 + tl)));
-      o.msg(p.body.substr(2, tl), p.body.slice(2 + tl + (qos ? 2 : 0)));
+      const tl = id16(body, 0);
+      const qos = h & 6;
+      if (qos) send(puback(id16(body, 2 + tl)));
+      o.msg(body.substr(2, tl), body.slice(2 + tl + (qos ? 2 : 0)));
     } else if (t === 13) pong = true;
   };
   const open = () => {
     hRe = undefined;
     if (stopped) return;
-    const s = o.open(o.host, o.port, () => {
-      if (sock === s) send(connect(o.id, o.keep, o.state, "offline"));
+    const s = o.open(() => {
+      if (sock === s) send(connect(o.id, KEEPALIVE_S, o.state, "offline"));
     });
     sock = s;
     s.on("data", (d) => {
@@ -114,12 +112,11 @@ export function createMqtt(o: MqttOptions) {
       if (rest === undefined) lost();
       else if (sock === s) st.buf = rest;
     });
-    s.on("close", () => {
+    const drop = () => {
       if (sock === s) lost();
-    });
-    s.on("error", () => {
-      if (sock === s) lost();
-    });
+    };
+    s.on("close", drop);
+    s.on("error", drop);
   };
   open();
 
@@ -130,7 +127,7 @@ export function createMqtt(o: MqttOptions) {
       const n = id();
       st.pend.push(n);
       if (st.pend.length > MAX_UNACKED) st.pend.shift();
-      send(publish(topic, payload, n, false, false));
+      send(publish(topic, payload, n, false));
       return true;
     },
     stop() {
@@ -141,4 +138,4 @@ export function createMqtt(o: MqttOptions) {
       lost();
     },
   };
-}
+};

@@ -38,9 +38,8 @@ interface Seg {
 }
 
 /** The line of an event, as stored: `b,n,k,ts,sync,btn.` */
-export function eventLine(b: string, n: number, k: string, ts: number, y: number, btn: string): string {
-  return b + "," + n + "," + k + "," + ts + "," + y + "," + btn + ".";
-}
+export const eventLine = (b: string, n: number, k: string, ts: number, y: number, btn: string): string =>
+  [b, n, k, ts, y, btn].join(",") + ".";
 
 /**
  * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
@@ -53,7 +52,7 @@ export function eventLine(b: string, n: number, k: string, ts: number, y: number
  *   even after dropping the oldest); `fill`: tops the in-flight window up to `max` events, oldest first;
  *   `ack` / `refuse`: an ack, or a nack refusing the event for good (dropped and counted); true when in flight.
  */
-export function createOutbox(o: OutboxOptions) {
+export const createOutbox = (o: OutboxOptions) => {
   const fl = o.flash;
   const SEG = o.seg || 32;
   const MAX = o.max || 6;
@@ -114,10 +113,7 @@ export function createOutbox(o: OutboxOptions) {
     });
     return out;
   };
-  let meta: { lo?: number; drop?: number } = {};
-  try {
-    meta = JSON.parse(fl.read("lbm") || "{}");
-  } catch (e) {}
+  const meta = (fl.readJSON("lbm", true) || {}) as { lo?: number; drop?: number };
   const ids = fl.list(/^lbo/, { sf: true }).map((x) => +x.slice(3));
   ids.sort((a, b) => a - b);
   st.lo = meta.lo === undefined ? ids[0] || 0 : meta.lo;
@@ -167,6 +163,6 @@ export function createOutbox(o: OutboxOptions) {
     ack: (b: string, n: number) => finish(find(b + "," + n + ","), "a"),
     refuse: (b: string, n: number) => finish(find(b + "," + n + ","), "x"),
   };
-}
+};
 
 export type Outbox = ReturnType<typeof createOutbox>;

@@ -28,7 +28,7 @@ export interface Press {
   stop(): void;
 }
 
-export function createPress(o: PressOptions): Press {
+export const createPress = (o: PressOptions): Press => {
   const seller = o.btn === "seller";
   let down = false;
   let start = 0;
@@ -70,4 +70,4 @@ export function createPress(o: PressOptions): Press {
     },
     stop: clear,
   };
-}
+};

@@ -3,8 +3,8 @@
  * in flash, clock sync, events through the outbox with retransmission, acks and nacks, status heartbeats.
  * Pure: time, flash, the outbox, the codec and the way out come in as options; main.ts calls `tick` each second.
  */
-import type { Codec } from "../../protocol/codec.ts";
-import type { ConfigMsg, DownMsg, Message } from "../../protocol/schemas.ts";
+import type { DeviceCodec } from "../../protocol/device-codec.ts";
+import type { ConfigMsg, DownMsg, UpMsg } from "../../protocol/schemas.ts";
 import type { Flash } from "./flash.ts";
 import { eventLine, type Outbox } from "./outbox.ts";
 
@@ -23,7 +23,7 @@ export interface SessionOptions {
   fw: string;
   role: string;
   cap: string[];
-  codec: Codec;
+  codec: DeviceCodec;
   flash: Flash;
   outbox: Outbox;
   /** Uptime in ms. */
@@ -49,19 +49,15 @@ export interface SessionOptions {
  * - `record`: Records a press: stored before sent; ignored while unpaired.
  * - `stale`: Unacked events have gone unanswered: shown as link down.
  */
-export function createSession(o: SessionOptions) {
-  const st = {
-    cfg: undefined as ConfigMsg | undefined,
+export const createSession = (o: SessionOptions) => {
+  const st: { cfg?: ConfigMsg; off: number; seq: number; link: boolean; hello: number; status: number } = {
     off: -1,
     seq: 0,
     link: true,
     hello: -HELLO_MS,
     status: 0,
   };
-  const out = (msg: object) => {
-    const r = o.codec.encode(msg as Message);
-    return r.ok && o.send(r.line);
-  };
+  const out = (msg: object) => o.send(o.codec.encode(msg as UpMsg));
   const ob = o.outbox;
   const hello = () => {
     st.hello = o.now();
@@ -87,9 +83,7 @@ export function createSession(o: SessionOptions) {
     st.cfg = c;
     o.paired(c);
   };
-  try {
-    setCfg(JSON.parse(o.flash.read("lbc") || "null") || undefined);
-  } catch (e) {}
+  setCfg(o.flash.readJSON("lbc", true) as ConfigMsg | undefined);
 
   return {
     st: st,
@@ -140,6 +134,6 @@ export function createSession(o: SessionOptions) {
       pump();
     },
   };
-}
+};
 
 export type Session = ReturnType<typeof createSession>;

@@ -26,15 +26,13 @@ export interface UiState {
   c: number;
 }
 
-export function createUi(): UiState {
-  return { p: false, k: false, w: 0, t: 0, f: 0, i: 0, c: 0 };
-}
+export const createUi = (): UiState => ({ p: false, k: false, w: 0, t: 0, f: 0, i: 0, c: 0 });
 
 /**
  * Applies one recorded press: `win` is W, `fm` is Fmax, `keypad` true when the board has no seller button
  * (it cannot know the window, so every answer gets the thank-you).
  */
-export function onPress(s: UiState, kind: string, now: number, win: number, fm: number, keypad: boolean): void {
+export const onPress = (s: UiState, kind: string, now: number, win: number, fm: number, keypad: boolean): void => {
   if (kind === "short") {
     s.w = now + win;
   } else if (kind === "long") {
@@ -44,15 +42,13 @@ export function onPress(s: UiState, kind: string, now: number, win: number, fm: 
     s.w = 0;
     s.t = now + THANKS_MS;
   }
-}
+};
 
 /* Blink helper: on for `on` ms of every `period` ms. */
-function blink(now: number, period: number, on: number): boolean {
-  return now % period < on;
-}
+const blink = (now: number, period: number, on: number): boolean => now % period < on;
 
 /** LEDs to show at `now`, highest priority first (the table in docs/firmware.md). */
-export function mask(s: UiState, now: number): number {
+export const mask = (s: UiState, now: number): number => {
   if (s.i > now) return blink(now, 250, 125) ? 3 : 0;
   if (s.c > now) return 3;
   if (!s.p) return blink(now, 2000, 1000) ? 2 : 0;
@@ -61,4 +57,4 @@ export function mask(s: UiState, now: number): number {
   if (!s.k) return 2;
   if (s.f > now) return blink(now, 2000, 200) ? 2 : 0;
   return 0;
-}
+};

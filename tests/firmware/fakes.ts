@@ -46,6 +46,14 @@ export function memoryFlash(files: Map<string, string> = new Map(), sf: Set<stri
     sf,
     writes: 0,
     read: (n: string) => (sf.has(n) ? undefined : files.get(n)),
+    readJSON(n: string): unknown {
+      const d = f.read(n);
+      try {
+        return d === undefined ? undefined : JSON.parse(d);
+      } catch (e) {
+        return undefined;
+      }
+    },
     write(n: string, d: string) {
       f.writes++;
       files.set(n, d);

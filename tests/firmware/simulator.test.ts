@@ -54,6 +54,17 @@ describe("simulated Espruino API", () => {
     b.stop();
   });
 
+  it("Storage.readJSON: undefined for a missing file; invalid JSON throws, or is undefined with noExceptions", () => {
+    const { g } = bare();
+    const S = g.require("Storage");
+    expect(S.readJSON("none", true)).toBeUndefined();
+    S.write("ok", { a: 1 });
+    expect(S.readJSON("ok")).toEqual({ a: 1 });
+    S.write("cut", '{"a":');
+    expect(() => S.readJSON("cut")).toThrow();
+    expect(S.readJSON("cut", true)).toBeUndefined();
+  });
+
   it("setWatch debounces a bouncing contact into one callback with state, time and lastTime", () => {
     const { b, g } = bare();
     const calls: any[] = [];

@@ -12,7 +12,8 @@ import { goldenFrames } from "./golden.ts";
 async function bundleCodec(): Promise<string> {
   const out = await build({
     stdin: {
-      contents: 'import { createCodec } from "./protocol/codec.ts"; import * as topics from "./protocol/topics.ts"; globalThis.codec = { createCodec, topics };',
+      contents:
+        'import { createCodec } from "./protocol/codec.ts"; import { createDeviceCodec } from "./protocol/device-codec.ts"; import * as topics from "./protocol/topics.ts"; globalThis.codec = { createCodec, createDeviceCodec, topics };',
       resolveDir: new URL("../..", import.meta.url).pathname,
       loader: "ts",
     },
@@ -36,12 +37,20 @@ describe("protocol codec as device code", () => {
     const code = await bundleCodec();
     const context = vm.createContext({});
     vm.runInContext(code.replace("globalThis.codec", "this.codec"), context);
-    const api = context.codec as { createCodec: (o: object) => { decode(l: string): { ok: boolean; code?: string } } };
+    type Decode = { decode(l: string): { ok: boolean; code?: string; msg?: { t: string } } };
+    const api = context.codec as { createCodec: (o: object) => Decode; createDeviceCodec: (c: typeof crc32) => Decode };
     const codec = api.createCodec({ crc32, maxIn: 1024, maxOut: 1024 });
+    const device = api.createDeviceCodec(crc32);
     for (const f of goldenFrames()) {
       const r = codec.decode(f.line);
-      if (f.expect.startsWith("ok")) expect(r.ok).toBe(true);
-      else expect(r.code).toBe(f.expect);
+      const d = device.decode(f.line);
+      if (f.expect.startsWith("ok")) {
+        expect(r.ok).toBe(true);
+        expect(d.ok).toBe(["hello", "event", "status"].indexOf(r.msg!.t) < 0);
+      } else {
+        expect(r.code).toBe(f.expect);
+        expect(d.ok).toBe(false);
+      }
     }
   });
 });
