@@ -57,7 +57,7 @@ function decodeAt(rest: string, crc32: Crc32): FrameResult {
 /**
  * Finds and checks the frame in one line (its `\n` or `\r\n` may be present). The length limit applies to the
  * whole line before anything else is looked at. Noise before the marker is skipped; when the noise itself holds
- * a marker, each later marker is tried and the last failure is reported.
+ * a marker, each later marker is tried; the first failure past the frame's shape is reported, else the last.
  */
 export function decodeFrame(line: string, maxLength: number, crc32: Crc32): FrameResult {
   let end = line.length;
@@ -67,9 +67,12 @@ export function decodeFrame(line: string, maxLength: number, crc32: Crc32): Fram
   const text = end === line.length ? line : line.slice(0, end);
   let at = text.indexOf(FRAME_MARKER);
   if (at < 0) return { ok: false, code: "no_marker", reason: "no " + FRAME_MARKER + " in line" };
+  /* A marker can also stand inside a payload: report the first failure that got past the frame's shape. */
+  let kept: FrameResult | undefined;
   for (;;) {
     const result = decodeAt(text.slice(at + FRAME_MARKER.length), crc32);
+    if (!kept && !result.ok && result.code !== "bad_frame") kept = result;
     at = text.indexOf(FRAME_MARKER, at + 1);
-    if (result.ok || at < 0) return result;
+    if (result.ok || at < 0) return result.ok ? result : (kept ?? result);
   }
 }

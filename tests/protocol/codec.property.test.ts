@@ -130,6 +130,14 @@ describe("codec properties", () => {
     );
   });
 
+  it("reports the frame's own failure when its payload holds a marker too (a case the property found)", () => {
+    const m = { t: "hello" as const, d: ".", b: "a", fw: "~LB ", pv: "0.0", role: "combo" as const, cap: [], up: 0 };
+    const line = upLine(m);
+    const payload = line.slice(line.indexOf("|") + 1, line.lastIndexOf("|"));
+    expect(gateway.decode(frameOf(payload, 0))).toMatchObject({ ok: false, code: "bad_version" });
+    expect(gateway.decode(line)).toMatchObject({ ok: true });
+  });
+
   const wrongValue = fc.constantFrom<unknown>(null, -1, 1.5, "", "has space", [], {}, true, "x".repeat(80), 2 ** 60);
   it("rejects payloads that break the schema", () => {
     fc.assert(
