@@ -131,8 +131,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
     await sim.stop();
     store?.close();
     io.out("\r\x1b[2KStopped.\n");
-    /* At a real keyboard, do not let a socket still closing (the board's reconnect, a slow broker) keep the
-       terminal waiting: leave within two seconds whatever is left. */
-    if (process.stdin.isTTY) setTimeout(() => process.exit(0), 2000).unref();
+    /* At a real keyboard, leave now: a socket still closing (the board's reconnect, a slow broker) must neither keep
+       the terminal waiting nor turn a clean quit into an error exit. Writes to a TTY are synchronous, so the
+       last line is out. */
+    if (process.stdin.isTTY) process.exit(0);
   });
 }

@@ -66,6 +66,10 @@ describe("loyalty simulate in a terminal", () => {
     ]);
     tmux("send-keys", "-t", session, "q");
     await waitFor("the command to end", () => screen().includes("Stopped."));
-    await waitFor("the command to exit with status 0", () => tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").trim() === "1 0");
+    const status = () => tmux("display-message", "-p", "-t", session, "#{pane_dead} #{pane_dead_status}").trim();
+    await waitFor("the command to end", () => status().startsWith("1"), 30_000).catch((e) => {
+      throw new Error(`${(e as Error).message}; pane: ${status()}; screen:\n${screen()}`);
+    });
+    expect(status(), screen()).toBe("1 0");
   });
 });
