@@ -40,7 +40,8 @@ describe("loyalty simulate in a terminal", () => {
     cleanups.push(() => alive() && tmux("kill-session", "-t", session));
 
     await waitFor("the simulated board paired and configured", () => screen().includes("← config: terminal t.sim-1, question staff"), 40_000);
-    expect(screen()).toMatch(/\[green: (off|on|blinking)\] \[red: (off|on|blinking)\]  terminal t\.sim-1 \(staff\)/);
+    /* The status line is redrawn every 50 ms: wait for it to show the configuration just received. */
+    await waitFor("the status line showing the terminal", () => /\[green: (off|on|blinking)\] \[red: (off|on|blinking)\]  terminal t\.sim-1 \(staff\)/.test(screen()));
 
     const surveys = () => {
       gw.workers.derive();
