@@ -10,8 +10,8 @@ import { SerialLink } from "./ingest/serial.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
 import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/store.ts";
-import type { TerminalSettings } from "./surveys/model.ts";
 import { Workers } from "./workers.ts";
+import { terminalDefaults } from "./terminals/defaults.ts";
 import { startHttp, type HttpServer } from "./http/server.ts";
 import { NightlyReports } from "./reports/nightly.ts";
 
@@ -35,10 +35,7 @@ export interface GatewayDeps {
   now?: () => number;
 }
 
-/** Terminal settings used before any change is recorded: the config's defaults and an empty question. */
-export function terminalDefaults(config: Config): TerminalSettings {
-  return { questionKind: "staff", questionText: "", employee: null, ...config.terminalDefaults };
-}
+export { terminalDefaults };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;

@@ -1,24 +1,11 @@
 /** `loyalty report`: indices and representativeness over a range of store-local days (docs/reports.md). */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { toCsv } from "../reports/csv.ts";
-import { toHtml } from "../reports/html.ts";
 import { checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
-import { toText } from "../reports/text.ts";
+import { FORMATS, render, type Format } from "../reports/render.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { GatewayError } from "../errors.ts";
-import type { Report } from "../reports/schema.ts";
-
-const FORMATS = ["table", "csv", "json", "html"] as const;
-type Format = (typeof FORMATS)[number];
-
-export function render(report: Report, format: Format, separator: ";" | "," = ";"): string {
-  if (format === "json") return JSON.stringify(report, null, 2) + "\n";
-  if (format === "csv") return toCsv(report, separator);
-  if (format === "html") return toHtml(report);
-  return toText(report);
-}
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((x) => x.trim()).filter(Boolean)];
 

@@ -12,7 +12,7 @@ import type { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { render } from "../cli/report-command.ts";
+import { render } from "../reports/render.ts";
 import { catchUp, checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import type { Flag } from "../review/flags.ts";

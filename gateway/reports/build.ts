@@ -283,13 +283,11 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
     trend: {
       days: trendDays,
       series: ORDER.map((index) => {
-        const values = trendDays.map((d) => trend.get(d)?.get(index));
-        return {
-          index,
-          title: INDEX_TITLE[index],
-          values: values.map((t) => (t ? pct(INDEX_FUNCTIONS[index](t, s.minSample).value) : null)),
-          samples: values.map((t) => (t ? INDEX_FUNCTIONS[index](t, s.minSample).sample : 0)),
-        };
+        const figures = trendDays.map((d) => {
+          const t = trend.get(d)?.get(index);
+          return t ? INDEX_FUNCTIONS[index](t, s.minSample) : undefined;
+        });
+        return { index, title: INDEX_TITLE[index], values: figures.map((f) => pct(f?.value ?? null)), samples: figures.map((f) => f?.sample ?? 0) };
       }),
     },
   };
