@@ -7,7 +7,7 @@ import { DIAGNOSIS_TEXT, diagnose } from "../indices/diagnosis.ts";
 import { INDEX_FUNCTIONS, INDEX_OF, INDEX_TITLE, type IndexFigure, type IndexName } from "../indices/formulas.ts";
 import { representativeness } from "../indices/representativeness.ts";
 import { addCounts, emptyTally, total, type Tally } from "../indices/tally.ts";
-import type { DailyCountsRecord, DailyTerminalRecord } from "../store/rollups.ts";
+import type { DailyCountsRecord, DailyTerminalRecord, StoreDayCounts } from "../store/rollups.ts";
 import type { Store } from "../store/store.ts";
 import type { TrafficRow } from "../store/traffic.ts";
 import { isoWeek, monthOf, daysBetween } from "../time/calendar.ts";
@@ -140,22 +140,25 @@ function dailyTraffic(rows: readonly TrafficRow[]): Map<string, { kind: TrafficR
 }
 
 export interface ReportSources {
+  /** Rollup rows of the report's days. */
   counts: DailyCountsRecord[];
   terminalDays: DailyTerminalRecord[];
   traffic: TrafficRow[];
+  /** The trend window's counts per store, day and question kind, already filtered by the request. */
+  trend: StoreDayCounts[];
   /** Terminal id → store id. */
   storeOf: Map<string, string>;
 }
 
-/** Reads what a report over [fromDay, toDay] and its trend window need. */
-export function readSources(store: Store, req: Pick<ReportRequest, "from" | "to">, s: Pick<IndexSettings, "trendDays">): ReportSources {
-  const trendFrom = addDays(req.to, 1 - s.trendDays);
-  const fromDay = trendFrom < req.from ? trendFrom : req.from;
-  const toDay = req.to;
+export const noSources = (): ReportSources => ({ counts: [], terminalDays: [], traffic: [], trend: [], storeOf: new Map() });
+
+/** Reads what a report over [from, to] and its trend window (the `trendDays` days up to `to`) need. */
+export function readSources(store: Store, req: Omit<ReportRequest, "groupBy">, s: Pick<IndexSettings, "trendDays">): ReportSources {
   return {
-    counts: store.rollups.counts(fromDay, toDay),
-    terminalDays: store.rollups.terminalDays(fromDay, toDay),
-    traffic: store.traffic.between(fromDay, toDay),
+    counts: store.rollups.counts(req.from, req.to),
+    terminalDays: store.rollups.terminalDays(req.from, req.to),
+    traffic: store.traffic.between(req.from, req.to),
+    trend: store.rollups.storeDays(addDays(req.to, 1 - s.trendDays), req.to, req),
     storeOf: new Map(store.terminals.terminals().map((t) => [t.id, t.storeId])),
   };
 }
@@ -163,7 +166,7 @@ export function readSources(store: Store, req: Pick<ReportRequest, "from" | "to"
 /** Splits sources by store, so many per-store reports (the nightly job) read the rollups once. */
 export function sourcesByStore(src: ReportSources): Map<string, ReportSources> {
   const out = new Map<string, ReportSources>();
-  const of = (storeId: string) => out.get(storeId) ?? out.set(storeId, { counts: [], terminalDays: [], traffic: [], storeOf: src.storeOf }).get(storeId)!;
+  const of = (storeId: string) => out.get(storeId) ?? out.set(storeId, { ...noSources(), storeOf: src.storeOf }).get(storeId)!;
   for (const r of src.counts) {
     const s = src.storeOf.get(r.terminalId);
     if (s !== undefined) of(s).counts.push(r);
@@ -173,6 +176,7 @@ export function sourcesByStore(src: ReportSources): Map<string, ReportSources> {
     if (s !== undefined) of(s).terminalDays.push(r);
   }
   for (const r of src.traffic) of(r.storeId).traffic.push(r);
+  for (const r of src.trend) of(r.storeId).trend.push(r);
   return out;
 }
 
@@ -200,9 +204,8 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
 
   for (const r of src.counts) {
     const storeId = src.storeOf.get(r.terminalId);
-    if (!keep(storeId, r.terminalId, r.employee)) continue;
     const index = INDEX_OF[r.questionKind as QuestionKind];
-    if (!index) continue;
+    if (!index || !inRange(r.day) || !keep(storeId, r.terminalId, r.employee)) continue;
     const k = s.kOn(r.day);
     const add = (a: Acc) => {
       addCounts(a.tallies.get(index) ?? a.tallies.set(index, emptyTally()).get(index)!, r, k);
@@ -210,12 +213,14 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
       a.extra += r.extra;
       a.flagged += r.flagged;
     };
-    if (inRange(r.day)) {
-      add(accFor({ storeId: storeId!, terminalId: r.terminalId, day: r.day, employee: r.employee, question: `${r.questionKind}: ${r.questionText}` }));
-      add(totalAcc);
-    }
+    add(accFor({ storeId: storeId!, terminalId: r.terminalId, day: r.day, employee: r.employee, question: `${r.questionKind}: ${r.questionText}` }));
+    add(totalAcc);
+  }
+  for (const r of src.trend) {
+    const index = INDEX_OF[r.questionKind as QuestionKind];
+    if (!index || (req.stores?.length && !req.stores.includes(r.storeId))) continue;
     const day = trend.get(r.day) ?? trend.set(r.day, new Map()).get(r.day)!;
-    addCounts(day.get(index) ?? day.set(index, emptyTally()).get(index)!, r, k);
+    addCounts(day.get(index) ?? day.set(index, emptyTally()).get(index)!, r, s.kOn(r.day));
   }
 
   let fmUnreviewedInRange = 0;

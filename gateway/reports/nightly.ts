@@ -12,7 +12,7 @@ import type { Store } from "../store/store.ts";
 import { addDays, localDay } from "../time/zone.ts";
 import { toCsv } from "./csv.ts";
 import { toHtml } from "./html.ts";
-import { buildReport, readSources, sourcesByStore, type ReportSources } from "./build.ts";
+import { buildReport, noSources, readSources, sourcesByStore, type ReportSources } from "./build.ts";
 import { catchUp } from "./report.ts";
 import { indexSettings } from "./settings.ts";
 
@@ -56,11 +56,10 @@ export function runZone(store: Store, config: Config, tz: string, now: number, l
   if (stores.length === 0) return results;
   catchUp(store, config);
   /* One read of the rollups for every store in the zone; each store's report sees only its own rows. */
-  const sources = sourcesByStore(readSources(store, { from: day, to: day }, indexSettings(config)));
-  const none: ReportSources = { counts: [], terminalDays: [], traffic: [], storeOf: new Map() };
+  const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: stores.map((x) => x.id) }, indexSettings(config)));
   for (const s of stores) {
     try {
-      const files = writeStoreReport(sources.get(s.id) ?? none, config, s.id, day, now);
+      const files = writeStoreReport(sources.get(s.id) ?? noSources(), config, s.id, day, now);
       log.info({ store: s.id, day, files }, "nightly report written");
       results.push({ store: s.id, day, files });
     } catch (err) {

@@ -5,6 +5,7 @@
 import { rollup, type DailyCountsRow, type DailyTerminalRow, type PeriodStatus, type RollupSurvey } from "../indices/rollup.ts";
 import { dayOfIn, dayStart, localDay, nextDay } from "../time/zone.ts";
 import { SILENT_RUN, UNSOLICITED_AFTER_MS } from "../review/flags.ts";
+import type { Counts } from "../indices/tally.ts";
 import type { Db } from "./db.ts";
 
 const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
@@ -14,6 +15,18 @@ export interface DailyCountsRecord extends DailyCountsRow {
 }
 export interface DailyTerminalRecord extends DailyTerminalRow {
   terminalId: string;
+}
+/** Counts of one store, local day and question kind, summed over its terminals, texts and employees. */
+export interface StoreDayCounts extends Counts {
+  storeId: string;
+  day: string;
+  questionKind: string;
+}
+/** Which rollup rows to sum; an empty or missing list means all. */
+export interface RollupFilter {
+  stores?: readonly string[];
+  terminals?: readonly string[];
+  employees?: readonly string[];
 }
 
 export function rollupsRepo(db: Db) {
@@ -67,7 +80,19 @@ export function rollupsRepo(db: Db) {
          fm_rejected AS fmRejected
        FROM daily_terminal WHERE day >= ? AND day <= ?`,
     ),
+    /* Summed in SQL: a trend over 30 days of a whole chain is a few thousand rows instead of one per terminal and day. */
+    storeDays: db.prepare(
+      `SELECT t.store_id AS storeId, c.day, c.question_kind AS questionKind, sum(c.p) AS p, sum(c.n) AS n, sum(c.u) AS u,
+         sum(c.s) AS s, sum(c.p_fm) AS pFm, sum(c.n_fm) AS nFm, sum(c.u_fm) AS uFm, sum(c.s_fm) AS sFm
+       FROM daily_counts c JOIN terminals t ON t.id = c.terminal_id
+       WHERE c.day >= @from AND c.day <= @to
+         AND (@stores IS NULL OR t.store_id IN (SELECT value FROM json_each(@stores)))
+         AND (@terminals IS NULL OR c.terminal_id IN (SELECT value FROM json_each(@terminals)))
+         AND (@employees IS NULL OR c.employee IN (SELECT value FROM json_each(@employees)))
+       GROUP BY t.store_id, c.day, c.question_kind`,
+    ),
   };
+  const list = (xs: readonly string[] | undefined) => (xs?.length ? JSON.stringify(xs) : null);
 
   return {
     /**
@@ -99,6 +124,10 @@ export function rollupsRepo(db: Db) {
     },
     terminalDays(fromDay: string, toDay: string): DailyTerminalRecord[] {
       return q.terminal.all(fromDay, toDay) as DailyTerminalRecord[];
+    },
+    /** Counts per store, local day in [fromDay, toDay] and question kind, of the rows `filter` keeps. */
+    storeDays(fromDay: string, toDay: string, filter: RollupFilter = {}): StoreDayCounts[] {
+      return q.storeDays.all({ from: fromDay, to: toDay, stores: list(filter.stores), terminals: list(filter.terminals), employees: list(filter.employees) }) as StoreDayCounts[];
     },
   };
 }

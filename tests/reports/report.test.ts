@@ -150,4 +150,26 @@ describe("report figures", () => {
     expect(r.groups[0]).toMatchObject({ unsolicited: 1, extra: 1, flagged: 1 });
     expect(figure(r.groups[0], "inkOffice")).toMatchObject({ value: 0, sample: 1 });
   });
+
+  it("draws each trend day as that day's own report, under the same filter", () => {
+    const ch = (c = chain());
+    ch.config.reports.trendDays = 3;
+    const a = ch.terminal("s1.till", "s1", "UTC", "staff", "elena");
+    const b = ch.terminal("s2.till", "s2", "UTC", "staff", "ivan");
+    const answers = ["yes", "no", "silent", "unsure", "yes"] as const;
+    for (const [d, day] of ["2026-11-18", "2026-11-19", "2026-11-20"].entries()) {
+      answers.slice(0, d + 2).forEach((x, i) => a.survey(`${day} 10:0${i}:00`, x));
+      answers.slice(d).forEach((x, i) => b.survey(`${day} 11:0${i}:00`, x));
+    }
+    for (const filter of [{}, { stores: ["s1"] }, { terminals: ["s2.till"] }, { employees: ["elena"] }]) {
+      const r = report(ch, ["store"], DAY, DAY, filter);
+      const series = r.trend.series.find((x) => x.index === "inkStaff")!;
+      expect(r.trend.days).toEqual(["2026-11-18", "2026-11-19", "2026-11-20"]);
+      r.trend.days.forEach((day, i) => {
+        const own = figure(report(ch, ["store"], day, day, filter).total, "inkStaff");
+        expect([series.values[i], series.samples[i]], `${JSON.stringify(filter)} ${day}`).toEqual([own?.value, own?.sample]);
+      });
+    }
+    expect(report(ch, ["store"], DAY, DAY, { stores: ["s1"] }).trend.series.find((x) => x.index === "inkStaff")!.samples).toEqual([2, 3, 4]);
+  });
 });
