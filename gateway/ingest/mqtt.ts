@@ -1,6 +1,6 @@
 /**
  * MQTT ingest (docs/protocol.md#mqtt): the `mqtt` client with a persistent session (clean: false), QoS 1,
- * subscribed to every device's up and state topics; replies go to the device's down topic. The gateway's own
+ * subscribed to every device's up and state topics (on the embedded broker a clean session: see `clean`); replies go to the device's down topic. The gateway's own
  * availability is a retained topic with a last will.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
@@ -22,6 +22,12 @@ export interface MqttOptions {
   cert?: string | undefined;
   key?: string | undefined;
   rejectUnauthorized?: boolean | undefined;
+  /**
+   * A clean session, for the embedded broker only: its sessions live in the gateway's own memory, so a persistent
+   * one cannot outlive the gateway, while it costs the broker two session-store updates per message. Devices
+   * resend whatever the gateway has not acked, so nothing depends on the broker's session.
+   */
+  clean?: boolean | undefined;
 }
 
 export class MqttIngest {
@@ -40,7 +46,7 @@ export class MqttIngest {
     const o = this.opts;
     const options: IClientOptions = {
       clientId: o.clientId,
-      clean: false,
+      clean: o.clean ?? false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       will: { topic: gatewayStateTopic(o.prefix), payload: Buffer.from("offline"), qos: 1, retain: true },
