@@ -6,7 +6,7 @@
 import type { Gateway } from "../gateway/app.ts";
 import { pair } from "../gateway/terminals/manage.ts";
 import { waitFor } from "../tests/support/wait.ts";
-import type { LoadProcess } from "./load-client.ts";
+import type { LoadPool } from "./load-client.ts";
 import type { Command, RunResult } from "./messages.ts";
 import { probe, type Breakdown } from "./probe.ts";
 import { procCpuMs, selfCpuMs } from "./stats.ts";
@@ -19,7 +19,7 @@ export interface Cpu {
 }
 
 export interface E2e {
-  run: RunResult;
+  run: Omit<RunResult, "hops" | "latencies">;
   eps: number;
   /** Events the gateway newly stored during the run (stats.stored) and its commits (stats.batches). */
   stored: number;
@@ -38,7 +38,7 @@ export interface RunPlan {
 }
 
 /** Connects and pairs every terminal; resolves when each has its `time` and `config`. */
-export async function connectAndPair(gw: Gateway, load: LoadProcess, connect: Command, serials: string[]): Promise<void> {
+export async function connectAndPair(gw: Gateway, load: LoadPool, connect: Command, serials: string[]): Promise<void> {
   await load.call(connect);
   await load.call({ op: "hello" });
   await waitFor("every terminal's hello stored", () => (gw.ingest.flush(), serials.every((s) => gw.store.devices.get(s) !== undefined)), 30_000);
@@ -54,7 +54,7 @@ export class GatewayRuns {
 
   constructor(
     private readonly gw: Gateway,
-    private readonly load: LoadProcess,
+    private readonly load: LoadPool,
     private readonly plan: RunPlan,
     /** Other processes whose CPU counts (an external broker, socat). */
     private readonly otherPids: () => (number | undefined)[] = () => [],
@@ -81,9 +81,9 @@ export class GatewayRuns {
     const other0 = procCpuMs(this.otherPids());
     this.probe.reset();
     const wall0 = performance.now();
-    const run = await this.load.call<RunResult>(cmd);
+    const { hops, latencies: _all, ...run } = await this.load.call<RunResult>(cmd);
     const wall = performance.now() - wall0;
-    const breakdown = this.probe.snapshot();
+    const breakdown = this.probe.snapshot(hops);
     const pct = (ms: number) => Math.round((ms / wall) * 100);
     const pids = this.otherPids();
     return {

@@ -22,7 +22,7 @@ import { startMosquitto, type Mosquitto } from "../tests/support/mosquitto.ts";
 import { ptyPair, type PtyPair } from "../tests/support/socat.ts";
 import { waitFor } from "../tests/support/wait.ts";
 import { connectAndPair, GatewayRuns, type E2e, type RunPlan } from "./gateway-run.ts";
-import { LoadProcess } from "./load-client.ts";
+import { LoadPool } from "./load-client.ts";
 import { rawBrokerRate, type BrokerRate } from "./raw-broker.ts";
 import { rawSqliteRate, type SqliteRate } from "./raw-sqlite.ts";
 
@@ -36,6 +36,9 @@ const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
 if (!Number.isInteger(WINDOW) || WINDOW < 1 || WINDOW > 1000) throw new Error(`BENCH_WINDOW must be an integer 1..1000, got ${process.env.BENCH_WINDOW}`);
 const ONLY = new Set((process.env.BENCH_ONLY ?? "sqlite,embedded,mosquitto,pty").split(","));
 const RUNS = new Set((process.env.BENCH_RUNS ?? "throughput,paced").split(","));
+/* How many processes the simulated devices are spread over (in a store every device is its own machine). */
+const LOAD_PROCS = Number(process.env.BENCH_LOAD_PROCS ?? 1);
+if (!Number.isInteger(LOAD_PROCS) || LOAD_PROCS < 1 || LOAD_PROCS > 16) throw new Error(`BENCH_LOAD_PROCS must be an integer 1..16, got ${process.env.BENCH_LOAD_PROCS}`);
 const PLAN: RunPlan = { perTerminal: S.perTerminal, window: WINDOW, perSecond: 10, pacedMs: S.pacedMs, timeoutMs: 120_000 };
 /* Diagnostics only: extra gateway config (e.g. {"ingest":{"deriveIntervalMs":600000}}); the figures in docs use none. */
 const EXTRA: ConfigInput = JSON.parse(process.env.BENCH_CONFIG ?? "{}") as ConfigInput;
@@ -59,7 +62,9 @@ function e2eLine(what: string, r: E2e): string {
   const b = r.breakdown;
   return (
     `  ${what}: ${fmt(r.eps)} events/s (${r.run.acked}/${r.run.sent} acked, ${r.stored} stored, mean batch ${batch}), latency p50 ${ms(l.p50)} p99 ${ms(l.p99)} max ${ms(l.max)}; ${cpu}\n` +
-    `    in the gateway (received -> ack written) p50 ${ms(b.residence.p50)} p99 ${ms(b.residence.p99)}; loop delay max ${ms(b.loop_delay_max_ms)} (devices' ${ms(r.run.loopDelayMaxMs)}); commits ${b.flush.calls} took ${fmt(b.flush.totalMs)} ms (max ${ms(b.flush.maxMs)}); ` +
+    `    in the gateway (received -> ack written) p50 ${ms(b.residence.p50)} p99 ${ms(b.residence.p99)}` +
+    (b.inbound && b.outbound ? `; device -> gateway p50 ${ms(b.inbound.p50)} p99 ${ms(b.inbound.p99)}; ack -> device p50 ${ms(b.outbound.p50)} p99 ${ms(b.outbound.p99)}` : "") +
+    `; loop delay max ${ms(b.loop_delay_max_ms)} (devices' ${ms(r.run.loopDelayMaxMs)}); commits ${b.flush.calls} took ${fmt(b.flush.totalMs)} ms (max ${ms(b.flush.maxMs)}); ` +
     `survey rebuild ${b.derive.calls} terminal rebuilds (${b.derive.terminals} counted), ${fmt(b.derive.totalMs)} ms (max ${ms(b.derive.maxMs)}), reaching back ${b.derive.reach_back_mean_s.toFixed(1)} s on average`
   );
 }
@@ -104,7 +109,7 @@ async function e2eRuns(runs: GatewayRuns): Promise<{ tp?: E2e; paced?: E2e }> {
 const ratio3 = (a: number, b: number | undefined) => (b ? Math.round((a / b) * 1000) / 1000 : null);
 const pacedJson = (r: E2e | undefined) => (r ? { per_terminal_per_s: PLAN.perSecond, duration_ms: PLAN.pacedMs, ...e2eJson(r) } : null);
 
-async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, sqliteEps: number | undefined) {
+async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqliteEps: number | undefined) {
   let mosq: Mosquitto | undefined;
   let gw: Gateway | undefined;
   try {
@@ -120,7 +125,7 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, s
       closeRaw = b.close;
     }
     const pid = () => [mosq?.process.pid].filter((p) => p !== undefined);
-    const raw = { timeoutMs: 60_000, brokerPid: mosq?.process.pid };
+    const raw = { timeoutMs: 60_000, brokerPid: mosq?.process.pid, embedded: name === "embedded" };
     const many = await rawBrokerRate(rawUrl, load, { publishers: S.terminals, perPublisher: S.rawPerPublisher, window: WINDOW, ...raw });
     console.log(`  raw broker QoS 1, ${S.terminals} publishers -> 1 subscriber: ${fmt(many.eps)} msg/s (${many.received}/${many.messages}); cpu gateway-side ${many.cpu.gateway}% load ${many.cpu.load}%` + (many.cpu.broker !== undefined ? ` broker ${many.cpu.broker}%` : ""));
     const one = await rawBrokerRate(rawUrl, load, { publishers: 1, perPublisher: S.terminals * S.rawPerPublisher, window: WINDOW * S.terminals, ...raw });
@@ -153,7 +158,7 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadProcess, s
   }
 }
 
-async function ptyScenario(load: LoadProcess, sqliteEps: number | undefined) {
+async function ptyScenario(load: LoadPool, sqliteEps: number | undefined) {
   const pairs: PtyPair[] = [];
   let gw: Gateway | undefined;
   try {
@@ -184,8 +189,8 @@ async function ptyScenario(load: LoadProcess, sqliteEps: number | undefined) {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  console.log(`bench:ingest ${scaleName}: ${S.terminals} terminals, ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  const out: Record<string, unknown> = { bench: "ingest", config_overrides: EXTRA, date: new Date().toISOString(), scale: scaleName, cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version, terminals: S.terminals, window: WINDOW };
+  console.log(`bench:ingest ${scaleName}: ${S.terminals} terminals in ${LOAD_PROCS} load process(es), ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  const out: Record<string, unknown> = { bench: "ingest", config_overrides: EXTRA, date: new Date().toISOString(), scale: scaleName, cores: cpus().length, cpu_model: cpus()[0]?.model ?? null, node: process.version, terminals: S.terminals, window: WINDOW, load_processes: LOAD_PROCS };
   let sqliteEps: number | undefined;
   if (ONLY.has("sqlite")) {
     console.log("\nRaw SQLite (events table, WAL, synchronous=FULL, temp file)");
@@ -195,7 +200,7 @@ async function main(): Promise<void> {
     out.sqlite_raw_eps = Math.round(sqliteEps);
     out.sqlite_raw_eps_by_batch = Object.fromEntries(rates.map((r) => [String(r.batch), Math.round(r.eps)]));
   }
-  const load = new LoadProcess();
+  const load = new LoadPool(LOAD_PROCS);
   try {
     if (ONLY.has("embedded")) out.mqtt_embedded = await mqttScenario("embedded", load, sqliteEps);
     const hasMosquitto = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].some((p) => existsSync(p));

@@ -1,7 +1,8 @@
 /** Starts bench/load.ts in a child process (same tsx loader) and calls it: one command, one reply. */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { Command, Reply } from "./messages.ts";
+import type { Command, RawResult, Reply, RunResult } from "./messages.ts";
+import { summarize } from "./stats.ts";
 
 export class LoadProcess {
   readonly child: ChildProcess;
@@ -43,3 +44,73 @@ export class LoadProcess {
     });
   }
 }
+
+/**
+ * The simulated devices spread over `size` load processes (BENCH_LOAD_PROCS): each process gets an equal share
+ * of the terminals (or raw publishers), every command goes to all of them, and their results are merged as if
+ * one process had measured them (latency percentiles over every event, the run from the first event written
+ * anywhere to the last ack received anywhere, CPU summed).
+ */
+export class LoadPool {
+  private readonly procs: LoadProcess[];
+
+  constructor(size: number) {
+    this.procs = Array.from({ length: size }, () => new LoadProcess());
+  }
+
+  get size(): number {
+    return this.procs.length;
+  }
+
+  async call<T>(cmd: Command): Promise<T> {
+    const share = <X>(xs: X[], i: number) => xs.filter((_, j) => j % this.procs.length === i);
+    const on = <R>(f: (p: LoadProcess, i: number) => Command) => Promise.all(this.procs.map((p, i) => p.call<R>(f(p, i))));
+    switch (cmd.op) {
+      case "mqtt":
+        return sum(await on<number>((_, i) => ({ ...cmd, serials: share(cmd.serials, i) }))) as T;
+      case "serial":
+        return sum(await on<number>((_, i) => ({ ...cmd, paths: share(cmd.paths, i), serials: share(cmd.serials, i) }))) as T;
+      case "raw": {
+        const busy = this.procs.map((p, i) => ({ p, topics: share(cmd.topics, i) })).filter((x) => x.topics.length > 0);
+        const rs = await Promise.all(busy.map((x) => x.p.call<RawResult>({ ...cmd, topics: x.topics })));
+        const start = Math.min(...rs.map((r) => r.startEpochMs));
+        const merged: RawResult = {
+          startEpochMs: start,
+          published: sum(rs.map((r) => r.published)),
+          pubackMs: Math.max(...rs.map((r) => r.startEpochMs + r.pubackMs)) - start,
+          cpuMs: sum(rs.map((r) => r.cpuMs)),
+        };
+        return merged as T;
+      }
+      case "throughput":
+      case "paced": {
+        /* Paced: process i's j-th terminal is terminal j * size + i of the whole, and takes that one's phase. */
+        const rs = await on<RunResult>((_, i) => (cmd.op === "paced" ? { ...cmd, slot: { index: i, of: this.procs.length } } : cmd));
+        const start = Math.min(...rs.map((r) => r.startEpochMs));
+        const last = Math.max(...rs.map((r) => r.lastAckEpochMs));
+        const latencies = rs.flatMap((r) => r.latencies);
+        const merged: RunResult = {
+          sent: sum(rs.map((r) => r.sent)),
+          acked: sum(rs.map((r) => r.acked)),
+          elapsedMs: last - start,
+          startEpochMs: start,
+          lastAckEpochMs: last,
+          latency: summarize(latencies),
+          latencies,
+          hops: rs.flatMap((r) => r.hops),
+          cpuMs: sum(rs.map((r) => r.cpuMs)),
+          loopDelayMaxMs: Math.max(...rs.map((r) => r.loopDelayMaxMs)),
+        };
+        return merged as T;
+      }
+      default:
+        return (await on<unknown>(() => cmd))[0] as T;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.procs.map((p) => p.stop()));
+  }
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

@@ -20,6 +20,9 @@ class TimedTerminal extends ScriptedTerminal {
   lastAckAt = 0;
   onAck: (() => void) | undefined;
 
+  /** Per event: its key (d/b/n), written and acked as epoch ms, to be joined with the gateway's own times. */
+  hops: [string, number, number][] = [];
+
   timedPress(): void {
     const t = performance.now();
     this.sentAt.set(this.press(KINDS[this.recorded % KINDS.length] as EventKind), t);
@@ -36,6 +39,7 @@ class TimedTerminal extends ScriptedTerminal {
       if (s === undefined) continue;
       this.sentAt.delete(n);
       this.latencies.push(t - s);
+      this.hops.push([`${this.serial}/${this.boot}/${n}`, performance.timeOrigin + s, performance.timeOrigin + t]);
       this.lastAckAt = t;
     }
     this.onAck?.();
@@ -44,6 +48,7 @@ class TimedTerminal extends ScriptedTerminal {
   reset(): void {
     this.sentAt.clear();
     this.latencies = [];
+    this.hops = [];
     this.lastAckAt = 0;
     this.onAck = undefined;
   }
@@ -60,7 +65,9 @@ loop.enable();
 function result(ts: TimedTerminal[], sent: number, t0: number, cpu0: NodeJS.CpuUsage): RunResult {
   const all = ts.flatMap((t) => t.latencies);
   const last = Math.max(...ts.map((t) => t.lastAckAt));
-  return { sent, acked: all.length, elapsedMs: last - t0, latency: summarize(all), cpuMs: selfCpuMs(cpu0), loopDelayMaxMs: r2(loop.max / 1e6) };
+  const epoch = (t: number) => performance.timeOrigin + t;
+  const hops = ts.flatMap((t) => t.hops);
+  return { sent, acked: all.length, elapsedMs: last - t0, startEpochMs: epoch(t0), lastAckEpochMs: epoch(last), latency: summarize(all), latencies: all, hops, cpuMs: selfCpuMs(cpu0), loopDelayMaxMs: r2(loop.max / 1e6) };
 }
 
 /** Every terminal sends `perTerminal` events as fast as acks allow, keeping at most `window` unacked. */
@@ -100,7 +107,7 @@ function throughput(perTerminal: number, window: number, timeoutMs: number): Pro
 }
 
 /** Every terminal presses `perSecond` times a second for `durationMs`, phases spread evenly; then waits for acks. */
-async function paced(perSecond: number, durationMs: number, drainMs: number): Promise<RunResult> {
+async function paced(perSecond: number, durationMs: number, drainMs: number, slot = { index: 0, of: 1 }): Promise<RunResult> {
   const ts = terms();
   ts.forEach((t) => t.reset());
   const period = 1000 / perSecond;
@@ -125,7 +132,7 @@ async function paced(perSecond: number, durationMs: number, drainMs: number): Pr
             };
             const timer = setInterval(tick, period);
             tick();
-          }, (i * period) / ts.length);
+          }, ((i * slot.of + slot.index) * period) / (ts.length * slot.of));
         }),
     ),
   );
@@ -195,7 +202,7 @@ async function handle(c: Command): Promise<unknown> {
     case "throughput":
       return throughput(c.perTerminal, c.window, c.timeoutMs);
     case "paced":
-      return paced(c.perSecond, c.durationMs, c.drainMs);
+      return paced(c.perSecond, c.durationMs, c.drainMs, c.slot);
     case "close":
       await Promise.all(conns.map((x) => x.close()));
       conns = [];

@@ -7,7 +7,7 @@ export type Command =
   | { op: "hello" }
   | { op: "configured"; timeoutMs: number }
   | { op: "throughput"; perTerminal: number; window: number; timeoutMs: number }
-  | { op: "paced"; perSecond: number; durationMs: number; drainMs: number }
+  | { op: "paced"; perSecond: number; durationMs: number; drainMs: number; slot?: { index: number; of: number } }
   | { op: "close" }
   | { op: "raw"; url: string; topics: string[]; perPublisher: number; window: number; payload: string; timeoutMs: number };
 
@@ -17,7 +17,14 @@ export interface RunResult {
   acked: number;
   /** From the first event written to the last ack received, ms. */
   elapsedMs: number;
+  /** The same two moments as epoch ms (stats.epochMs), so runs of several load processes can be merged. */
+  startEpochMs: number;
+  lastAckEpochMs: number;
   latency: Latency;
+  /** Every event's latency, ms (for merging percentiles across load processes). */
+  latencies: number[];
+  /** Every acked event: its key (d/b/n), when it was written and when its ack arrived, epoch ms. */
+  hops: [string, number, number][];
   /** CPU time of the load process during the run, ms. */
   cpuMs: number;
   /** Longest event-loop delay of the load process during the run, ms. */

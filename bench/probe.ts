@@ -22,6 +22,14 @@ export interface Breakdown {
   loop_delay_max_ms: number;
   /** Per event: line handed to Ingest.receive -> its ack handed to the link (transport excluded), ms. */
   residence: Latency;
+  /**
+   * The rest of each event's round trip, joined with the times the devices took (epoch ms, one machine):
+   * `inbound` from the device writing the frame to the gateway handing the line to Ingest.receive (the device's
+   * write, socat or the broker, the gateway's read path and any wait for its event loop), `outbound` from the ack
+   * handed to the link to its arrival in the device. Empty until `hops` are given to `snapshot`.
+   */
+  inbound?: Latency;
+  outbound?: Latency;
   flush: Timer;
   derive: Timer & { terminals: number; reach_back_mean_s: number; reach_back_max_s: number };
 }
@@ -50,6 +58,8 @@ export function probe(gw: Gateway) {
   let reach = { n: 0, sum: 0, max: 0 };
   let residence: number[] = [];
   const arrived = new Map<string, number>();
+  /* Epoch ms of each event's receive and ack send, by key d/b/n. */
+  let stamps = new Map<string, [number, number]>();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
   const ingest = gw.ingest as unknown as { flush: () => void };
@@ -73,6 +83,7 @@ export function probe(gw: Gateway) {
       if (at === undefined) continue;
       arrived.delete(key);
       residence.push(t - at);
+      stamps.set(key, [performance.timeOrigin + at, performance.timeOrigin + t]);
     }
   };
   /* The periodic rebuild runs in slices (Workers.deriveInSlices), so each terminal's rebuild is timed. */
@@ -93,10 +104,20 @@ export function probe(gw: Gateway) {
       reach = { n: 0, sum: 0, max: 0 };
       residence = [];
       arrived.clear();
+      stamps = new Map();
       h.reset();
     },
-    snapshot(): Breakdown {
+    snapshot(hops: [string, number, number][] = []): Breakdown {
+      const inbound: number[] = [];
+      const outbound: number[] = [];
+      for (const [key, written, acked] of hops) {
+        const g = stamps.get(key);
+        if (!g) continue;
+        inbound.push(g[0] - written);
+        outbound.push(acked - g[1]);
+      }
       return {
+        ...(inbound.length ? { inbound: summarize(inbound), outbound: summarize(outbound) } : {}),
         loop_delay_p50_ms: r2(h.percentile(50) / 1e6),
         loop_delay_p99_ms: r2(h.percentile(99) / 1e6),
         loop_delay_max_ms: r2(h.max / 1e6),

@@ -1,11 +1,11 @@
 /**
  * Raw broker rate, QoS 1 one way, no gateway: publishers in the load process -> broker -> one mqtt.js subscriber
- * in this process (where the gateway's client would be), subscribed like the gateway (`+/up`, QoS 1,
- * clean: false). Rate = messages received / (first publish -> last message received).
+ * in this process (where the gateway's client would be), subscribed like the gateway (`+/up`, QoS 1, a persistent
+ * session on an external broker and a clean one on the embedded broker, as gateway/app.ts connects). Rate = messages received / (first publish -> last message received).
  */
 import mqtt from "mqtt";
 import { deviceEnd } from "../protocol/endpoints.ts";
-import type { LoadProcess } from "./load-client.ts";
+import type { LoadPool } from "./load-client.ts";
 import type { RawResult } from "./messages.ts";
 import { epochMs, procCpuMs, selfCpuMs } from "./stats.ts";
 
@@ -30,10 +30,10 @@ function eventFrame(): string {
 
 export async function rawBrokerRate(
   url: string,
-  load: LoadProcess,
-  o: { publishers: number; perPublisher: number; window: number; timeoutMs: number; brokerPid?: number | undefined },
+  load: LoadPool,
+  o: { publishers: number; perPublisher: number; window: number; timeoutMs: number; brokerPid?: number | undefined; embedded: boolean },
 ): Promise<BrokerRate> {
-  const sub = await mqtt.connectAsync(url, { clientId: "bench-raw-sub", clean: false, reconnectPeriod: 0 });
+  const sub = await mqtt.connectAsync(url, { clientId: "bench-raw-sub", clean: o.embedded, reconnectPeriod: 0 });
   const total = o.publishers * o.perPublisher;
   let received = 0;
   let last = 0;
