@@ -15,7 +15,7 @@ import { existsSync } from "node:fs";
 import { cpus } from "node:os";
 import { startGateway, type Gateway } from "../gateway/app.ts";
 import type { ConfigInput } from "../gateway/config/schema.ts";
-import { startEmbeddedBroker } from "../gateway/ingest/broker.ts";
+import { startEmbeddedBroker, type LocalBus } from "../gateway/ingest/broker.ts";
 import { silentLogger } from "../gateway/log.ts";
 import { testConfig } from "../tests/support/gateway.ts";
 import { startMosquitto, type Mosquitto } from "../tests/support/mosquitto.ts";
@@ -116,6 +116,7 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqli
     console.log(`\nMQTT, ${name} broker, ${S.terminals} terminals`);
     let rawUrl: string;
     let closeRaw = async () => undefined as void;
+    let local: LocalBus | undefined;
     if (name === "mosquitto") {
       mosq = await startMosquitto();
       rawUrl = mosq.url;
@@ -123,13 +124,22 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqli
       const b = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
       rawUrl = b.url;
       closeRaw = b.close;
+      local = b.local;
     }
     const pid = () => [mosq?.process.pid].filter((p) => p !== undefined);
-    const raw = { timeoutMs: 60_000, brokerPid: mosq?.process.pid, embedded: name === "embedded" };
+    const raw = { timeoutMs: 60_000, brokerPid: mosq?.process.pid };
     const many = await rawBrokerRate(rawUrl, load, { publishers: S.terminals, perPublisher: S.rawPerPublisher, window: WINDOW, ...raw });
     console.log(`  raw broker QoS 1, ${S.terminals} publishers -> 1 subscriber: ${fmt(many.eps)} msg/s (${many.received}/${many.messages}); cpu gateway-side ${many.cpu.gateway}% load ${many.cpu.load}%` + (many.cpu.broker !== undefined ? ` broker ${many.cpu.broker}%` : ""));
     const one = await rawBrokerRate(rawUrl, load, { publishers: 1, perPublisher: S.terminals * S.rawPerPublisher, window: WINDOW * S.terminals, ...raw });
     console.log(`  raw broker QoS 1, 1 publisher -> 1 subscriber: ${fmt(one.eps)} msg/s (${one.received}/${one.messages})`);
+    /* The embedded broker also to an in-process subscriber, the way the gateway receives on it (no MQTT client). */
+    const inProcess = local
+      ? {
+          many: await rawBrokerRate(rawUrl, load, { publishers: S.terminals, perPublisher: S.rawPerPublisher, window: WINDOW, ...raw, local }),
+          one: await rawBrokerRate(rawUrl, load, { publishers: 1, perPublisher: S.terminals * S.rawPerPublisher, window: WINDOW * S.terminals, ...raw, local }),
+        }
+      : undefined;
+    if (inProcess) console.log(`  raw broker QoS 1 -> in-process subscriber: ${fmt(inProcess.many.eps)} msg/s from ${S.terminals} publishers, ${fmt(inProcess.one.eps)} from 1`);
     await closeRaw();
 
     gw = await startGateway(testConfig({ ...EXTRA, ...(mosq ? { mqtt: { url: mosq.url } } : {}) }), { log: silentLogger() });
@@ -139,14 +149,17 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqli
     await load.call({ op: "close" });
     const rawBest = Math.max(many.eps, one.eps);
     const ratio = tp ? tp.eps / rawBest : undefined;
+    const localBest = inProcess ? Math.max(inProcess.many.eps, inProcess.one.eps) : undefined;
     if (tp && ratio !== undefined) {
       console.log(`  end to end / raw broker (best of the two): ${ratio.toFixed(2)} (target >= ${TARGET_BROKER_RATIO}: ${ratio >= TARGET_BROKER_RATIO ? "met" : "MISSED"})` + (sqliteEps ? `; end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}` : ""));
+      if (localBest) console.log(`  end to end / raw broker to an in-process subscriber: ${(tp.eps / localBest).toFixed(2)}`);
     }
     return {
       broker_raw: brokerJson(many),
       broker_raw_1pub: brokerJson(one),
       e2e_throughput: tp ? e2eJson(tp) : null,
       e2e_paced: pacedJson(paced),
+      ...(inProcess ? { broker_raw_local: brokerJson(inProcess.many), broker_raw_local_1pub: brokerJson(inProcess.one), ratio_e2e_broker_local: tp ? ratio3(tp.eps, localBest) : null } : {}),
       ratio_e2e_broker: tp ? ratio3(tp.eps, rawBest) : null,
       ratio_e2e_sqlite: tp ? ratio3(tp.eps, sqliteEps) : null,
       target_met: ratio !== undefined ? ratio >= TARGET_BROKER_RATIO : null,

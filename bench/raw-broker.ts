@@ -1,9 +1,11 @@
 /**
- * Raw broker rate, QoS 1 one way, no gateway: publishers in the load process -> broker -> one mqtt.js subscriber
- * in this process (where the gateway's client would be), subscribed like the gateway (`+/up`, QoS 1, a persistent
- * session on an external broker and a clean one on the embedded broker, as gateway/app.ts connects). Rate = messages received / (first publish -> last message received).
+ * Raw broker rate, QoS 1 one way, no gateway: publishers in the load process -> broker -> one subscriber in this
+ * process (where the gateway is). The subscriber is an mqtt.js client subscribed as the gateway subscribes through
+ * a client (`+/up`, QoS 1, clean: false); or, given `local`, the embedded broker's own in-process subscribe, as the
+ * gateway itself receives on that broker. Rate = messages received / (first publish -> last message received).
  */
 import mqtt from "mqtt";
+import type { LocalBus } from "../gateway/ingest/broker.ts";
 import { deviceEnd } from "../protocol/endpoints.ts";
 import type { LoadPool } from "./load-client.ts";
 import type { RawResult } from "./messages.ts";
@@ -31,19 +33,31 @@ function eventFrame(): string {
 export async function rawBrokerRate(
   url: string,
   load: LoadPool,
-  o: { publishers: number; perPublisher: number; window: number; timeoutMs: number; brokerPid?: number | undefined; embedded: boolean },
+  o: { publishers: number; perPublisher: number; window: number; timeoutMs: number; brokerPid?: number | undefined; local?: LocalBus | undefined },
 ): Promise<BrokerRate> {
-  const sub = await mqtt.connectAsync(url, { clientId: "bench-raw-sub", clean: o.embedded, reconnectPeriod: 0 });
   const total = o.publishers * o.perPublisher;
   let received = 0;
   let last = 0;
   let all: () => void = () => undefined;
   const allIn = new Promise<void>((resolve) => (all = resolve));
-  sub.on("message", () => {
+  const onMessage = () => {
     last = epochMs();
     if (++received >= total) all();
-  });
-  await sub.subscribeAsync(PREFIX + "/v1/dev/+/up", { qos: 1 });
+  };
+  const topic = PREFIX + "/v1/dev/+/up";
+  let unsubscribe: () => Promise<void>;
+  if (o.local) {
+    const off = await o.local.subscribe(topic, onMessage);
+    unsubscribe = async () => off();
+  } else {
+    const sub = await mqtt.connectAsync(url, { clientId: "bench-raw-sub", clean: false, reconnectPeriod: 0 });
+    sub.on("message", onMessage);
+    await sub.subscribeAsync(topic, { qos: 1 });
+    unsubscribe = async () => {
+      await sub.unsubscribeAsync(topic).catch(() => undefined);
+      await sub.endAsync(true);
+    };
+  }
   const topics = Array.from({ length: o.publishers }, (_, i) => `${PREFIX}/v1/dev/bench-raw-${String(i).padStart(3, "0")}/up`);
   const cpu0 = process.cpuUsage();
   const broker0 = procCpuMs([o.brokerPid]);
@@ -65,7 +79,6 @@ export async function rawBrokerRate(
       cpu: { gateway: pct(selfCpuMs(cpu0)), load: pct(r.cpuMs), ...(o.brokerPid ? { broker: pct(procCpuMs([o.brokerPid]) - broker0) } : {}) },
     };
   } finally {
-    await sub.unsubscribeAsync(PREFIX + "/v1/dev/+/up").catch(() => undefined);
-    await sub.endAsync(true);
+    await unsubscribe();
   }
 }

@@ -89,9 +89,10 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     if (url !== undefined) {
       const m = config.mqtt;
       mqtt = new MqttIngest(
-        { url, clientId: m.clientId, prefix: m.topicPrefix, username: m.username, password: m.password, ca: m.tls?.ca, cert: m.tls?.cert, key: m.tls?.key, rejectUnauthorized: m.tls?.rejectUnauthorized, clean: broker !== undefined },
+        { url, clientId: m.clientId, prefix: m.topicPrefix, username: m.username, password: m.password, ca: m.tls?.ca, cert: m.tls?.cert, key: m.tls?.key, rejectUnauthorized: m.tls?.rejectUnauthorized },
         ingest,
         log.child({ part: "mqtt" }),
+        broker?.local,
       );
       await mqtt.start();
     }

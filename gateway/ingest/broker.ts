@@ -4,7 +4,7 @@
  * until the gateway acks them, so a restart loses nothing.
  */
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { Aedes } from "aedes";
+import { Aedes, type AedesPublishPacket } from "aedes";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
@@ -12,7 +12,20 @@ export interface EmbeddedBroker {
   /** `mqtt://host:port` clients connect to. */
   readonly url: string;
   readonly port: number;
+  /** The broker's own subscribe and publish, for the gateway in the same process. */
+  readonly local: LocalBus;
   close(): Promise<void>;
+}
+
+/**
+ * Subscribing and publishing inside the broker's process, without an MQTT client: no loopback socket, no packets
+ * encoded and parsed twice. Messages are QoS 1 towards devices; a subscriber sees only what is published after it
+ * subscribed (no retained messages), which is all there is for a subscriber that starts with the broker.
+ */
+export interface LocalBus {
+  /** Resolves once subscribed, with a function that unsubscribes. */
+  subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => void>;
+  publish(topic: string, payload: string, retain?: boolean): void;
 }
 
 export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
@@ -39,9 +52,29 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
   server.on("error", (err) => opts.log.error({ err: err.message }, "embedded MQTT broker socket error"));
   const port = (server.address() as AddressInfo).port;
   opts.log.info({ host: opts.host, port }, "embedded MQTT broker listening");
+  const local: LocalBus = {
+    subscribe: (topic, onMessage) => {
+      const deliver = (packet: AedesPublishPacket, done: () => void) => {
+            try {
+              onMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload, "latin1"));
+            } catch (err) {
+              /* Never into aedes: a throw there would take the broker down with it. */
+              opts.log.error({ topic: packet.topic, err }, "a message could not be handled; the broker goes on");
+            } finally {
+              done();
+            }
+      };
+      return new Promise<() => void>((resolve) => aedes.subscribe(topic, deliver, () => resolve(() => aedes.unsubscribe(topic, deliver, () => undefined))));
+    },
+    publish: (topic, payload, retain = false) =>
+      aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos: 1, retain, dup: false }, (err) => {
+        if (err) opts.log.warn({ topic, err: err.message }, "embedded broker refused a message");
+      }),
+  };
   return {
     url: `mqtt://${opts.host}:${port}`,
     port,
+    local,
     close: () =>
       new Promise<void>((resolve) => {
         aedes.close(() => server.close(() => resolve()));

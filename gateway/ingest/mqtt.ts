@@ -1,12 +1,14 @@
 /**
  * MQTT ingest (docs/protocol.md#mqtt): the `mqtt` client with a persistent session (clean: false), QoS 1,
- * subscribed to every device's up and state topics (on the embedded broker a clean session: see `clean`); replies go to the device's down topic. The gateway's own
+ * subscribed to every device's up and state topics, or, with the embedded broker, that broker's own subscribe and
+ * publish in this process (broker.ts `LocalBus`); replies go to the device's down topic. The gateway's own
  * availability is a retained topic with a last will.
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
 import { MAX_UP_LINE } from "../../protocol/constants.ts";
 import { allDevicesTopic, deviceOfTopic, downTopic, gatewayStateTopic } from "../../protocol/topics.ts";
 import type { Logger } from "../log.ts";
+import type { LocalBus } from "./broker.ts";
 import type { Link } from "./link.ts";
 import type { SerialSink } from "./serial.ts";
 import { setBounded } from "./bounded.ts";
@@ -22,12 +24,6 @@ export interface MqttOptions {
   cert?: string | undefined;
   key?: string | undefined;
   rejectUnauthorized?: boolean | undefined;
-  /**
-   * A clean session, for the embedded broker only: its sessions live in the gateway's own memory, so a persistent
-   * one cannot outlive the gateway, while it costs the broker two session-store updates per message. Devices
-   * resend whatever the gateway has not acked, so nothing depends on the broker's session.
-   */
-  clean?: boolean | undefined;
 }
 
 export class MqttIngest {
@@ -39,14 +35,29 @@ export class MqttIngest {
     private readonly opts: MqttOptions,
     private readonly sink: SerialSink,
     private readonly log: Logger,
+    /** The embedded broker's own bus: used instead of a client (opts.url is then only what devices connect to). */
+    private readonly local?: LocalBus,
   ) {}
 
   /** Connects and resolves once subscribed (or rejects if the first connection fails). */
-  start(): Promise<void> {
+  async start(): Promise<void> {
+    const o = this.opts;
+    const local = this.local;
+    if (local) {
+      await local.subscribe(allDevicesTopic(o.prefix, "up"), (topic, payload) => this.onMessage(topic, payload));
+      await local.subscribe(allDevicesTopic(o.prefix, "state"), (topic, payload) => this.onMessage(topic, payload));
+      local.publish(gatewayStateTopic(o.prefix), "online", true);
+      this.log.info({ url: o.url }, "MQTT: subscribed inside the embedded broker");
+      return;
+    }
+    return this.connect();
+  }
+
+  private connect(): Promise<void> {
     const o = this.opts;
     const options: IClientOptions = {
       clientId: o.clientId,
-      clean: o.clean ?? false,
+      clean: false,
       reconnectPeriod: 1000,
       connectTimeout: 10_000,
       will: { topic: gatewayStateTopic(o.prefix), payload: Buffer.from("offline"), qos: 1, retain: true },
@@ -101,6 +112,7 @@ export class MqttIngest {
   }
 
   async stop(): Promise<void> {
+    this.local?.publish(gatewayStateTopic(this.opts.prefix), "offline", true);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -116,7 +128,7 @@ export class MqttIngest {
         id: "mqtt:" + device,
         kind: "mqtt",
         device,
-        write: (text) => this.client?.publish(topic, text, { qos: 1 }),
+        write: (text) => (this.local ? this.local.publish(topic, text) : this.client?.publish(topic, text, { qos: 1 })),
       };
       setBounded(this.links, device, link);
     }

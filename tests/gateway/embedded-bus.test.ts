@@ -1,0 +1,71 @@
+/**
+ * The embedded broker's in-process bus (gateway/ingest/broker.ts `LocalBus`), which the gateway uses instead of an
+ * MQTT client on that broker: real aedes on a real socket, real mqtt.js clients on the other side.
+ */
+import mqtt from "mqtt";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Gateway } from "../../gateway/app.ts";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../gateway/ingest/broker.ts";
+import { silentLogger } from "../../gateway/log.ts";
+import { testGateway } from "../support/gateway.ts";
+import { waitFor } from "../support/wait.ts";
+
+let broker: EmbeddedBroker | undefined;
+let gw: Gateway | undefined;
+const clients: mqtt.MqttClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
+  await gw?.stop();
+  gw = undefined;
+  await broker?.close();
+  broker = undefined;
+});
+
+async function client(url: string): Promise<mqtt.MqttClient> {
+  const c = await mqtt.connectAsync(url, { reconnectPeriod: 0 });
+  clients.push(c);
+  return c;
+}
+
+describe("the embedded broker's in-process bus", () => {
+  it("carries QoS 1 both ways between clients and an in-process subscriber, and stops on unsubscribe", async () => {
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+    const got: string[] = [];
+    const off = await broker.local.subscribe("t/+/up", (topic, payload) => got.push(`${topic} ${payload.toString("latin1")}`));
+    const device = await client(broker.url);
+    const down: string[] = [];
+    device.on("message", (topic, payload) => down.push(`${topic} ${payload.toString()}`));
+    await device.subscribeAsync("t/d1/down", { qos: 1 });
+    await device.publishAsync("t/d1/up", "one", { qos: 1 });
+    broker.local.publish("t/d1/down", "ack");
+    await waitFor("the reply", () => down.length === 1);
+    expect(got).toEqual(["t/d1/up one"]);
+    expect(down).toEqual(["t/d1/down ack"]);
+    off();
+    await device.publishAsync("t/d1/up", "two", { qos: 1 });
+    expect(got).toEqual(["t/d1/up one"]);
+  });
+
+  it("survives a subscriber that throws: the publisher still gets its PUBACK and later messages arrive", async () => {
+    const errors: unknown[] = [];
+    const log = Object.assign(silentLogger(), { error: (o: unknown) => void errors.push(o) }) as ReturnType<typeof silentLogger>;
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log });
+    let n = 0;
+    await broker.local.subscribe("t/+/up", () => {
+      if (++n === 1) throw new Error("handler bug");
+    });
+    const device = await client(broker.url);
+    await device.publishAsync("t/d1/up", "boom", { qos: 1 });
+    await device.publishAsync("t/d1/up", "fine", { qos: 1 });
+    expect(n).toBe(2);
+    expect(errors).toHaveLength(1);
+  });
+
+  it("is how the gateway listens on its embedded broker: it announces itself online, retained", async () => {
+    gw = await testGateway({});
+    const watcher = await client(gw.mqttUrl);
+    const state = new Promise<string>((resolve) => watcher.on("message", (_t, p) => resolve(p.toString())));
+    await watcher.subscribeAsync("lb/v1/gw/state", { qos: 1 });
+    expect(await state).toBe("online");
+  });
+});
