@@ -84,6 +84,7 @@ export class GatewayRuns {
     const { hops, latencies: _all, ...run } = await this.load.call<RunResult>(cmd);
     const wall = performance.now() - wall0;
     const breakdown = this.probe.snapshot(hops);
+    if (process.env.BENCH_DUMP) (await import("node:fs")).writeFileSync(process.env.BENCH_DUMP + "-" + cmd.op + ".json", JSON.stringify({ hops, stamps: [...(this.probe as any).stampsNow()] }));
     const pct = (ms: number) => Math.round((ms / wall) * 100);
     const pids = this.otherPids();
     return {

@@ -126,6 +126,7 @@ export function probe(gw: Gateway) {
         derive: { ...round(derive), terminals: reach.n, reach_back_mean_s: reach.n ? r2(reach.sum / reach.n) : 0, reach_back_max_s: r2(reach.max) },
       };
     },
+    stampsNow: () => stamps,
     stop(): void {
       h.disable();
     },

@@ -10,7 +10,7 @@ import type { Store } from "./store/store.ts";
 import type { TerminalSettings } from "./surveys/model.ts";
 
 /** Longest stretch the periodic survey rebuild runs before it lets acks and frames through. */
-const DERIVE_SLICE_MS = 8;
+const DERIVE_SLICE_MS = 2;
 
 export interface WorkerOptions {
   store: Store;

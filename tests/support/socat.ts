@@ -1,6 +1,6 @@
 /** Real pseudo-terminal pairs made by socat (Debian's socat), for serial tests without hardware. */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "./wait.ts";
@@ -14,7 +14,12 @@ export interface PtyPair {
   close(): Promise<void>;
 }
 
-export async function ptyPair(dir = mkdtempSync(join(tmpdir(), "lb-pty-"))): Promise<PtyPair> {
+/** A pair in `dir`, or in a new temporary folder that `close` removes. */
+export async function ptyPair(given?: string): Promise<PtyPair> {
+  const dir = given ?? mkdtempSync(join(tmpdir(), "lb-pty-"));
+  const cleanup = () => {
+    if (given === undefined) rmSync(dir, { recursive: true, force: true });
+  };
   const gateway = join(dir, "gateway");
   const device = join(dir, "device");
   const p = spawn("socat", [`pty,raw,echo=0,link=${gateway}`, `pty,raw,echo=0,link=${device}`], { stdio: "ignore" });
@@ -25,8 +30,8 @@ export async function ptyPair(dir = mkdtempSync(join(tmpdir(), "lb-pty-"))): Pro
     process: p,
     close: () =>
       new Promise<void>((resolve) => {
-        if (p.exitCode !== null) return resolve();
-        p.once("exit", () => resolve());
+        if (p.exitCode !== null) return resolve(cleanup());
+        p.once("exit", () => resolve(cleanup()));
         p.kill("SIGTERM");
       }),
   };
