@@ -3,6 +3,7 @@
  * would (gateway/terminals/manage.ts), then a throughput run (a fixed number of events per terminal, as fast as
  * acks allow) and a paced run (a fixed rate per terminal for a fixed time), both timed in the load process.
  */
+import { writeFileSync } from "node:fs";
 import type { Gateway } from "../gateway/app.ts";
 import { pair } from "../gateway/terminals/manage.ts";
 import { waitFor } from "../tests/support/wait.ts";
@@ -84,7 +85,8 @@ export class GatewayRuns {
     const { hops, latencies: _all, ...run } = await this.load.call<RunResult>(cmd);
     const wall = performance.now() - wall0;
     const breakdown = this.probe.snapshot(hops);
-    if (process.env.BENCH_DUMP) (await import("node:fs")).writeFileSync(process.env.BENCH_DUMP + "-" + cmd.op + ".json", JSON.stringify({ hops, stamps: [...(this.probe as any).stampsNow()] }));
+    /* BENCH_DUMP=<prefix>: every event's times, for looking at the tail in time (docs/performance.md). */
+    if (process.env.BENCH_DUMP) writeFileSync(`${process.env.BENCH_DUMP}-${cmd.op}.json`, JSON.stringify(this.probe.events(hops)));
     const pct = (ms: number) => Math.round((ms / wall) * 100);
     const pids = this.otherPids();
     return {

@@ -126,7 +126,13 @@ export function probe(gw: Gateway) {
         derive: { ...round(derive), terminals: reach.n, reach_back_mean_s: reach.n ? r2(reach.sum / reach.n) : 0, reach_back_max_s: r2(reach.max) },
       };
     },
-    stampsNow: () => stamps,
+    /** Per acked event: written (epoch ms), then ms to `receive`, to the ack handed to the link, to the ack received. */
+    events(hops: [string, number, number][]): { written: number; inbound: number; residence: number; outbound: number }[] {
+      return hops.flatMap(([key, written, acked]) => {
+        const g = stamps.get(key);
+        return g ? [{ written, inbound: g[0] - written, residence: g[1] - g[0], outbound: acked - g[1] }] : [];
+      });
+    },
     stop(): void {
       h.disable();
     },
