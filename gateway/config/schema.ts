@@ -80,7 +80,7 @@ export const configSchema = z
       .prefault({}),
     ingest: z
       .object({
-        batchMs: z.number().int().min(0).max(1000).default(5),
+        batchMs: z.number().int().min(0).max(1000).default(2),
         batchMax: z.number().int().min(1).default(2000),
         nackIntervalMs: z.number().int().min(0).default(1000),
         deriveIntervalMs: z.number().int().min(10).default(1000),

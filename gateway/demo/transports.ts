@@ -9,6 +9,7 @@ import { SerialPort } from "serialport";
 import { deviceStateTopic, downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { ScriptedTerminal, type ScriptedTerminalOptions } from "./scripted-terminal.ts";
 import "../ingest/serial-poller-fix.ts";
+import "../ingest/serial-main-thread-io.ts";
 
 export interface Connected {
   terminal: ScriptedTerminal;

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import { LineGuard } from "./line-guard.ts";
 import type { Link } from "./link.ts";
 import "./serial-poller-fix.ts";
+import "./serial-main-thread-io.ts";
 
 export interface SerialPortOptions {
   path: string;

@@ -1,0 +1,41 @@
+/**
+ * Serial reads and writes on the event loop's own thread. @serialport/bindings-cpp 13 (dist/unix-read.js,
+ * dist/unix-write.js) waits for the port with libuv's `poll` but then reads and writes through `fs.read` and
+ * `fs.write`, which run in libuv's thread pool: every frame in and every ack out costs two trips to a pool thread
+ * and back, each waiting for a turn of a busy event loop. The port is opened O_NONBLOCK by the bindings
+ * (serialport_unix.cpp), so a `readSync` or `writeSync` on it never blocks: it returns what is there or fails
+ * with EAGAIN, which the bindings already handle by waiting for `poll`. This module gives the bindings'
+ * own `unixRead` and `unixWrite` those synchronous calls (their documented `fsReadAsync` / `fsWriteAsync`
+ * parameters), so their error handling (EAGAIN, disconnects) is unchanged. Imported for its effect, like
+ * serial-poller-fix.ts.
+ */
+import { readSync, writeSync } from "node:fs";
+import { createRequire } from "node:module";
+
+type ReadArgs = { fsReadAsync?: unknown } & Record<string, unknown>;
+type WriteArgs = { fsWriteAsync?: unknown } & Record<string, unknown>;
+
+const require = createRequire(import.meta.url);
+const readMod = require("@serialport/bindings-cpp/dist/unix-read.js") as { unixRead: ((a: ReadArgs) => Promise<unknown>) & { __lbMainThread?: boolean } };
+const writeMod = require("@serialport/bindings-cpp/dist/unix-write.js") as { unixWrite: ((a: WriteArgs) => Promise<unknown>) & { __lbMainThread?: boolean } };
+
+const readNow = async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => ({
+  bytesRead: readSync(fd, buffer, offset, length, position),
+  buffer,
+});
+const writeNow = async (fd: number, buffer: Buffer, offset: number, length: number) => ({
+  bytesWritten: writeSync(fd, buffer, offset, length),
+  buffer,
+});
+
+if (!readMod.unixRead.__lbMainThread) {
+  const original = readMod.unixRead;
+  readMod.unixRead = Object.assign((a: ReadArgs) => original({ fsReadAsync: readNow, ...a }), { __lbMainThread: true });
+}
+if (!writeMod.unixWrite.__lbMainThread) {
+  const original = writeMod.unixWrite;
+  writeMod.unixWrite = Object.assign((a: WriteArgs) => original({ fsWriteAsync: writeNow, ...a }), { __lbMainThread: true });
+}
+
+/** Whether serial I/O runs on the event loop's thread (for tests). */
+export const serialMainThreadIo: boolean = readMod.unixRead.__lbMainThread === true && writeMod.unixWrite.__lbMainThread === true;
