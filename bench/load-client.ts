@@ -72,6 +72,7 @@ export class LoadPool {
         return sum(await on<number>((_, i) => ({ ...cmd, paths: share(cmd.paths, i), serials: share(cmd.serials, i) }))) as T;
       case "raw": {
         const busy = this.procs.map((p, i) => ({ p, topics: share(cmd.topics, i) })).filter((x) => x.topics.length > 0);
+        if (busy.length === 0) return { startEpochMs: Date.now(), published: 0, pubackMs: 0, cpuMs: 0 } satisfies RawResult as T;
         const rs = await Promise.all(busy.map((x) => x.p.call<RawResult>({ ...cmd, topics: x.topics })));
         const start = Math.min(...rs.map((r) => r.startEpochMs));
         const merged: RawResult = {

@@ -143,7 +143,8 @@ async function paced(perSecond: number, durationMs: number, drainMs: number, slo
 
 /** Raw broker rate, publisher side: QoS 1 publishes, at most `window` awaiting PUBACK per client. */
 async function raw(c: Extract<Command, { op: "raw" }>): Promise<RawResult> {
-  const clients: MqttClient[] = await Promise.all(c.topics.map((_, i) => mqtt.connectAsync(c.url, { clientId: `bench-pub-${i}`, clean: true, reconnectPeriod: 0 })));
+  /* Client ids from the topics, which are unique across load processes. */
+  const clients: MqttClient[] = await Promise.all(c.topics.map((topic) => mqtt.connectAsync(c.url, { clientId: `bench-pub-${topic.split("/")[3] ?? topic}`, clean: true, reconnectPeriod: 0 })));
   const payload = Buffer.from(c.payload, "latin1");
   const cpu0 = process.cpuUsage();
   const start = epochMs();

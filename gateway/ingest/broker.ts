@@ -25,7 +25,8 @@ export interface EmbeddedBroker {
 export interface LocalBus {
   /** Resolves once subscribed, with a function that unsubscribes. */
   subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => void>;
-  publish(topic: string, payload: string, retain?: boolean): void;
+  /** Resolves once the broker has taken the message (delivery to each client follows). */
+  publish(topic: string, payload: string, retain?: boolean): Promise<void>;
 }
 
 export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
@@ -64,12 +65,20 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
               done();
             }
       };
-      return new Promise<() => void>((resolve) => aedes.subscribe(topic, deliver, () => resolve(() => aedes.unsubscribe(topic, deliver, () => undefined))));
+      return new Promise<() => void>((resolve, reject) =>
+        /* aedes types the callback without an argument, but passes an error for a topic it refuses. */
+        (aedes.subscribe as (t: string, f: typeof deliver, done: (err?: Error) => void) => void)(topic, deliver, (err) =>
+          err ? reject(err) : resolve(() => aedes.unsubscribe(topic, deliver, () => undefined)),
+        ),
+      );
     },
     publish: (topic, payload, retain = false) =>
-      aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos: 1, retain, dup: false }, (err) => {
-        if (err) opts.log.warn({ topic, err: err.message }, "embedded broker refused a message");
-      }),
+      new Promise<void>((resolve) =>
+        aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos: 1, retain, dup: false }, (err) => {
+          if (err) opts.log.warn({ topic, err: err.message }, "embedded broker refused a message");
+          resolve();
+        }),
+      ),
   };
   return {
     url: `mqtt://${opts.host}:${port}`,

@@ -29,6 +29,7 @@ export interface MqttOptions {
 export class MqttIngest {
   private client: MqttClient | undefined;
   private readonly links = new Map<string, Link>();
+  private readonly unsubscribe: (() => void)[] = [];
   readonly states = new Map<string, string>();
 
   constructor(
@@ -44,9 +45,9 @@ export class MqttIngest {
     const o = this.opts;
     const local = this.local;
     if (local) {
-      await local.subscribe(allDevicesTopic(o.prefix, "up"), (topic, payload) => this.onMessage(topic, payload));
-      await local.subscribe(allDevicesTopic(o.prefix, "state"), (topic, payload) => this.onMessage(topic, payload));
-      local.publish(gatewayStateTopic(o.prefix), "online", true);
+      this.unsubscribe.push(await local.subscribe(allDevicesTopic(o.prefix, "up"), (topic, payload) => this.onMessage(topic, payload)));
+      this.unsubscribe.push(await local.subscribe(allDevicesTopic(o.prefix, "state"), (topic, payload) => this.onMessage(topic, payload)));
+      await local.publish(gatewayStateTopic(o.prefix), "online", true);
       this.log.info({ url: o.url }, "MQTT: subscribed inside the embedded broker");
       return;
     }
@@ -112,7 +113,9 @@ export class MqttIngest {
   }
 
   async stop(): Promise<void> {
-    this.local?.publish(gatewayStateTopic(this.opts.prefix), "offline", true);
+    /* Nothing more reaches the ingest; then the retained state says so before the broker closes. */
+    for (const off of this.unsubscribe.splice(0)) off();
+    await this.local?.publish(gatewayStateTopic(this.opts.prefix), "offline", true);
     const client = this.client;
     this.client = undefined;
     if (!client) return;
@@ -128,7 +131,7 @@ export class MqttIngest {
         id: "mqtt:" + device,
         kind: "mqtt",
         device,
-        write: (text) => (this.local ? this.local.publish(topic, text) : this.client?.publish(topic, text, { qos: 1 })),
+        write: (text) => (this.local ? void this.local.publish(topic, text) : this.client?.publish(topic, text, { qos: 1 })),
       };
       setBounded(this.links, device, link);
     }

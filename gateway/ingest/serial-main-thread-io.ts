@@ -19,10 +19,17 @@ const require = createRequire(import.meta.url);
 const readMod = require("@serialport/bindings-cpp/dist/unix-read.js") as { unixRead: ((a: ReadArgs) => Promise<unknown>) & { __lbMainThread?: boolean } };
 const writeMod = require("@serialport/bindings-cpp/dist/unix-write.js") as { unixWrite: ((a: WriteArgs) => Promise<unknown>) & { __lbMainThread?: boolean } };
 
-const readNow = async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => ({
-  bytesRead: readSync(fd, buffer, offset, length, position),
-  buffer,
-});
+/*
+ * A read of 0 bytes on a non-blocking tty is end of file: the other side hung up (a USB device unplugged, a
+ * pseudo-terminal's master closed). The bindings retry such a read at once; with a synchronous read that retry
+ * would be a microtask loop that never lets the event loop turn (it ran a test worker out of memory). Reported
+ * as EAGAIN, it sends the bindings back to `poll`, which reports the hang-up, and the port closes.
+ */
+const readNow = async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
+  const bytesRead = readSync(fd, buffer, offset, length, position);
+  if (bytesRead === 0 && length > 0) throw Object.assign(new Error("EAGAIN: end of file on a serial port, waiting for poll"), { code: "EAGAIN" });
+  return { bytesRead, buffer };
+};
 const writeNow = async (fd: number, buffer: Buffer, offset: number, length: number) => ({
   bytesWritten: writeSync(fd, buffer, offset, length),
   buffer,
@@ -36,6 +43,9 @@ if (!writeMod.unixWrite.__lbMainThread) {
   const original = writeMod.unixWrite;
   writeMod.unixWrite = Object.assign((a: WriteArgs) => original({ fsWriteAsync: writeNow, ...a }), { __lbMainThread: true });
 }
+
+/** The bindings' read, as patched (for tests). */
+export const unixRead = (a: ReadArgs): Promise<unknown> => readMod.unixRead(a);
 
 /** Whether serial I/O runs on the event loop's thread (for tests). */
 export const serialMainThreadIo: boolean = readMod.unixRead.__lbMainThread === true && writeMod.unixWrite.__lbMainThread === true;

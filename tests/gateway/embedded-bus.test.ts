@@ -61,11 +61,16 @@ describe("the embedded broker's in-process bus", () => {
     expect(errors).toHaveLength(1);
   });
 
-  it("is how the gateway listens on its embedded broker: it announces itself online, retained", async () => {
+  it("is how the gateway listens on its embedded broker: it announces itself online, retained, and offline when it stops", async () => {
     gw = await testGateway({});
     const watcher = await client(gw.mqttUrl);
-    const state = new Promise<string>((resolve) => watcher.on("message", (_t, p) => resolve(p.toString())));
+    const states: string[] = [];
+    watcher.on("message", (_t, p) => states.push(p.toString()));
     await watcher.subscribeAsync("lb/v1/gw/state", { qos: 1 });
-    expect(await state).toBe("online");
+    await waitFor("the retained state", () => states.length === 1);
+    await gw.stop();
+    gw = undefined;
+    await waitFor("the offline state", () => states.length === 2);
+    expect(states).toEqual(["online", "offline"]);
   });
 });

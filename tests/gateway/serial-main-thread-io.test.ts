@@ -4,10 +4,14 @@
  * thread-pool reads and writes could not do; and a port whose other end goes away still closes.
  */
 import { pbkdf2 } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ReadlineParser } from "@serialport/parser-readline";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { serialMainThreadIo } from "../../gateway/ingest/serial-main-thread-io.ts";
+import { serialMainThreadIo, unixRead } from "../../gateway/ingest/serial-main-thread-io.ts";
 import { ptyPair, type PtyPair } from "../support/socat.ts";
 
 let pair: PtyPair | undefined;
@@ -38,15 +42,15 @@ describe("serial I/O on the event loop's thread", () => {
     pair = await ptyPair();
     const gw = await open(pair.gateway);
     const dev = await open(pair.device);
-    /* Far more pool work than threads (4 by default, UV_THREADPOOL_SIZE at most 1024): the pool stays busy. */
+    /* More pool work than threads (4 by default), each job about 0.3 s alone here: the pool stays busy for seconds. */
     let poolDone = 0;
-    for (let i = 0; i < 64; i++) pbkdf2("x", "salt", 200_000, 32, "sha256", () => void poolDone++);
+    for (let i = 0; i < 16; i++) pbkdf2("x", "salt", 1_000_000, 32, "sha256", () => void poolDone++);
     dev.port.write("up 1\n");
     await until(() => gw.lines.length === 1);
     gw.port.write("ack 1\n");
     await until(() => dev.lines.length === 1);
     expect([gw.lines, dev.lines, poolDone]).toEqual([["up 1"], ["ack 1"], 0]);
-    await until(() => poolDone === 64);
+    await until(() => poolDone === 16);
   });
 
   it("still closes a port whose other end disappears", async () => {
@@ -56,5 +60,30 @@ describe("serial I/O on the event loop's thread", () => {
     await pair.close();
     await closed;
     expect(gw.port.isOpen).toBe(false);
+  });
+
+  it("waits for poll instead of spinning when a read finds end of file (a device that hung up)", async () => {
+    /* A file at its end reads 0 bytes, as a hung-up tty does. The bindings' own read, patched, is driven with a
+       stand-in for their poller (the documented `binding` shape: fd, isOpen, poller). */
+    const dir = mkdtempSync(join(tmpdir(), "lb-eof-"));
+    const file = join(dir, "empty");
+    writeFileSync(file, "");
+    const fd = openSync(file, "r");
+    try {
+      const poller = new EventEmitter();
+      const read = unixRead({ binding: { fd, isOpen: true, poller }, buffer: Buffer.alloc(64), offset: 0, length: 64 });
+      const outcome = read.then(
+        () => "read",
+        (err: Error) => err.message,
+      );
+      /* The event loop still turns (a spinning read would starve this timer), and the read waits for poll. */
+      await new Promise((r) => setTimeout(r, 20));
+      expect(poller.listenerCount("readable")).toBe(1);
+      poller.emit("readable", new Error("hung up"));
+      expect(await outcome).toBe("hung up");
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
