@@ -185,7 +185,7 @@ async function ptyScenario(load: LoadPool, sqliteEps: number | undefined) {
     await waitFor("every serial port open", () => g.serial.every((s) => s.isOpen), 30_000);
     const serials = serialsFor("s");
     await connectAndPair(gw, load, { op: "serial", paths: pairs.map((p) => p.device), serials }, serials);
-    const { tp, paced } = await e2eRuns(new GatewayRuns(gw, load, PLAN, () => pairs.map((p) => p.process.pid)));
+    const { tp, paced } = await e2eRuns(new GatewayRuns(gw, load, PLAN, () => pairs.map((p) => p.pid)));
     const met = paced ? paced.run.latency.p99 < TARGET_PTY_P99_MS && paced.run.acked === paced.run.sent : undefined;
     if (paced) console.log(`  p99 at ${PLAN.perSecond}/s per terminal: ${ms(paced.run.latency.p99)} (target < ${TARGET_PTY_P99_MS} ms: ${met ? "met" : "MISSED"})`);
     if (tp && sqliteEps) console.log(`  end to end / raw sqlite: ${(tp.eps / sqliteEps).toFixed(3)}`);

@@ -56,15 +56,12 @@ export class Workers {
 
   /** Rebuilds every queued terminal now; returns how many (for shutdown, tests and the CLI). */
   derive(): number {
-    const queued = this.o.store.derived.queued();
-    for (const q of queued) this.rebuild(q.terminalId, q.fromMs);
-    return queued.length;
+    return rebuildQueued(this.o.store, this.o.defaults);
   }
 
   /*
    * The periodic rebuild yields to the event loop every DERIVE_SLICE_MS, so acks are never held up by it for
-   * long. Derived rows are committed without waiting for fsync (synchronous = NORMAL): after a power cut they
-   * and their queue entry are lost together, and the queue entry brings the rebuild back.
+   * long.
    */
   private deriving = false;
   private deriveInSlices(): void {
@@ -82,7 +79,7 @@ export class Workers {
       try {
         while (i < queued.length && performance.now() < until) {
           const q = queued[i++] as { terminalId: string; fromMs: number };
-          this.rebuild(q.terminalId, q.fromMs);
+          rebuildTerminal(this.o.store, this.o.defaults, q.terminalId, q.fromMs);
         }
       } catch (err) {
         this.o.log.error({ err }, "survey rebuild failed; it stays queued");
@@ -92,17 +89,6 @@ export class Workers {
       else this.deriving = false;
     };
     step(0);
-  }
-
-  private rebuild(terminalId: string, fromMs: number): void {
-    const { store, defaults } = this.o;
-    store.db.pragma("synchronous = NORMAL");
-    try {
-      /* Settings are read in the same transaction, so a change the CLI commits meanwhile cannot be skipped. */
-      store.tx(() => store.rebuildTerminal(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
-    } finally {
-      store.db.pragma("synchronous = FULL");
-    }
   }
 
   /** Sends queued commands to devices heard since start; the rest wait. */
@@ -141,4 +127,26 @@ export class Workers {
     this.lastDue = t;
     for (const id of due) for (const p of this.o.store.terminals.devicesOf(id)) this.o.store.commands.add(p.serial, { t: "config" }, t);
   }
+}
+
+/**
+ * Rebuilds one queued terminal's surveys, force-majeure periods and rollups. Settings are read in the same
+ * transaction, so a change the CLI commits meanwhile cannot be skipped. Derived rows are committed without waiting
+ * for fsync (synchronous = NORMAL): after a power cut they and their queue entry are lost together, and the queue
+ * entry brings the rebuild back.
+ */
+export function rebuildTerminal(store: Store, defaults: TerminalSettings, terminalId: string, fromMs: number): void {
+  store.db.pragma("synchronous = NORMAL");
+  try {
+    store.tx(() => store.rebuildTerminal(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
+  } finally {
+    store.db.pragma("synchronous = FULL");
+  }
+}
+
+/** Rebuilds every queued terminal now; returns how many. */
+export function rebuildQueued(store: Store, defaults: TerminalSettings): number {
+  const queued = store.derived.queued();
+  for (const q of queued) rebuildTerminal(store, defaults, q.terminalId, q.fromMs);
+  return queued.length;
 }

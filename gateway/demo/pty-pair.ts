@@ -5,7 +5,7 @@
  * neither, `openPtyPair` says why and the demo runs its MQTT terminal only (docs/demo.md).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, realpathSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -18,6 +18,9 @@ export interface PtyPair {
   shown: string;
   /** What made it: socat or python3. */
   via: "socat" | "python3";
+  /** The process relaying between the two ends (its CPU counts in benchmarks). */
+  pid: number | undefined;
+  /** Stops the relay; removes the folder of the two links unless the caller gave it. */
   close(): Promise<void>;
 }
 
@@ -70,11 +73,18 @@ async function linked(p: ChildProcess, paths: string[], timeoutMs: number): Prom
   return false;
 }
 
-/** Opens a pair with `prefer` (socat first by default); resolves to the reason when none can be made. */
-export async function openPtyPair(prefer: ("socat" | "python3")[] = ["socat", "python3"]): Promise<PtyPair | { reason: string }> {
-  const dir = mkdtempSync(join(tmpdir(), "lb-demo-pty-"));
-  const gateway = join(dir, "gateway");
-  const device = join(dir, "device");
+/**
+ * Opens a pair with `prefer` (socat first by default), its links named `gateway` and `device` in `dir` (a new
+ * temporary folder by default); resolves to the reason when none can be made.
+ */
+export async function openPtyPair(prefer: ("socat" | "python3")[] = ["socat", "python3"], dir?: string): Promise<PtyPair | { reason: string }> {
+  const folder = dir ?? mkdtempSync(join(tmpdir(), "lb-pty-"));
+  const cleanup = () => {
+    if (dir === undefined) rmSync(folder, { recursive: true, force: true });
+  };
+  const gateway = join(folder, "gateway");
+  const device = join(folder, "device");
+  const failed: string[] = [];
   for (const via of prefer) {
     if (!has(via)) continue;
     const p =
@@ -84,6 +94,7 @@ export async function openPtyPair(prefer: ("socat" | "python3")[] = ["socat", "p
     p.on("error", () => undefined);
     if (!(await linked(p, [gateway, device], 5000))) {
       p.kill("SIGTERM");
+      failed.push(via);
       continue;
     }
     return {
@@ -91,13 +102,16 @@ export async function openPtyPair(prefer: ("socat" | "python3")[] = ["socat", "p
       device,
       shown: realpathSync(gateway),
       via,
+      pid: p.pid,
       close: () =>
         new Promise<void>((resolve) => {
-          if (p.exitCode !== null || p.signalCode !== null) return resolve();
-          p.once("exit", () => resolve());
+          if (p.exitCode !== null || p.signalCode !== null) return resolve(cleanup());
+          p.once("exit", () => resolve(cleanup()));
           p.kill("SIGTERM");
         }),
     };
   }
+  cleanup();
+  if (failed.length) return { reason: `${failed.join(" and ")} did not make a pseudo-terminal pair within 5 s` };
   return { reason: "the serial demo terminal needs a pseudo-terminal pair, made by socat (apt install socat) or python3; neither is installed" };
 }

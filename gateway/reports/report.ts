@@ -5,8 +5,8 @@
 import { terminalDefaults } from "../terminals/defaults.ts";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
-import { settingsOf } from "../ingest/terminal-config.ts";
 import type { Store } from "../store/store.ts";
+import { rebuildQueued } from "../workers.ts";
 import { isDay } from "../time/calendar.ts";
 import { addDays, localDay } from "../time/zone.ts";
 import { buildReport, readSources, type ReportRequest } from "./build.ts";
@@ -15,10 +15,7 @@ import { indexSettings } from "./settings.ts";
 
 /** Runs the rebuilds still queued (the gateway runs them every second; a CLI report must not miss them). */
 export function catchUp(store: Store, config: Config): number {
-  const defaults = terminalDefaults(config);
-  const queued = store.derived.queued();
-  for (const q of queued) store.rebuildTerminal(q.terminalId, q.fromMs, settingsOf(store, defaults, q.terminalId));
-  return queued.length;
+  return rebuildQueued(store, terminalDefaults(config));
 }
 
 export function makeReport(store: Store, config: Config, req: ReportRequest, now: number): Report {
