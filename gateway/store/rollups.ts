@@ -102,7 +102,14 @@ export function rollupsRepo(db: Db) {
     refresh(terminalId: string, fromMs: number, toMs = FAR_FUTURE): void {
       const zone = q.zone.get(terminalId) as { tz: string } | undefined;
       if (!zone) return;
-      const fromDay = localDay(Math.max(0, fromMs), zone.tz);
+      let fromDay = localDay(Math.max(0, fromMs), zone.tz);
+      /*
+       * A change from `fromMs` on can change the flags of the SILENT_RUN - 1 surveys before it (a silent run that now
+       * reaches them across midnight, an unsolicited press after the last of them): their days are recounted too.
+       * Earlier surveys keep their flags: a silent run that reaches them has SILENT_RUN surveys without the change.
+       */
+      const context = q.before.all(terminalId, dayStart(fromDay, zone.tz)) as { openedAt: number }[];
+      if (context[0]) fromDay = localDay(context[0].openedAt, zone.tz);
       const from = dayStart(fromDay, zone.tz);
       const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
       const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
