@@ -23,8 +23,8 @@ export interface EmbeddedBroker {
  * subscribed (no retained messages), which is all there is for a subscriber that starts with the broker.
  */
 export interface LocalBus {
-  /** Resolves once subscribed, with a function that unsubscribes. */
-  subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => void>;
+  /** Resolves once subscribed, with a function that unsubscribes (resolving once nothing more is delivered). */
+  subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => Promise<void>>;
   /** Resolves once the broker has taken the message (delivery to each client follows). */
   publish(topic: string, payload: string, retain?: boolean): Promise<void>;
 }
@@ -65,10 +65,12 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
               done();
             }
       };
-      return new Promise<() => void>((resolve, reject) =>
+      /* aedes (mqemitter) removes a listener on a later turn: its callback says when it is gone. */
+      const unsubscribe = () => new Promise<void>((done) => aedes.unsubscribe(topic, deliver, () => done()));
+      return new Promise<() => Promise<void>>((resolve, reject) =>
         /* aedes types the callback without an argument, but passes an error for a topic it refuses. */
         (aedes.subscribe as (t: string, f: typeof deliver, done: (err?: Error) => void) => void)(topic, deliver, (err) =>
-          err ? reject(err) : resolve(() => aedes.unsubscribe(topic, deliver, () => undefined)),
+          err ? reject(err) : resolve(unsubscribe),
         ),
       );
     },

@@ -56,6 +56,7 @@ export class Ingest {
   private readonly end = gatewayEnd();
   private pending: Item[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
   /** Where each device was last heard, and whether it reads down frames through the REPL. */
   private readonly reachable = new Map<string, { link: Link; repl: boolean }>();
   private readonly deviceOnLink = new Map<string, string>();
@@ -68,6 +69,8 @@ export class Ingest {
 
   /** One line from a link: decode, check, and queue for the next commit. */
   receive(line: string, link: Link): void {
+    /* After stop() the store may be closed: a line still on its way is dropped unacked, and the device resends it. */
+    if (this.stopped) return;
     const now = this.o.now();
     const r = this.end.decode(line);
     if (!r.ok) {
@@ -162,8 +165,10 @@ export class Ingest {
     this.deviceOnLink.delete(link.id);
   }
 
+  /** Commits and acks what has arrived; lines received after this are ignored. */
   stop(): void {
     this.flush();
+    this.stopped = true;
   }
 
   private remember(serial: string, link: Link, repl: boolean | undefined): void {

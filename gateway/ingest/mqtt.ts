@@ -29,7 +29,7 @@ export interface MqttOptions {
 export class MqttIngest {
   private client: MqttClient | undefined;
   private readonly links = new Map<string, Link>();
-  private readonly unsubscribe: (() => void)[] = [];
+  private readonly unsubscribe: (() => Promise<void>)[] = [];
   readonly states = new Map<string, string>();
 
   constructor(
@@ -114,7 +114,7 @@ export class MqttIngest {
 
   async stop(): Promise<void> {
     /* Nothing more reaches the ingest; then the retained state says so before the broker closes. */
-    for (const off of this.unsubscribe.splice(0)) off();
+    await Promise.all(this.unsubscribe.splice(0).map((off) => off()));
     await this.local?.publish(gatewayStateTopic(this.opts.prefix), "offline", true);
     const client = this.client;
     this.client = undefined;

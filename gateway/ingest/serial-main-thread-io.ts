@@ -23,12 +23,27 @@ const writeMod = require("@serialport/bindings-cpp/dist/unix-write.js") as { uni
  * A read of 0 bytes on a non-blocking tty is end of file: the other side hung up (a USB device unplugged, a
  * pseudo-terminal's master closed). The bindings retry such a read at once; with a synchronous read that retry
  * would be a microtask loop that never lets the event loop turn (it ran a test worker out of memory). Reported
- * as EAGAIN, it sends the bindings back to `poll`, which reports the hang-up, and the port closes.
+ * as EAGAIN, it sends the bindings back to `poll`, which on Linux reports the hang-up, and the port closes.
+ * Where `poll` only says "readable" at end of file (kqueue on macOS), that would be a loop of poll and empty reads:
+ * after ZERO_READS of them in a row without a byte between, the read fails as a disconnect (ENXIO, which the
+ * bindings mark `disconnect`), so the port closes and SerialLink retries it.
  */
-const readNow = async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
+const ZERO_READS = 3;
+/* Per open port (the bindings' object), not per fd: a closed port's fd number is soon another port's. */
+const zeroReads = new WeakMap<object, number>();
+const readerFor = (binding: object) => async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
   const bytesRead = readSync(fd, buffer, offset, length, position);
-  if (bytesRead === 0 && length > 0) throw Object.assign(new Error("EAGAIN: end of file on a serial port, waiting for poll"), { code: "EAGAIN" });
-  return { bytesRead, buffer };
+  if (bytesRead > 0 || length === 0) {
+    zeroReads.delete(binding);
+    return { bytesRead, buffer };
+  }
+  const n = (zeroReads.get(binding) ?? 0) + 1;
+  if (n >= ZERO_READS) {
+    zeroReads.delete(binding);
+    throw Object.assign(new Error(`ENXIO: end of file on a serial port ${n} times in a row: the other side hung up`), { code: "ENXIO" });
+  }
+  zeroReads.set(binding, n);
+  throw Object.assign(new Error("EAGAIN: end of file on a serial port, waiting for poll"), { code: "EAGAIN" });
 };
 const writeNow = async (fd: number, buffer: Buffer, offset: number, length: number) => ({
   bytesWritten: writeSync(fd, buffer, offset, length),
@@ -37,7 +52,7 @@ const writeNow = async (fd: number, buffer: Buffer, offset: number, length: numb
 
 if (!readMod.unixRead.__lbMainThread) {
   const original = readMod.unixRead;
-  readMod.unixRead = Object.assign((a: ReadArgs) => original({ fsReadAsync: readNow, ...a }), { __lbMainThread: true });
+  readMod.unixRead = Object.assign((a: ReadArgs) => original({ fsReadAsync: readerFor(a.binding as object), ...a }), { __lbMainThread: true });
 }
 if (!writeMod.unixWrite.__lbMainThread) {
   const original = writeMod.unixWrite;

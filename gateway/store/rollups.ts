@@ -108,8 +108,8 @@ export function rollupsRepo(db: Db) {
        * reaches them across midnight, an unsolicited press after the last of them): their days are recounted too.
        * Earlier surveys keep their flags: a silent run that reaches them has SILENT_RUN surveys without the change.
        */
-      const context = q.before.all(terminalId, dayStart(fromDay, zone.tz)) as { openedAt: number }[];
-      if (context[0]) fromDay = localDay(context[0].openedAt, zone.tz);
+      const context = q.before.all(terminalId, Math.max(0, fromMs)) as { openedAt: number }[];
+      if (context[0] && localDay(context[0].openedAt, zone.tz) < fromDay) fromDay = localDay(context[0].openedAt, zone.tz);
       const from = dayStart(fromDay, zone.tz);
       const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
       const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
@@ -118,7 +118,9 @@ export function rollupsRepo(db: Db) {
       const raw = [...(q.before.all(terminalId, from) as Raw[]), ...(q.surveys.all(terminalId, from, to) as Raw[]), ...(to >= FAR_FUTURE ? [] : (q.after.all(terminalId, to) as Raw[]))];
       const surveys = raw.map((s) => ({ ...s, valid: s.valid === 1 }));
       const periods = q.periods.all(terminalId, to, from, from) as { start: number; end: number; status: PeriodStatus }[];
-      const unsolicited = (q.unsolicited.all(terminalId, from, Math.min(FAR_FUTURE, to + UNSOLICITED_AFTER_MS)) as { t: number }[]).map((r) => r.t);
+      /* The range's last survey may close after `to` (a window open at midnight): the presses after it still flag it. */
+      const lastClose = raw.reduce((m, s) => (s.openedAt < to ? Math.max(m, s.closedAt) : m), to);
+      const unsolicited = (q.unsolicited.all(terminalId, from, Math.min(FAR_FUTURE, lastClose + UNSOLICITED_AFTER_MS)) as { t: number }[]).map((r) => r.t);
       const r = rollup(surveys, periods, unsolicited, dayOfIn(zone.tz), fromDay);
       q.delCounts.run(terminalId, fromDay, endDay);
       q.delTerminal.run(terminalId, fromDay, endDay);

@@ -41,7 +41,7 @@ describe("the embedded broker's in-process bus", () => {
     await waitFor("the reply", () => down.length === 1);
     expect(got).toEqual(["t/d1/up one"]);
     expect(down).toEqual(["t/d1/down ack"]);
-    off();
+    await off();
     await device.publishAsync("t/d1/up", "two", { qos: 1 });
     expect(got).toEqual(["t/d1/up one"]);
   });

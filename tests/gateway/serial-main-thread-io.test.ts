@@ -86,4 +86,30 @@ describe("serial I/O on the event loop's thread", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("closes as a disconnect when poll keeps reporting readable at end of file (kqueue's way of saying hang-up)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lb-eof-"));
+    const file = join(dir, "empty");
+    writeFileSync(file, "");
+    const fd = openSync(file, "r");
+    try {
+      const poller = new EventEmitter();
+      let polls = 0;
+      /* A poller that says "readable" every time it is asked, as kqueue does for a tty at end of file. */
+      poller.on("newListener", (event) => {
+        if (event === "readable") setImmediate(() => (polls++, poller.emit("readable")));
+      });
+      const err = await unixRead({ binding: { fd, isOpen: true, poller }, buffer: Buffer.alloc(64), offset: 0, length: 64 }).then(
+        () => undefined,
+        (e: Error & { disconnect?: boolean }) => e,
+      );
+      expect(err?.message).toMatch(/^ENXIO: end of file on a serial port 3 times in a row/);
+      expect(err?.disconnect).toBe(true);
+      expect(polls).toBe(2);
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+

@@ -53,4 +53,20 @@ describe("rollups", () => {
       },
     );
   });
+
+  it("keep a flag that an unsolicited press after midnight gives the day's last survey when another survey is reviewed", () => {
+    const c = chain();
+    const t = c.terminal("s.t", "s", "Europe/Kaliningrad", "staff", "e");
+    const reviewed = t.survey("2026-11-19 12:00:00", "yes");
+    /* Silent: its 30 s window closes at 00:00:20 the next day; the Yes 40 s later is unsolicited and flags it. */
+    t.survey("2026-11-19 23:59:50", "silent");
+    t.press("2026-11-20 00:01:00", "yes");
+    catchUp(c.store, c.config);
+    const flagged = () => (c.store.db.prepare("SELECT sum(flagged) AS f FROM daily_counts WHERE day = '2026-11-19'").get() as { f: number }).f;
+    expect(flagged()).toBe(1);
+    reviewSurvey(c.store, reviewed, false, "doubt", { by: "x", now: 0 });
+    expect(flagged()).toBe(1);
+    c.store.close();
+  });
 });
+
