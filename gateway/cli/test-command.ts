@@ -3,7 +3,11 @@ import type { Command } from "commander";
 import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
 import { settingsOf } from "../ingest/terminal-config.ts";
-import { runSelfTest, selfTestSteps, silentDevices, summary } from "../installer/self-test.ts";
+import { runSelfTest, selfTestSteps, silentDevices, summary, testLeftovers, SELF_TEST_REASON } from "../installer/self-test.ts";
+import { reviewPeriod, reviewSurvey } from "../review/actions.ts";
+import type { Store } from "../store/store.ts";
+import type { Config } from "../config/schema.ts";
+import { catchUp } from "../reports/report.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { ago } from "./table.ts";
@@ -11,7 +15,9 @@ import { ago } from "./table.ts";
 interface TestFlags extends DbFlags {
   timeout: string;
   pollMs: string;
+  keep?: boolean;
 }
+
 
 export function registerTest(program: Command, io: CliIo): void {
   withDbFlags(
@@ -20,7 +26,8 @@ export function registerTest(program: Command, io: CliIo): void {
       .argument("<terminal>", "terminal id, e.g. msk-01.till-2")
       .description("self-test a paired terminal: press each button in turn and see each press arrive (needs the gateway running)")
       .option("--timeout <s>", "seconds each press may take to arrive", "60")
-      .option("--poll-ms <ms>", "how often the database is checked", "200"),
+      .option("--poll-ms <ms>", "how often the database is checked", "200")
+      .option("--keep", "count the test's survey and force-majeure period in the indices (by default they are marked invalid and rejected)"),
   ).action((id: string, f: TestFlags) =>
     withStore(f, async (store, config) => {
       if (!store.terminals.terminal(id)) throw new GatewayError("not_found", `terminal ${id} does not exist (loyalty terminals lists them)`);
@@ -46,7 +53,29 @@ export function registerTest(program: Command, io: CliIo): void {
         stepTimeoutMs: timeout * 1000,
       });
       io.out("\n" + summary(results, steps.length));
+      if (!f.keep) takeOutOfIndices(store, config, testLeftovers(results), io);
       if (results.filter((r) => r.event).length < steps.length) io.exitCode(1);
     }),
   );
+}
+
+/**
+ * Marks the test's survey invalid and rejects its force-majeure period as reviews by "loyalty test" (loyalty review
+ * log lists them; loyalty review undo puts them back). The surveys are derived here first, as `loyalty review` does.
+ */
+function takeOutOfIndices(store: Store, config: Config, left: { surveys: number[]; periods: number[] }, io: CliIo): void {
+  catchUp(store, config);
+  const who = () => ({ by: "loyalty test", now: Date.now() });
+  const done: string[] = [];
+  const missing: string[] = [];
+  for (const id of left.surveys) {
+    if (!store.derived.survey(id)) missing.push(`survey ${id}`);
+    else if (reviewSurvey(store, id, false, SELF_TEST_REASON, who()) !== null) done.push(`survey ${id} marked invalid`);
+  }
+  for (const id of left.periods) {
+    if (!store.derived.period(id)) missing.push(`force-majeure period ${id}`);
+    else if (reviewPeriod(store, id, "rejected", null, SELF_TEST_REASON, who()) !== null) done.push(`force-majeure period ${id} rejected`);
+  }
+  if (done.length) io.out(`So that the test does not count in the indices: ${done.join(", ")} (reason "${SELF_TEST_REASON}"; loyalty review log lists it, loyalty review undo <id> puts it back). The No and Unsure presses stay as unsolicited presses.\n`);
+  if (missing.length) io.out(`Not found among the derived data, so not taken out of the indices: ${missing.join(", ")} (see loyalty review surveys / periods).\n`);
 }

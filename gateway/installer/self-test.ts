@@ -3,8 +3,10 @@
  * (the running gateway stores it, then acks it), and the command shows it with the LED feedback to expect
  * (docs/firmware.md "LEDs") and the time from the press to its storage.
  *
- * The presses are real events: the test leaves one survey (answered Yes) and a force-majeure period that the
- * last step ends. docs/installer.md says to run it before the shop opens.
+ * The presses are real events. So that they do not count in the indices, the command then marks the survey its
+ * short press opened invalid and rejects the force-majeure period its long presses made, as an expert would
+ * (audited, undoable; `--keep` leaves them as they are). The No and Unsure after the answer stay as unsolicited
+ * presses of that day. docs/installer.md says to run it before the shop opens.
  */
 import type { EventKind } from "../../protocol/schemas.ts";
 import type { StoredEvent } from "../store/events.ts";
@@ -88,6 +90,18 @@ export async function runSelfTest(steps: TestStep[], d: SelfTestDeps): Promise<S
     results.push({ step, event, pressToStoredMs: ms });
   }
   return results;
+}
+
+/** The reason written with the reviews that take the test's own presses out of the indices. */
+export const SELF_TEST_REASON = "installer self-test (loyalty test)";
+
+/**
+ * What the test's presses left in the derived data: the surveys its short presses opened and the force-majeure
+ * period its first long press started (the second ends it), each named by the id of the press, as reviews name them.
+ */
+export function testLeftovers(results: readonly StepResult[]): { surveys: number[]; periods: number[] } {
+  const ids = (kind: EventKind) => results.filter((r) => r.event?.kind === kind).map((r) => r.event!.id);
+  return { surveys: ids("short"), periods: ids("long").slice(0, 1) };
 }
 
 /**

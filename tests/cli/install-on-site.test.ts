@@ -128,8 +128,20 @@ describe("loyalty test", () => {
     expect(r.out).toContain("LEDs: green LED blinks once a second: the survey window is open");
     expect(r.out).toMatch(/Self-test passed: all 6 presses arrived\. Press to stored: median \d+ ms, worst \d+ ms/);
     /* What the test pressed is in the database as the terminal's events, in order. */
-    const kinds = (gw.store.db.prepare("SELECT kind FROM events WHERE terminal_id = 'shop.till-1' ORDER BY id").all() as { kind: string }[]).map((e) => e.kind);
-    expect(kinds).toEqual(["short", "yes", "no", "unsure", "long", "long"]);
+    const events = gw.store.db.prepare("SELECT id, kind FROM events WHERE terminal_id = 'shop.till-1' ORDER BY id").all() as { id: number; kind: string }[];
+    expect(events.map((e) => e.kind)).toEqual(["short", "yes", "no", "unsure", "long", "long"]);
+    /* ... and taken out of the indices as an expert would: the survey invalid, the period rejected, both audited. */
+    const [short, , , , long] = events.map((e) => e.id);
+    expect(r.out).toContain(`So that the test does not count in the indices: survey ${short} marked invalid, force-majeure period ${long} rejected (reason "installer self-test (loyalty test)"`);
+    expect(gw.store.reviews.survey(short!)).toEqual({ valid: false, reason: "installer self-test (loyalty test)" });
+    expect(gw.store.reviews.fm(long!).status).toBe("rejected");
+    const log = gw.store.reviews.entries("shop.till-1", 10);
+    expect(log.map((e) => [e.by, e.target, e.action])).toEqual([
+      ["loyalty test", "fm", "reject"],
+      ["loyalty test", "survey", "invalid"],
+    ]);
+    const day = gw.store.db.prepare("SELECT sum(p) AS p, sum(invalid) AS invalid FROM daily_counts WHERE terminal_id = 'shop.till-1'").get();
+    expect(day).toEqual({ p: 0, invalid: 1 });
   });
 
   it("fails when a press does not arrive", { timeout: 60_000 }, async () => {
