@@ -19,15 +19,20 @@ export interface EmbeddedBroker {
 
 /**
  * Subscribing and publishing inside the broker's process, without an MQTT client: no loopback socket, no packets
- * encoded and parsed twice. Messages are QoS 1 towards devices; a subscriber sees only what is published after it
- * subscribed (no retained messages), which is all there is for a subscriber that starts with the broker.
+ * encoded and parsed twice. Messages are QoS 1 towards devices. A subscriber sees what is published after it
+ * subscribed and, with `retained`, then the retained messages of its topic, as an MQTT subscription would (a
+ * device that connected before the gateway subscribed has left its `online` there).
  */
 export interface LocalBus {
   /** Resolves once subscribed, with a function that unsubscribes (resolving once nothing more is delivered). */
-  subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void): Promise<() => Promise<void>>;
+  subscribe(topic: string, onMessage: (topic: string, payload: Buffer) => void, opts?: { retained?: boolean }): Promise<() => Promise<void>>;
   /** Resolves once the broker has taken the message (delivery to each client follows). */
   publish(topic: string, payload: string, retain?: boolean): Promise<void>;
 }
+
+/** The retained messages matching `topic`, from the broker's persistence (aedes sets it, untyped, on the instance). */
+const retainedOf = (aedes: Aedes, topic: string) =>
+  (aedes as unknown as { persistence: { createRetainedStream(pattern: string): AsyncIterable<AedesPublishPacket> } }).persistence.createRetainedStream(topic);
 
 export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
   const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000 });
@@ -54,7 +59,7 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
   const port = (server.address() as AddressInfo).port;
   opts.log.info({ host: opts.host, port }, "embedded MQTT broker listening");
   const local: LocalBus = {
-    subscribe: (topic, onMessage) => {
+    subscribe: async (topic, onMessage, o = {}) => {
       const deliver = (packet: AedesPublishPacket, done: () => void) => {
             try {
               onMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload, "latin1"));
@@ -67,12 +72,13 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
       };
       /* aedes (mqemitter) removes a listener on a later turn: its callback says when it is gone. */
       const unsubscribe = () => new Promise<void>((done) => aedes.unsubscribe(topic, deliver, () => done()));
-      return new Promise<() => Promise<void>>((resolve, reject) =>
+      await new Promise<void>((resolve, reject) =>
         /* aedes types the callback without an argument, but passes an error for a topic it refuses. */
-        (aedes.subscribe as (t: string, f: typeof deliver, done: (err?: Error) => void) => void)(topic, deliver, (err) =>
-          err ? reject(err) : resolve(unsubscribe),
-        ),
+        (aedes.subscribe as (t: string, f: typeof deliver, done: (err?: Error) => void) => void)(topic, deliver, (err) => (err ? reject(err) : resolve())),
       );
+      /* After subscribing, so nothing falls between the two; a state seen twice is harmless (it is a state). */
+      if (o.retained) for await (const packet of retainedOf(aedes, topic)) deliver(packet, () => undefined);
+      return unsubscribe;
     },
     publish: (topic, payload, retain = false) =>
       new Promise<void>((resolve) =>

@@ -46,7 +46,7 @@ export class MqttIngest {
     const local = this.local;
     if (local) {
       this.unsubscribe.push(await local.subscribe(allDevicesTopic(o.prefix, "up"), (topic, payload) => this.onMessage(topic, payload)));
-      this.unsubscribe.push(await local.subscribe(allDevicesTopic(o.prefix, "state"), (topic, payload) => this.onMessage(topic, payload)));
+      this.unsubscribe.push(await local.subscribe(allDevicesTopic(o.prefix, "state"), (topic, payload) => this.onMessage(topic, payload), { retained: true }));
       await local.publish(gatewayStateTopic(o.prefix), "online", true);
       this.log.info({ url: o.url }, "MQTT: subscribed inside the embedded broker");
       return;

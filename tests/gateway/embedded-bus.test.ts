@@ -73,4 +73,18 @@ describe("the embedded broker's in-process bus", () => {
     await waitFor("the offline state", () => states.length === 2);
     expect(states).toEqual(["online", "offline"]);
   });
+
+  it("gives a subscriber that asks for them the retained messages published before it subscribed", async () => {
+    broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+    const device = await client(broker.url);
+    await device.publishAsync("t/d1/state", "online", { qos: 1, retain: true });
+    await device.publishAsync("t/d2/state", "offline", { qos: 1, retain: true });
+    const got: string[] = [];
+    await broker.local.subscribe("t/+/state", (topic, payload) => got.push(`${topic} ${payload.toString("latin1")}`), { retained: true });
+    expect(got.sort()).toEqual(["t/d1/state online", "t/d2/state offline"]);
+    const plain: string[] = [];
+    await broker.local.subscribe("t/+/state", (topic) => plain.push(topic));
+    expect(plain).toEqual([]);
+  });
 });
+
