@@ -62,16 +62,24 @@ describe("serial I/O on the event loop's thread", () => {
     expect(gw.port.isOpen).toBe(false);
   });
 
-  it("waits for poll instead of spinning when a read finds end of file (a device that hung up)", async () => {
-    /* A file at its end reads 0 bytes, as a hung-up tty does. The bindings' own read, patched, is driven with a
-       stand-in for their poller (the documented `binding` shape: fd, isOpen, poller). */
+  /** The bindings' own read, patched, on a file at its end (it reads 0 bytes, as a hung-up tty does), with a stand-in
+      for their poller (the documented `binding` shape: fd, isOpen, poller). */
+  async function readAtEndOfFile(poller: EventEmitter, check: (read: Promise<unknown>) => Promise<void>) {
     const dir = mkdtempSync(join(tmpdir(), "lb-eof-"));
     const file = join(dir, "empty");
     writeFileSync(file, "");
     const fd = openSync(file, "r");
     try {
-      const poller = new EventEmitter();
-      const read = unixRead({ binding: { fd, isOpen: true, poller }, buffer: Buffer.alloc(64), offset: 0, length: 64 });
+      await check(unixRead({ binding: { fd, isOpen: true, poller }, buffer: Buffer.alloc(64), offset: 0, length: 64 }));
+    } finally {
+      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("waits for poll instead of spinning when a read finds end of file (a device that hung up)", async () => {
+    const poller = new EventEmitter();
+    await readAtEndOfFile(poller, async (read) => {
       const outcome = read.then(
         () => "read",
         (err: Error) => err.message,
@@ -81,35 +89,24 @@ describe("serial I/O on the event loop's thread", () => {
       expect(poller.listenerCount("readable")).toBe(1);
       poller.emit("readable", new Error("hung up"));
       expect(await outcome).toBe("hung up");
-    } finally {
-      closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("closes as a disconnect when poll keeps reporting readable at end of file (kqueue's way of saying hang-up)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lb-eof-"));
-    const file = join(dir, "empty");
-    writeFileSync(file, "");
-    const fd = openSync(file, "r");
-    try {
-      const poller = new EventEmitter();
-      let polls = 0;
-      /* A poller that says "readable" every time it is asked, as kqueue does for a tty at end of file. */
-      poller.on("newListener", (event) => {
-        if (event === "readable") setImmediate(() => (polls++, poller.emit("readable")));
-      });
-      const err = await unixRead({ binding: { fd, isOpen: true, poller }, buffer: Buffer.alloc(64), offset: 0, length: 64 }).then(
+    const poller = new EventEmitter();
+    let polls = 0;
+    /* A poller that says "readable" every time it is asked, as kqueue does for a tty at end of file. */
+    poller.on("newListener", (event) => {
+      if (event === "readable") setImmediate(() => (polls++, poller.emit("readable")));
+    });
+    await readAtEndOfFile(poller, async (read) => {
+      const err = await read.then(
         () => undefined,
         (e: Error & { disconnect?: boolean }) => e,
       );
       expect(err?.message).toMatch(/^ENXIO: end of file on a serial port 3 times in a row/);
       expect(err?.disconnect).toBe(true);
       expect(polls).toBe(2);
-    } finally {
-      closeSync(fd);
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
-
