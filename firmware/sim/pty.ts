@@ -1,10 +1,14 @@
 /**
  * Cables a simulated board's frame port to a serial device path, typically one end of a socat pseudo-terminal
  * pair (`socat pty,raw,echo=0,link=/tmp/lb-dev pty,raw,echo=0,link=/tmp/lb-gw`), so that a real program (the
- * gateway) on the other end talks to the board as to a real one. Opened with plain fs: a pty in raw mode needs
- * no baud setting.
+ * gateway) on the other end talks to the board as to a real one. A pty in raw mode needs no baud setting.
+ *
+ * Read through Node's `tty.ReadStream`: libuv's tty handle waits for the descriptor with the event loop's poll, as
+ * a socket does. (A plain `fs` read stream would park one of libuv's four pool threads in a blocking read per
+ * cable, so four cables in one process would stall every file, DNS and crypto call in it.)
  */
-import { createReadStream, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { ReadStream } from "node:tty";
 import type { SimBoard } from "./board.ts";
 
 export interface SerialCable {
@@ -21,12 +25,14 @@ export function connectSerialPath(path: string): SerialCable & { attach(board: S
   const fd = openSync(path, "r+");
   let board: SimBoard | undefined;
   let early = "";
-  /* The stream owns the descriptor and closes it when destroyed. */
-  const rs = createReadStream("", { fd, autoClose: true, encoding: "latin1" });
+  /* libuv opens the tty again for its own non-blocking descriptor; `fd` stays ours, for writes, and is closed here. */
+  const rs = new ReadStream(fd);
+  rs.setEncoding("latin1");
   rs.on("data", (chunk) => {
     if (board) board.serialInput(String(chunk));
     else early += String(chunk);
   });
+  /* The pty reports EIO once the other side has gone: the end of the cable, not a failure. */
   rs.on("error", () => undefined);
   let closed = false;
   return {
@@ -42,6 +48,11 @@ export function connectSerialPath(path: string): SerialCable & { attach(board: S
       if (closed) return;
       closed = true;
       rs.destroy();
+      try {
+        closeSync(fd);
+      } catch {
+        /* closed already */
+      }
     },
   };
 }

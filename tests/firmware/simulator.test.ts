@@ -3,6 +3,7 @@
  * firmware/sim/), and cables a board to a real pseudo-terminal made by socat.
  */
 import { createReadStream, openSync, writeSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectSerialPath, createSimulatedBoard } from "../../firmware/sim/index.ts";
 import { ptyPair } from "../support/socat.ts";
@@ -134,4 +135,21 @@ describe("serial over a real pseudo-terminal (socat)", () => {
     board.press("yes", 60);
     await waitFor(() => frames().some((m) => m.t === "event" && m.k === "yes" && m.d === SERIAL));
   });
+
+  it("several cables leave libuv's thread pool free (each waits on the event loop's poll, not in a pool thread)", async () => {
+    const cables = [];
+    for (let i = 0; i < 6; i++) {
+      const pty = await ptyPair();
+      cleanups.push(() => pty.close());
+      const cable = connectSerialPath(pty.device);
+      cleanups.push(() => cable.close());
+      cables.push(cable);
+    }
+    /* The pool has 4 threads: with a blocking read per cable, this file read would wait forever. */
+    const read = readFile(new URL(import.meta.url), "utf8");
+    const verdict = await Promise.race([read.then(() => "read"), new Promise((r) => setTimeout(() => r("pool stalled"), 5000))]);
+    expect(verdict).toBe("read");
+    expect(cables).toHaveLength(6);
+  });
 });
+
