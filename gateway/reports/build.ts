@@ -292,7 +292,14 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
           const t = trend.get(d)?.get(index);
           return t ? INDEX_FUNCTIONS[index](t, s.minSample) : undefined;
         });
-        return { index, title: INDEX_TITLE[index], values: figures.map((f) => pct(f?.value ?? null)), samples: figures.map((f) => f?.sample ?? 0) };
+        return {
+          index,
+          title: INDEX_TITLE[index],
+          values: figures.map((f) => pct(f?.value ?? null)),
+          low: figures.map((f) => pct(f?.ci?.low ?? null)),
+          high: figures.map((f) => pct(f?.ci?.high ?? null)),
+          samples: figures.map((f) => f?.sample ?? 0),
+        };
       }),
     },
   };

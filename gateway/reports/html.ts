@@ -102,8 +102,23 @@ ${report.groupBy.length ? `<h2>По группам</h2>${groupRows(report)}` : "
   report.trend.series.forEach(function (s) {
     var chart = new Chart(document.getElementById("trend-" + s.index), {
       type: "line",
-      data: { labels: report.trend.days, datasets: [{ label: s.title + ", %", data: s.values, spanGaps: true, borderColor: "#2463b5", pointRadius: 2 }] },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { suggestedMin: s.index === "iel" ? -100 : 0, suggestedMax: 100 } } }
+      data: {
+        labels: report.trend.days,
+        datasets: [
+          { label: s.title + ", %", data: s.values, spanGaps: true, borderColor: "#2463b5", backgroundColor: "#2463b5", pointRadius: 3 },
+          /* The day's 95 % interval as a band: a step inside it is noise. */
+          { label: "95 %", data: s.high, spanGaps: true, borderWidth: 0, pointRadius: 0, fill: "+1", backgroundColor: "rgba(36, 99, 181, 0.15)" },
+          { label: "95 % low", data: s.low, spanGaps: true, borderWidth: 0, pointRadius: 0, fill: false }
+        ]
+      },
+      options: {
+        animation: false, responsive: true, maintainAspectRatio: false,
+        plugins: {
+          legend: { labels: { filter: function (item) { return item.text !== "95 % low"; } } },
+          tooltip: { callbacks: { afterLabel: function (c) { return c.datasetIndex === 0 ? "n = " + s.samples[c.dataIndex] : ""; } } }
+        },
+        scales: { y: { suggestedMin: s.index === "iel" ? -100 : 0, suggestedMax: 100 } }
+      }
     });
     if (chart) drawn++;
   });

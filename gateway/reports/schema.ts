@@ -80,7 +80,17 @@ export const reportSchema = z.object({
   /** Daily values of each index over the trend window ending at `to`. */
   trend: z.object({
     days: z.array(z.string()),
-    series: z.array(z.object({ index: z.enum(["inkStaff", "inkOffice", "iel"]), title: z.string(), values: z.array(percent), samples: z.array(z.number().int()) })),
+    series: z.array(
+      z.object({
+        index: z.enum(["inkStaff", "inkOffice", "iel"]),
+        title: z.string(),
+        values: z.array(percent),
+        /** Each day's 95 % interval, as the groups' `low` and `high`. */
+        low: z.array(percent),
+        high: z.array(percent),
+        samples: z.array(z.number().int()),
+      }),
+    ),
   }),
 });
 export type Report = z.infer<typeof reportSchema>;

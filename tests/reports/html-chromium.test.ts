@@ -63,6 +63,20 @@ describe("HTML report", () => {
       })()`)) as number;
       expect(painted, index).toBeGreaterThan(500);
     }
+    /* The 95 % band: the chart carries the report's daily intervals, and its translucent fill is painted. */
+    const series = report.trend.series.find((x) => x.index === "inkStaff")!;
+    expect(series.low.filter((x) => x !== null).length).toBe(11);
+    const band = (await page.evaluate(`(() => {
+      const canvas = document.getElementById("trend-inkStaff");
+      const chart = Chart.getChart(canvas);
+      const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      let translucent = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 20 && data[i + 3] < 60 && data[i + 2] > data[i]) translucent++;
+      return { high: chart.data.datasets[1].data, low: chart.data.datasets[2].data, translucent };
+    })()`)) as { high: (number | null)[]; low: (number | null)[]; translucent: number };
+    expect(band.high).toEqual(series.high);
+    expect(band.low).toEqual(series.low);
+    expect(band.translucent).toBeGreaterThan(1000);
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith("file://"))).toEqual([]);
     await page.close();
