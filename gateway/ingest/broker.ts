@@ -60,15 +60,20 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
   opts.log.info({ host: opts.host, port }, "embedded MQTT broker listening");
   const local: LocalBus = {
     subscribe: async (topic, onMessage, o = {}) => {
+      /* Topics that had a live message while the retained ones are replayed: theirs is newer than the retained. */
+      let live: Set<string> | undefined = o.retained ? new Set() : undefined;
+      const handle = (packet: AedesPublishPacket) => {
+        try {
+          onMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload, "latin1"));
+        } catch (err) {
+          /* Never into aedes: a throw there would take the broker down with it. */
+          opts.log.error({ topic: packet.topic, err }, "a message could not be handled; the broker goes on");
+        }
+      };
       const deliver = (packet: AedesPublishPacket, done: () => void) => {
-            try {
-              onMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload, "latin1"));
-            } catch (err) {
-              /* Never into aedes: a throw there would take the broker down with it. */
-              opts.log.error({ topic: packet.topic, err }, "a message could not be handled; the broker goes on");
-            } finally {
-              done();
-            }
+        live?.add(packet.topic);
+        handle(packet);
+        done();
       };
       /* aedes (mqemitter) removes a listener on a later turn: its callback says when it is gone. */
       const unsubscribe = () => new Promise<void>((done) => aedes.unsubscribe(topic, deliver, () => done()));
@@ -76,8 +81,11 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
         /* aedes types the callback without an argument, but passes an error for a topic it refuses. */
         (aedes.subscribe as (t: string, f: typeof deliver, done: (err?: Error) => void) => void)(topic, deliver, (err) => (err ? reject(err) : resolve())),
       );
-      /* After subscribing, so nothing falls between the two; a state seen twice is harmless (it is a state). */
-      if (o.retained) for await (const packet of retainedOf(aedes, topic)) deliver(packet, () => undefined);
+      /* After subscribing, so nothing falls between the two; a retained message is skipped when a live one came first. */
+      if (live) {
+        for await (const packet of retainedOf(aedes, topic)) if (!live.has(packet.topic)) handle(packet);
+        live = undefined;
+      }
       return unsubscribe;
     },
     publish: (topic, payload, retain = false) =>
