@@ -98,12 +98,13 @@ export function rollup(
       r = { day, questionKind: s.questionKind, questionText: s.questionText, employee, p: 0, n: 0, u: 0, s: 0, pFm: 0, nFm: 0, uFm: 0, sFm: 0, invalid: 0, extra: 0, flagged: 0 };
       counts.set(key, r);
     }
-    r.extra += s.extraCount;
-    if (flags.has(s.openingEventId)) r.flagged++;
+    /* An invalid survey counts nowhere but in `invalid`: not its answer, its extra presses or its flags. */
     if (!s.valid) {
       r.invalid++;
       continue;
     }
+    r.extra += s.extraCount;
+    if (flags.has(s.openingEventId)) r.flagged++;
     r[ANSWER_FIELD[s.answer]]++;
     if (inForceMajeure(s.openedAt)) r[FM_FIELD[s.answer]]++;
   }

@@ -82,18 +82,23 @@ describe("report figures", () => {
     c = chain();
     const t = c.terminal("s1.till", "s1", "UTC", "staff", "elena");
     t.survey(`${DAY} 09:00:00`, "yes");
-    const doubtful = t.survey(`${DAY} 09:10:00`, "no");
+    /* Answered within 1 s (flagged "quick"), then one more key in its window (an extra press). */
+    const doubtful = t.survey(`${DAY} 09:10:00`, "no", 500);
+    t.press(t.at(`${DAY} 09:10:02`), "yes");
     t.survey(`${DAY} 09:20:00`, "silent");
     expect(figure(report(c, []).total, "inkStaff")).toMatchObject({ value: 60, sample: 3 });
+    expect(report(c, []).total).toMatchObject({ extra: 1, flagged: 1, invalid: 0 });
     report(c, []);
     expect(() => reviewSurvey(c!.store, doubtful, false, null, expert)).toThrow(/reason/);
     const invalid = reviewSurvey(c.store, doubtful, false, "seller pressed the key", expert)!;
     let r = report(c, []);
     expect(figure(r.total, "inkStaff")).toMatchObject({ value: 40, sample: 2 });
-    expect(r.total.invalid).toBe(1);
+    /* Invalid counts nowhere else: neither its extra press nor its flag. */
+    expect(r.total).toMatchObject({ extra: 0, flagged: 0, invalid: 1 });
     const undo = undoReview(c.store, invalid, { ...expert, by: "boss" });
     r = report(c, []);
     expect(figure(r.total, "inkStaff")).toMatchObject({ value: 60, sample: 3 });
+    expect(r.total).toMatchObject({ extra: 1, flagged: 1, invalid: 0 });
     expect(c.store.reviews.history("survey", doubtful).map((e) => [e.id, e.by, e.action, e.before, e.after, e.undoes, e.undoneBy])).toEqual([
       [invalid, "olga", "invalid", { valid: true, reason: null }, { valid: false, reason: "seller pressed the key" }, null, undo],
       [undo, "boss", "undo", { valid: false, reason: "seller pressed the key" }, { valid: true, reason: null }, invalid, null],
