@@ -106,9 +106,9 @@ ${report.groupBy.length ? `<h2>По группам</h2>${groupRows(report)}` : "
         labels: report.trend.days,
         datasets: [
           { label: s.title + ", %", data: s.values, spanGaps: true, borderColor: "#2463b5", backgroundColor: "#2463b5", pointRadius: 3 },
-          /* The day's 95 % interval as a band: a step inside it is noise. */
-          { label: "95 %", data: s.high, spanGaps: true, borderWidth: 0, pointRadius: 0, fill: "+1", backgroundColor: "rgba(36, 99, 181, 0.15)" },
-          { label: "95 % low", data: s.low, spanGaps: true, borderWidth: 0, pointRadius: 0, fill: false }
+          /* The day's 95 % interval as a band (none across days without data): a step inside it is noise. */
+          { label: "95 %", data: s.high, spanGaps: false, borderWidth: 0, pointRadius: 0, fill: "+1", backgroundColor: "rgba(36, 99, 181, 0.15)" },
+          { label: "95 % low", data: s.low, spanGaps: false, borderWidth: 0, pointRadius: 0, fill: false }
         ]
       },
       options: {

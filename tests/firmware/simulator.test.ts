@@ -4,6 +4,7 @@
  */
 import { createReadStream, openSync, writeSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectSerialPath, createSimulatedBoard } from "../../firmware/sim/index.ts";
 import { ptyPair } from "../support/socat.ts";
@@ -138,18 +139,38 @@ describe("serial over a real pseudo-terminal (socat)", () => {
 
   it("several cables leave libuv's thread pool free (each waits on the event loop's poll, not in a pool thread)", async () => {
     const cables = [];
-    for (let i = 0; i < 6; i++) {
+    /* More cables than the pool has threads (4 unless UV_THREADPOOL_SIZE says otherwise). */
+    const count = Math.max(4, Number(process.env.UV_THREADPOOL_SIZE) || 4) + 2;
+    for (let i = 0; i < count; i++) {
       const pty = await ptyPair();
       cleanups.push(() => pty.close());
       const cable = connectSerialPath(pty.device);
       cleanups.push(() => cable.close());
       cables.push(cable);
     }
-    /* The pool has 4 threads: with a blocking read per cable, this file read would wait forever. */
+    /* With a blocking read per cable in the pool, this file read would wait forever. */
     const read = readFile(new URL(import.meta.url), "utf8");
     const verdict = await Promise.race([read.then(() => "read"), new Promise((r) => setTimeout(() => r("pool stalled"), 5000))]);
     expect(verdict).toBe("read");
-    expect(cables).toHaveLength(6);
+    expect(cables).toHaveLength(count);
+  });
+
+  it("queues what the pty cannot take yet and writes it all in order, and refuses a path that is not a terminal", async () => {
+    const pty = await ptyPair();
+    cleanups.push(() => pty.close());
+    const cable = connectSerialPath(pty.device);
+    cleanups.push(() => cable.close());
+    /* More than a pty buffers at once: the rest waits in the cable, the event loop goes on, nothing is lost. */
+    const lines = Array.from({ length: 200 }, (_, i) => String(i).padStart(4, "0") + "x".repeat(246) + "\n");
+    const gw = createReadStream("", { fd: openSync(pty.gateway, "r"), encoding: "latin1" });
+    cleanups.push(() => gw.destroy());
+    let got = "";
+    gw.on("data", (c) => (got += String(c)));
+    gw.on("error", () => undefined);
+    for (const l of lines) cable.write(l);
+    for (let i = 0; i < 500 && got.length < lines.join("").length; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(got).toBe(lines.join(""));
+    expect(() => connectSerialPath(fileURLToPath(import.meta.url))).toThrow(/is not a terminal/);
   });
 });
 
