@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
 import { settingsOf } from "../ingest/terminal-config.ts";
-import { runSelfTest, selfTestSteps, silentDevices, summary, testLeftovers, SELF_TEST_REASON } from "../installer/self-test.ts";
+import { isTestSurvey, runSelfTest, selfTestSteps, silentDevices, summary, testPresses, SELF_TEST_REASON, type TestPresses } from "../installer/self-test.ts";
 import { reviewPeriod, reviewSurvey } from "../review/actions.ts";
 import type { Store } from "../store/store.ts";
 import type { Config } from "../config/schema.ts";
@@ -43,6 +43,7 @@ export function registerTest(program: Command, io: CliIo): void {
       const now = Date.now();
       const silent = silentDevices(devices.map((d) => ({ serial: d.serial, lastSeenMs: store.devices.get(d.serial)?.lastSeenMs })), now, settings.heartbeatMs);
       for (const s of silent) io.out(`Warning: ${s} was last heard ${ago(now, store.devices.get(s)?.lastSeenMs)}: is the gateway running and the terminal connected? (loyalty status)\n`);
+      if (steps.some((s) => s.kind === "long")) warnIfInForceMajeure(store, config, id, now, io);
       const results = await runSelfTest(steps, {
         since: (after) => store.events.since(id, after),
         lastId: () => store.events.lastId(),
@@ -53,29 +54,45 @@ export function registerTest(program: Command, io: CliIo): void {
         stepTimeoutMs: timeout * 1000,
       });
       io.out("\n" + summary(results, steps.length));
-      if (!f.keep) takeOutOfIndices(store, config, testLeftovers(results), io);
+      if (!f.keep) takeOutOfIndices(store, config, testPresses(results), io);
       if (results.filter((r) => r.event).length < steps.length) io.exitCode(1);
     }),
   );
 }
 
+/** The test's first long press would end a force-majeure period that is running: say so before it starts. */
+function warnIfInForceMajeure(store: Store, config: Config, id: string, now: number, io: CliIo): void {
+  catchUp(store, config);
+  const running = store.derived.periods(id, now, now + 1).find((p) => p.start <= now && p.end > now);
+  if (running) {
+    io.out(
+      `Warning: ${id} is in force-majeure since ${new Date(running.start).toISOString()} (period ${running.startEventId}). ` +
+        `The test's first long press will end it and its second start a new one (which the test then rejects); ` +
+        `end it first with a long press, or correct its end afterwards (loyalty review confirm ${running.startEventId} --end ...).\n`,
+    );
+  }
+}
+
 /**
- * Marks the test's survey invalid and rejects its force-majeure period as reviews by "loyalty test" (loyalty review
- * log lists them; loyalty review undo puts them back). The surveys are derived here first, as `loyalty review` does.
+ * Marks the test's survey invalid and rejects the force-majeure periods its long presses started, as reviews by
+ * "loyalty test" (loyalty review log lists them; loyalty review undo puts them back). The surveys are derived here
+ * first, as `loyalty review` does. A survey a customer answered during the test is left to the expert.
  */
-function takeOutOfIndices(store: Store, config: Config, left: { surveys: number[]; periods: number[] }, io: CliIo): void {
+function takeOutOfIndices(store: Store, config: Config, presses: TestPresses, io: CliIo): void {
   catchUp(store, config);
   const who = () => ({ by: "loyalty test", now: Date.now() });
   const done: string[] = [];
-  const missing: string[] = [];
-  for (const id of left.surveys) {
-    if (!store.derived.survey(id)) missing.push(`survey ${id}`);
+  const left: string[] = [];
+  for (const id of presses.short) {
+    const survey = store.derived.survey(id);
+    if (!survey) left.push(`survey ${id} (not derived yet)`);
+    else if (!isTestSurvey(survey, presses)) left.push(`survey ${id} (answered by a key the test did not ask for)`);
     else if (reviewSurvey(store, id, false, SELF_TEST_REASON, who()) !== null) done.push(`survey ${id} marked invalid`);
   }
-  for (const id of left.periods) {
-    if (!store.derived.period(id)) missing.push(`force-majeure period ${id}`);
-    else if (reviewPeriod(store, id, "rejected", null, SELF_TEST_REASON, who()) !== null) done.push(`force-majeure period ${id} rejected`);
+  /* A long press starts a period or ends one; each period the test's presses started is the test's. */
+  for (const id of presses.long) {
+    if (store.derived.period(id) && reviewPeriod(store, id, "rejected", null, SELF_TEST_REASON, who()) !== null) done.push(`force-majeure period ${id} rejected`);
   }
-  if (done.length) io.out(`So that the test does not count in the indices: ${done.join(", ")} (reason "${SELF_TEST_REASON}"; loyalty review log lists it, loyalty review undo <id> puts it back). The No and Unsure presses stay as unsolicited presses.\n`);
-  if (missing.length) io.out(`Not found among the derived data, so not taken out of the indices: ${missing.join(", ")} (see loyalty review surveys / periods).\n`);
+  if (done.length) io.out(`So that the test does not count in the indices: ${done.join(", ")} (reason "${SELF_TEST_REASON}"; loyalty review log lists it, loyalty review undo <id> puts it back).\n`);
+  if (left.length) io.out(`Left as they are, for the expert (loyalty review surveys): ${left.join(", ")}.\n`);
 }

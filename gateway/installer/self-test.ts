@@ -5,8 +5,9 @@
  *
  * The presses are real events. So that they do not count in the indices, the command then marks the survey its
  * short press opened invalid and rejects the force-majeure period its long presses made, as an expert would
- * (audited, undoable; `--keep` leaves them as they are). The No and Unsure after the answer stay as unsolicited
- * presses of that day. docs/installer.md says to run it before the shop opens.
+ * (audited, undoable; `--keep` leaves them as they are). The No and Unsure after the answer are that survey's extra
+ * presses and leave the figures with it (pressed after its window, they stay unsolicited presses of that day).
+ * docs/installer.md says to run it before the shop opens.
  */
 import type { EventKind } from "../../protocol/schemas.ts";
 import type { StoredEvent } from "../store/events.ts";
@@ -29,7 +30,7 @@ export function selfTestSteps(roles: string[], longMs: number): TestStep[] {
   if (seller) steps.push({ kind: "short", ask: "Press the seller button briefly (a short press opens a survey)", led: keypadOnly ? "seller button: nothing to show (the keypad shows no window)" : "green LED blinks once a second: the survey window is open" });
   if (keys) {
     steps.push({ kind: "yes", ask: "Press Yes", led: "green LED on for 2 s: thank you" });
-    const after = keypadOnly ? "green LED on for 2 s: thank you" : "no change: the survey was already answered, so this press counts as unsolicited";
+    const after = keypadOnly ? "green LED on for 2 s: thank you" : "no change: the survey was already answered, so this press is an extra press (stored, not counted)";
     steps.push({ kind: "no", ask: "Press No", led: after });
     steps.push({ kind: "unsure", ask: "Press Unsure", led: after });
   }
@@ -46,6 +47,12 @@ export interface StepResult {
   /** Press (device time) to stored (gateway time), ms; undefined when the press did not arrive. */
   pressToStoredMs?: number;
 }
+
+/**
+ * A press stamped more than this before its step was asked for is not the installer's: an outbox replaying
+ * older presses, or a seller's press before the test. It is shown and skipped.
+ */
+export const EARLIER_PRESS_MS = 60_000;
 
 export interface SelfTestDeps {
   /** The terminal's events stored after row `afterId`. */
@@ -65,11 +72,16 @@ export async function runSelfTest(steps: TestStep[], d: SelfTestDeps): Promise<S
   let after = d.lastId();
   for (const [i, step] of steps.entries()) {
     d.say(`[${i + 1}/${steps.length}] ${step.ask} ...\n`);
-    const deadline = d.now() + d.stepTimeoutMs;
+    const asked = d.now();
+    const deadline = asked + d.stepTimeoutMs;
     let event: StoredEvent | undefined;
     while (!event) {
       for (const e of d.since(after)) {
         after = e.id;
+        if (e.atMs < asked - EARLIER_PRESS_MS) {
+          d.say(`      skipped a press from before this step: ${e.kind} from ${e.serial} at ${new Date(e.atMs).toISOString()} (a terminal sending what it stored earlier)\n`);
+          continue;
+        }
         if (e.kind === step.kind) {
           event = e;
           break;
@@ -95,13 +107,24 @@ export async function runSelfTest(steps: TestStep[], d: SelfTestDeps): Promise<S
 /** The reason written with the reviews that take the test's own presses out of the indices. */
 export const SELF_TEST_REASON = "installer self-test (loyalty test)";
 
+/** The test's own presses: the ids of the events its steps took, by kind. */
+export interface TestPresses {
+  short: number[];
+  answers: number[];
+  long: number[];
+}
+
+export function testPresses(results: readonly StepResult[]): TestPresses {
+  const ids = (...kinds: EventKind[]) => results.filter((r) => r.event && kinds.includes(r.event.kind)).map((r) => r.event!.id);
+  return { short: ids("short"), answers: ids("yes", "no", "unsure"), long: ids("long") };
+}
+
 /**
- * What the test's presses left in the derived data: the surveys its short presses opened and the force-majeure
- * period its first long press started (the second ends it), each named by the id of the press, as reviews name them.
+ * Whether a survey the test's short press opened is the test's alone: answered by one of the test's keys, or by
+ * none (a seller-only terminal). A survey a customer answered in the meantime is left to the expert.
  */
-export function testLeftovers(results: readonly StepResult[]): { surveys: number[]; periods: number[] } {
-  const ids = (kind: EventKind) => results.filter((r) => r.event?.kind === kind).map((r) => r.event!.id);
-  return { surveys: ids("short"), periods: ids("long").slice(0, 1) };
+export function isTestSurvey(survey: { answerEventId: number | null }, presses: TestPresses): boolean {
+  return survey.answerEventId === null || presses.answers.includes(survey.answerEventId);
 }
 
 /**

@@ -1,7 +1,8 @@
 /** The installer's pure parts: the REPL text forms and the self-test's steps per terminal shape. */
 import { describe, expect, it } from "vitest";
 import { findAnswer, parseProbe, storageWrites, CHUNK } from "../../gateway/installer/repl-text.ts";
-import { selfTestSteps, silentDevices } from "../../gateway/installer/self-test.ts";
+import { EARLIER_PRESS_MS, isTestSurvey, runSelfTest, selfTestSteps, silentDevices, testPresses } from "../../gateway/installer/self-test.ts";
+import type { StoredEvent } from "../../gateway/store/events.ts";
 import { parseBroker, parseWifi } from "../../gateway/installer/flash-options.ts";
 
 describe("REPL text", () => {
@@ -69,4 +70,31 @@ describe("self-test steps", () => {
     ];
     expect(silentDevices(devices, 100_000, 60_000)).toEqual(["stale", "never"]);
   });
+
+  it("skips presses stamped before their step (an outbox replay) and names the test's own presses", async () => {
+    const now = 10_000_000;
+    const ev = (id: number, kind: StoredEvent["kind"], atMs: number) => ({ id, kind, atMs, receivedMs: now, serial: "d", boot: "b", seq: id, btn: null, ts: atMs, synced: true, terminalId: "t", link: "x" }) as StoredEvent;
+    /* A short press from an hour ago arrives first (replayed), then the installer's presses. */
+    const arriving = [ev(1, "short", now - 3_600_000), ev(2, "short", now + 100), ev(3, "long", now + 200), ev(4, "long", now + 300)];
+    const said: string[] = [];
+    const results = await runSelfTest(selfTestSteps(["seller"], 1000), {
+      since: (after) => arriving.filter((e) => e.id > after).slice(0, 1),
+      lastId: () => 0,
+      say: (t) => void said.push(t),
+      sleep: async () => undefined,
+      now: () => now,
+      pollMs: 1,
+      stepTimeoutMs: 1000,
+    });
+    expect(results.map((r) => r.event?.id)).toEqual([2, 3, 4]);
+    expect(said.join("")).toContain("skipped a press from before this step: short from d at ");
+    expect(EARLIER_PRESS_MS).toBe(60_000);
+    const presses = testPresses(results);
+    expect(presses).toEqual({ short: [2], answers: [], long: [3, 4] });
+    /* A survey is the test's when its answer is one of the test's keys, or it has none. */
+    expect(isTestSurvey({ answerEventId: null }, presses)).toBe(true);
+    expect(isTestSurvey({ answerEventId: 99 }, presses)).toBe(false);
+    expect(isTestSurvey({ answerEventId: 7 }, { ...presses, answers: [7] })).toBe(true);
+  });
 });
+
