@@ -18,7 +18,6 @@ interface TestFlags extends DbFlags {
   keep?: boolean;
 }
 
-
 export function registerTest(program: Command, io: CliIo): void {
   withDbFlags(
     program

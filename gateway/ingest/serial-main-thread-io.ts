@@ -29,21 +29,28 @@ const writeMod = require("@serialport/bindings-cpp/dist/unix-write.js") as { uni
  * bindings mark `disconnect`), so the port closes and SerialLink retries it.
  */
 const ZERO_READS = 3;
-/* Per open port (the bindings' object), not per fd: a closed port's fd number is soon another port's. */
-const zeroReads = new WeakMap<object, number>();
-const readerFor = (binding: object) => async (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => {
-  const bytesRead = readSync(fd, buffer, offset, length, position);
-  if (bytesRead > 0 || length === 0) {
-    zeroReads.delete(binding);
-    return { bytesRead, buffer };
-  }
-  const n = (zeroReads.get(binding) ?? 0) + 1;
-  if (n >= ZERO_READS) {
-    zeroReads.delete(binding);
-    throw Object.assign(new Error(`ENXIO: end of file on a serial port ${n} times in a row: the other side hung up`), { code: "ENXIO" });
-  }
-  zeroReads.set(binding, n);
-  throw Object.assign(new Error("EAGAIN: end of file on a serial port, waiting for poll"), { code: "EAGAIN" });
+type Reader = (fd: number, buffer: Buffer, offset: number, length: number, position: number | null) => Promise<{ bytesRead: number; buffer: Buffer }>;
+/* One reader per open port (the bindings' object), not per fd: a closed port's fd number is soon another port's. */
+const readers = new WeakMap<object, Reader>();
+const readerFor = (binding: object): Reader => {
+  let reader = readers.get(binding);
+  if (reader) return reader;
+  let zeroReads = 0;
+  reader = async (fd, buffer, offset, length, position) => {
+    const bytesRead = readSync(fd, buffer, offset, length, position);
+    if (bytesRead > 0 || length === 0) {
+      zeroReads = 0;
+      return { bytesRead, buffer };
+    }
+    if (++zeroReads >= ZERO_READS) {
+      const n = zeroReads;
+      zeroReads = 0;
+      throw Object.assign(new Error(`ENXIO: end of file on a serial port ${n} times in a row: the other side hung up`), { code: "ENXIO" });
+    }
+    throw Object.assign(new Error("EAGAIN: end of file on a serial port, waiting for poll"), { code: "EAGAIN" });
+  };
+  readers.set(binding, reader);
+  return reader;
 };
 const writeNow = async (fd: number, buffer: Buffer, offset: number, length: number) => ({
   bytesWritten: writeSync(fd, buffer, offset, length),

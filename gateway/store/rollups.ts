@@ -109,7 +109,8 @@ export function rollupsRepo(db: Db) {
        * Earlier surveys keep their flags: a silent run that reaches them has SILENT_RUN surveys without the change.
        */
       const context = q.before.all(terminalId, Math.max(0, fromMs)) as { openedAt: number }[];
-      if (context[0] && localDay(context[0].openedAt, zone.tz) < fromDay) fromDay = localDay(context[0].openedAt, zone.tz);
+      const contextDay = context[0] && localDay(context[0].openedAt, zone.tz);
+      if (contextDay && contextDay < fromDay) fromDay = contextDay;
       const from = dayStart(fromDay, zone.tz);
       const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
       const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
