@@ -1,4 +1,4 @@
-/** `loyalty review`: the expert's list of surveys and force-majeure periods, and the review actions (docs/review.md). */
+/** `loyalty review`: the expert's list of surveys and force-majeure periods, and the review actions (docs/reports.md#expert-review). */
 import type { Command } from "commander";
 import { GatewayError } from "../errors.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";

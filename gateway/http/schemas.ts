@@ -1,4 +1,4 @@
-/** HTTP request shapes of the report and review API (docs/reports.md, docs/review.md). */
+/** HTTP request shapes of the report and review API (docs/reports.md#http, #expert-review). */
 import { z } from "zod";
 
 const csv = z

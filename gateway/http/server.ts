@@ -1,5 +1,5 @@
 /**
- * The gateway's HTTP side (issue 6): reports (JSON, CSV, HTML), the nightly files, and the review API. Listens on
+ * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, and the review API. Listens on
  * 127.0.0.1 by default; on any other address the configuration requires a token, sent as `Authorization: Bearer`
  * (or `?token=` for a report opened in a browser). Every body and query is checked by zod; errors are JSON
  * `{ error, message }` with 400, 401, 404 or 409, never a crash.

@@ -1,5 +1,5 @@
 /**
- * What the expert reviews (issue 6, "Expert review"): surveys and force-majeure periods with their times to the
+ * What the expert reviews (docs/reports.md#expert-review): surveys and force-majeure periods with their times to the
  * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
  * answer, flags and state.
  */

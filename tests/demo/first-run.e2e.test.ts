@@ -1,5 +1,5 @@
 /**
- * The first-run path headless (issue 7 "First run"): a real gateway (SQLite file, embedded broker), the demo's
+ * The first-run path headless (docs/demo.md, "`npm start`: the first run"): a real gateway (SQLite file, embedded broker), the demo's
  * two terminals running the built firmware bundle in the simulator, one over a socat pseudo-terminal and one over
  * MQTT; they pair, replay yesterday's scripted day and press live. The surveys and force-majeure periods stored
  * must be the ones the script (gateway/demo/day.ts) says, for both terminals.

@@ -1,5 +1,5 @@
 /**
- * A terminal session of `loyalty simulate` in tmux (issue 7 acceptance): the command runs in a real terminal
+ * A terminal session of `loyalty simulate` in tmux (docs/demo.md): the command runs in a real terminal
  * against a running gateway (in this process: SQLite file, embedded broker); keys go in with `tmux send-keys`,
  * the screen comes back with `tmux capture-pane`, and the surveys land in the database.
  */
