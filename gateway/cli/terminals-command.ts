@@ -9,7 +9,7 @@ import { formatLocal, parseTime } from "../time/zone.ts";
 import { checkCctvTemplate } from "../review/cctv.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { table } from "./table.ts";
+import { table } from "../reports/table.ts";
 
 function when(text: string | undefined, tz: string, now: number): number {
   if (text === undefined) return now;

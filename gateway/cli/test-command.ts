@@ -10,7 +10,7 @@ import type { Config } from "../config/schema.ts";
 import { catchUp } from "../reports/report.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { ago } from "./table.ts";
+import { ago } from "./ago.ts";
 
 interface TestFlags extends DbFlags {
   timeout: string;

@@ -15,7 +15,7 @@ import type { Logger } from "../log.ts";
 import { render } from "../reports/render.ts";
 import { catchUp, checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
-import type { Flag } from "../review/flags.ts";
+import type { Flag } from "../indices/flags.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
 import type { Store } from "../store/store.ts";
 import { parseTime } from "../time/zone.ts";

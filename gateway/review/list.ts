@@ -6,7 +6,7 @@
 import type { Store } from "../store/store.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 import { cctvLink } from "./cctv.ts";
-import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "./flags.ts";
+import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "../indices/flags.ts";
 
 export interface ReviewFilter {
   /** Store-local days, both included. */
