@@ -11,7 +11,7 @@ import { PortDetector } from "./ingest/port-detector.ts";
 import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { Workers } from "./workers.ts";
-import { terminalDefaults } from "./terminals/defaults.ts";
+import { terminalDefaults } from "./terminals/config.ts";
 import { startHttp, type HttpServer } from "./http/server.ts";
 import { NightlyReports } from "./reports/nightly.ts";
 
@@ -34,8 +34,6 @@ export interface GatewayDeps {
   log: Logger;
   now?: () => number;
 }
-
-export { terminalDefaults };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;

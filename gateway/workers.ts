@@ -5,7 +5,7 @@
  */
 import type { Logger } from "./log.ts";
 import type { Ingest } from "./ingest/ingest.ts";
-import { configFor, settingsOf } from "./ingest/terminal-config.ts";
+import { configFor, settingsOf } from "./terminals/config.ts";
 import type { Store } from "./store/store.ts";
 import type { TerminalSettings } from "./surveys/model.ts";
 

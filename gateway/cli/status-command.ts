@@ -1,6 +1,6 @@
 /** `loyalty status`: terminals online/offline, device health, clock offsets and rejected frames. */
 import type { Command } from "commander";
-import { terminalDefaults } from "../app.ts";
+import { terminalDefaults } from "../terminals/config.ts";
 import { statusReport } from "../terminals/status.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";

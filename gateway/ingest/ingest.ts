@@ -13,7 +13,7 @@ import type { TerminalSettings } from "../surveys/model.ts";
 import type { Link } from "./link.ts";
 import { setBounded } from "./bounded.ts";
 import { RejectCounter } from "./reject-counter.ts";
-import { configFor } from "./terminal-config.ts";
+import { configFor } from "../terminals/config.ts";
 
 export interface IngestOptions {
   store: Store;

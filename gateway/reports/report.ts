@@ -2,7 +2,7 @@
  * One entry point for every report (CLI, HTTP, nightly job): bring the derived rows and rollups up to date,
  * read the rollups, build the report. Also parses the day arguments users type.
  */
-import { terminalDefaults } from "../terminals/defaults.ts";
+import { terminalDefaults } from "../terminals/config.ts";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";

@@ -4,7 +4,7 @@
  */
 import type { Store } from "../store/store.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
-import { settingsOf } from "../ingest/terminal-config.ts";
+import { settingsOf } from "./config.ts";
 
 export interface DeviceStatus {
   serial: string;
