@@ -85,7 +85,7 @@ export async function startDemoTerminal(o: DemoTerminalOptions): Promise<Running
     /* 2. Yesterday, offline and fast-forwarded, unless the database has it. */
     const from = localToEpoch(o.timeZone, o.date.year, o.date.month, o.date.day);
     const to = localToEpoch(o.timeZone, o.date.year, o.date.month, o.date.day + 1);
-    const stored = () => (gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?").get(spec.id, from, to) as { n: number }).n;
+    const stored = () => gw.store.events.countBetween(spec.id, from, to);
     const replayed = stored() === 0;
     const expected = expectedDay(spec.day, o.date, o.timeZone, o.timing.fmMaxMs);
     if (replayed) {

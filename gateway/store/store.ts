@@ -40,6 +40,23 @@ export function createStore(db: Db) {
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();
     },
+    /**
+     * Runs `fn` in one transaction committed without waiting for fsync (synchronous = NORMAL), for rows that can be
+     * rebuilt: after a power cut they are lost together with what brings them back (docs/gateway.md, "Surveys and
+     * force-majeure"). Events and reviews, which acks and people rely on, keep synchronous = FULL.
+     */
+    txWithoutFsync<T>(fn: () => T): T {
+      db.pragma("synchronous = NORMAL");
+      try {
+        return db.transaction(fn)();
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    },
+    /** A consistent copy of the database in `file`, while other processes keep writing (SQLite online backup). */
+    async backup(file: string): Promise<void> {
+      await db.backup(file);
+    },
     close(): void {
       if (db.open) db.close();
     },
