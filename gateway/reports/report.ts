@@ -6,7 +6,7 @@ import { terminalDefaults } from "../terminals/config.ts";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
-import { rebuildQueued } from "../workers.ts";
+import { rebuildQueued } from "../surveys/rebuild.ts";
 import { isDay } from "../time/calendar.ts";
 import { addDays, localDay } from "../time/zone.ts";
 import { buildReport, readSources, type ReportRequest } from "./build.ts";
