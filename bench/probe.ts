@@ -62,18 +62,19 @@ export function probe(gw: Gateway) {
   let stamps = new Map<string, [number, number]>();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
-  const ingest = gw.ingest as unknown as { flush: () => void };
-  const origFlush = ingest.flush.bind(gw.ingest);
-  ingest.flush = () => timed(flush, origFlush)();
-  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void; send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void };
+  /* The ingest's parts (gateway/ingest/ingest.ts): its batch commits, its reachability sends every reply. */
+  const parts = gw.ingest as unknown as { batch: { flush: () => void }; reach: { send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void } };
+  const origFlush = parts.batch.flush.bind(parts.batch);
+  parts.batch.flush = () => timed(flush, origFlush)();
+  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void };
   const origReceive = intake.receive.bind(gw.ingest);
   intake.receive = (line, link) => {
     const m = EVENT_KEY.exec(line);
     if (m) arrived.set(m[1] + "/" + m[2] + "/" + m[3], performance.now());
     origReceive(line, link);
   };
-  const origSend = intake.send.bind(gw.ingest);
-  intake.send = (link, msg) => {
+  const origSend = parts.reach.send.bind(parts.reach);
+  parts.reach.send = (link, msg) => {
     origSend(link, msg);
     if (msg.t !== "ack" || !Array.isArray(msg.n)) return;
     const t = performance.now();

@@ -7,7 +7,7 @@ import { ReadlineParser } from "@serialport/parser-readline";
 import { SerialPort } from "serialport";
 import type { Logger } from "../log.ts";
 import { LineGuard } from "./line-guard.ts";
-import type { Link } from "./link.ts";
+import type { Link, LinkSink } from "./link.ts";
 import "./serial-poller-fix.ts";
 import "./serial-main-thread-io.ts";
 
@@ -15,15 +15,6 @@ export interface SerialPortOptions {
   path: string;
   /** Default 115200 (ignored by USB CDC devices such as the Espruino Pico). */
   baudRate: number;
-}
-
-export interface SerialSink {
-  receive(line: string, link: Link): void;
-  linkClosed(link: Link): void;
-  /** A device announced itself online (MQTT state topic): it may have missed messages while away. */
-  deviceOnline?(device: string, link: Link): void;
-  /** A device announced itself offline: messages to it would be lost. */
-  deviceOffline?(device: string): void;
 }
 
 /** One port, kept open: opens, reads lines, and reopens after an error or a disappearance. */
@@ -37,7 +28,7 @@ export class SerialLink implements Link {
 
   constructor(
     private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number },
-    private readonly sink: SerialSink,
+    private readonly sink: LinkSink,
     private readonly log: Logger,
   ) {
     this.id = "serial:" + opts.path;
