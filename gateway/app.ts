@@ -7,6 +7,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from "./ingest/broker.ts";
 import { Ingest } from "./ingest/ingest.ts";
 import { MqttIngest } from "./ingest/mqtt.ts";
 import { SerialLink } from "./ingest/serial.ts";
+import { realSerialPorts } from "./ingest/serial-port.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
 import type { Logger } from "./log.ts";
 import { openStore, type Store } from "./store/store.ts";
@@ -95,8 +96,9 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       await mqtt.start();
     }
     const serialLog = log.child({ part: "serial" });
+    const ports = realSerialPorts();
     const openPort = (path: string, baudRate = 115200) => {
-      const link = new SerialLink({ path, baudRate, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE }, ingest, serialLog);
+      const link = new SerialLink({ path, baudRate, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE, openPort: ports }, ingest, serialLog);
       serial.push(link);
       link.start();
     };

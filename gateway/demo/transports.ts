@@ -5,11 +5,9 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { ReadlineParser } from "@serialport/parser-readline";
 import mqtt, { type MqttClient } from "mqtt";
-import { SerialPort } from "serialport";
 import { deviceStateTopic, downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { ScriptedTerminal, type ScriptedTerminalOptions } from "./scripted-terminal.ts";
-import "../ingest/serial-poller-fix.ts";
-import "../ingest/serial-main-thread-io.ts";
+import { realSerialPorts } from "../ingest/serial-port.ts";
 
 export interface Connected {
   terminal: ScriptedTerminal;
@@ -46,7 +44,7 @@ export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: strin
 }
 
 export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: string): Promise<Connected> {
-  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+  const port = realSerialPorts()({ path, baudRate: 115200 });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const terminal = terminalOf(spec);
   terminal.attach((line) => port.isOpen && port.write(Buffer.from(line, "latin1")));

@@ -1,15 +1,14 @@
 /**
- * Serial ports (serialport + @serialport/parser-readline), several at once. A port that fails to open or
- * disappears is retried every `retryMs` until it returns. The gateway writes only protocol frames (or the
+ * Serial ports read as lines (@serialport/parser-readline), several at once; the ports themselves come from the
+ * `openPort` passed in (serial-port.ts). A port that fails to open or disappears is retried every `retryMs` until
+ * it returns. The gateway writes only protocol frames (or the
  * firmware's one REPL entry call, docs/protocol.md#serial) to a port.
  */
 import { ReadlineParser } from "@serialport/parser-readline";
-import { SerialPort } from "serialport";
 import type { Logger } from "../log.ts";
 import { LineGuard } from "./line-guard.ts";
 import type { Link, LinkSink } from "./link.ts";
-import "./serial-poller-fix.ts";
-import "./serial-main-thread-io.ts";
+import type { OpenSerialPort, SerialPortLike } from "./serial-port.ts";
 
 export interface SerialPortOptions {
   path: string;
@@ -21,13 +20,13 @@ export interface SerialPortOptions {
 export class SerialLink implements Link {
   readonly kind = "serial" as const;
   readonly id: string;
-  private port: SerialPort | undefined;
+  private port: SerialPortLike | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
   private warnedOpen = false;
 
   constructor(
-    private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number },
+    private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number; openPort: OpenSerialPort },
     private readonly sink: LinkSink,
     private readonly log: Logger,
   ) {
@@ -59,7 +58,7 @@ export class SerialLink implements Link {
   }
 
   private open(): void {
-    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate, autoOpen: false });
+    const port = this.opts.openPort({ path: this.opts.path, baudRate: this.opts.baudRate });
     this.port = port;
     port.open((err) => {
       if (err) {
