@@ -125,7 +125,7 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqli
     } else {
       const b = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
       rawUrl = b.url;
-      closeRaw = b.close;
+      closeRaw = () => b.stop();
       local = b.local;
     }
     const pid = () => [mosq?.process.pid].filter((p) => p !== undefined);

@@ -95,3 +95,34 @@ export class SerialLink implements Link {
     this.retry = setTimeout(() => this.open(), this.opts.retryMs);
   }
 }
+
+/** The gateway's serial links as one part: the configured ports at start, more later (detector, demo), all closed at stop. */
+export class SerialPorts {
+  readonly links: SerialLink[] = [];
+
+  constructor(
+    private readonly opts: { ports: SerialPortOptions[]; retryMs: number; maxLine: number; openPort: OpenSerialPort },
+    private readonly sink: LinkSink,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    for (const p of this.opts.ports) this.open(p.path, p.baudRate);
+  }
+
+  /** Whether a link for `path` exists (open, or retrying). */
+  has(path: string): boolean {
+    return this.links.some((l) => l.id === "serial:" + path);
+  }
+
+  /** Opens one more port now. */
+  open(path: string, baudRate = 115200): void {
+    const link = new SerialLink({ path, baudRate, retryMs: this.opts.retryMs, maxLine: this.opts.maxLine, openPort: this.opts.openPort }, this.sink, this.log);
+    this.links.push(link);
+    link.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.links.map((s) => s.stop()));
+  }
+}

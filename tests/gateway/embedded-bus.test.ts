@@ -17,7 +17,7 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
   await gw?.stop();
   gw = undefined;
-  await broker?.close();
+  await broker?.stop();
   broker = undefined;
 });
 

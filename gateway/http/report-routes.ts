@@ -1,0 +1,45 @@
+/** Reports over HTTP (docs/reports.md#http): `/api/report`, `/report` (HTML), and the nightly job's files. */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, normalize, resolve, sep } from "node:path";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import { GatewayError } from "../errors.ts";
+import { render } from "../reports/render.ts";
+import { checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
+import { parse, reportQuery } from "./schemas.ts";
+import type { HttpOptions } from "./server.ts";
+
+const TYPES: Record<string, string> = { json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" };
+
+export function reportRoutes(app: FastifyInstance, o: Pick<HttpOptions, "store" | "config" | "now">): void {
+  const { store, config, now } = o;
+  const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);
+
+  const report = async (query: unknown, reply: FastifyReply, forced?: "html") => {
+    const q = parse(reportQuery, query, "query");
+    const from = day(q.from, "from");
+    const to = q.to === undefined ? from : day(q.to, "to");
+    checkRange(from, to);
+    const r = makeReport(store, config, { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.store, terminals: q.terminal, employees: q.employee }, now());
+    const format = forced ?? q.format;
+    return reply.type(TYPES[format]!).send(render(r, format));
+  };
+  app.get("/api/report", (req, reply) => report(req.query, reply));
+  app.get("/report", (req, reply) => report(req.query, reply, "html"));
+
+  /* The nightly job's files: /reports/ lists them, /reports/<store>/<file> serves one. */
+  const folder = resolve(config.reports.folder);
+  app.get("/reports/", async () => {
+    if (!existsSync(folder)) return [];
+    return readdirSync(folder, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(join(folder, d.name)).map((f) => `${d.name}/${f}`))
+      .sort();
+  });
+  app.get("/reports/*", async (req, reply) => {
+    const rel = (req.params as { "*": string })["*"];
+    const path = normalize(join(folder, rel));
+    if (!path.startsWith(folder + sep) || !existsSync(path) || !statSync(path).isFile()) throw new GatewayError("not_found", `no report ${rel}`);
+    const ext = path.slice(path.lastIndexOf(".") + 1);
+    return reply.type(TYPES[ext] ?? "application/octet-stream").send(readFileSync(path));
+  });
+}
