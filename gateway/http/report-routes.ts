@@ -3,8 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, normalize, resolve, sep } from "node:path";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { GatewayError } from "../errors.ts";
-import { render } from "../reports/render.ts";
-import { checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
+import { reportFromQuery } from "../reports/query.ts";
 import { parse, reportQuery } from "./schemas.ts";
 import type { HttpOptions } from "./server.ts";
 
@@ -12,16 +11,12 @@ const TYPES: Record<string, string> = { json: "application/json; charset=utf-8",
 
 export function reportRoutes(app: FastifyInstance, o: Pick<HttpOptions, "store" | "config" | "now">): void {
   const { store, config, now } = o;
-  const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);
 
   const report = async (query: unknown, reply: FastifyReply, forced?: "html") => {
     const q = parse(reportQuery, query, "query");
-    const from = day(q.from, "from");
-    const to = q.to === undefined ? from : day(q.to, "to");
-    checkRange(from, to);
-    const r = makeReport(store, config, { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.store, terminals: q.terminal, employees: q.employee }, now());
     const format = forced ?? q.format;
-    return reply.type(TYPES[format]!).send(render(r, format));
+    const text = reportFromQuery(store, config, { from: q.from, to: q.to, groupBy: q.groupBy, stores: q.store, terminals: q.terminal, employees: q.employee }, format, { now: now(), names: { from: "from", to: "to" } });
+    return reply.type(TYPES[format]!).send(text);
   };
   app.get("/api/report", (req, reply) => report(req.query, reply));
   app.get("/report", (req, reply) => report(req.query, reply, "html"));

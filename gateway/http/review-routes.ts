@@ -2,7 +2,8 @@
 import type { FastifyInstance } from "fastify";
 import { GatewayError } from "../errors.ts";
 import type { Flag } from "../indices/flags.ts";
-import { catchUp, parseDay } from "../reports/report.ts";
+import { parseDay } from "../reports/query.ts";
+import { catchUp } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
 import { parseTime } from "../time/zone.ts";
