@@ -7,7 +7,7 @@ import { buildFirmware } from "../../firmware/build/build.ts";
 import type { Logger } from "../log.ts";
 import { DEMO_TERMINALS, LIVE_LOOP, localDateBefore, type DemoTerminalSpec, type LocalDate, type Visit } from "./day.ts";
 import { startDemoTerminal, type DemoGateway, type RunningTerminal } from "./demo-terminal.ts";
-import { openPtyPair, type PtyPair } from "./pty-pair.ts";
+import { openPtyPair, type PtyPair } from "../testkit/pty-pair.ts";
 
 export interface DemoOptions {
   timeZone: string;

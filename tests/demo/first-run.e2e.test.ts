@@ -13,7 +13,7 @@ import { localToEpoch } from "../../gateway/time/zone.ts";
 import { main } from "../../gateway/cli/main.ts";
 import { isoDate } from "../../gateway/demo/day.ts";
 import { testGateway } from "../support/gateway.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const TZ = "Europe/Moscow";
 const TIMING = { windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 };

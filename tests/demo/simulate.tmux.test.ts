@@ -6,10 +6,10 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { testConfig } from "../support/gateway.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
 import { startGateway } from "../../gateway/app.ts";
 import { silentLogger } from "../../gateway/log.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const session = `lb-simulate-${process.pid}`;

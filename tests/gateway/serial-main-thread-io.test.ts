@@ -13,7 +13,7 @@ import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
 import { unixRead } from "../../gateway/ingest/serial-main-thread-io.ts";
 import { patchSerialBindings } from "../../gateway/ingest/serial-port.ts";
-import { ptyPair, type PtyPair } from "../support/socat.ts";
+import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
 
 const serialMainThreadIo = patchSerialBindings().mainThreadIo;
 let pair: PtyPair | undefined;

@@ -1,5 +1,5 @@
 /** Real pseudo-terminal pairs made by socat (Debian's socat), for serial tests without hardware. */
-import { openPtyPair, type PtyPair } from "../../gateway/demo/pty-pair.ts";
+import { openPtyPair, type PtyPair } from "./pty-pair.ts";
 
 export type { PtyPair };
 
