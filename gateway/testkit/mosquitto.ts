@@ -1,4 +1,4 @@
-/** A real Mosquitto broker (Debian's package) on a free loopback port, for tests. */
+/** A real Mosquitto broker (Debian's package) on a free loopback port, for tests and benchmarks. */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";

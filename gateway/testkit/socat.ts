@@ -1,4 +1,4 @@
-/** Real pseudo-terminal pairs made by socat (Debian's socat), for serial tests without hardware. */
+/** Real pseudo-terminal pairs made by socat (Debian's socat), for serial tests and benchmarks without hardware. */
 import { openPtyPair, type PtyPair } from "./pty-pair.ts";
 
 export type { PtyPair };

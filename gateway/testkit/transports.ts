@@ -2,7 +2,6 @@
  * Connects a ScriptedTerminal to the gateway the way a device would: over MQTT (its own client, up/down/state
  * topics, QoS 1, last will) or over a serial port (a real one, or one end of a socat pseudo-terminal pair).
  */
-import { open, type FileHandle } from "node:fs/promises";
 import { ReadlineParser } from "@serialport/parser-readline";
 import mqtt, { type MqttClient } from "mqtt";
 import { deviceStateTopic, downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
@@ -50,7 +49,6 @@ export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: st
   terminal.attach((line) => port.isOpen && port.write(Buffer.from(line, "latin1")));
   port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" })).on("data", (line: string) => terminal.receive(line));
   port.on("error", () => undefined);
-  let raw: FileHandle | undefined;
   return {
     terminal,
     /* Resolves once the bytes are handed to the OS (tcdrain would wait for a peer that may itself be waiting). */

@@ -1,4 +1,4 @@
-/** Waits for a condition in integration tests with real parts (ports, brokers, processes), with a deadline. */
+/** Waits for a condition in integration tests and benchmarks with real parts (ports, brokers, processes), with a deadline. */
 export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
