@@ -2,14 +2,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, normalize, resolve, sep } from "node:path";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import { reportFromQuery } from "../reports/query.ts";
+import type { Store } from "../store/store.ts";
 import { parse, reportQuery } from "./schemas.ts";
-import type { HttpOptions } from "./server.ts";
 
 const TYPES: Record<string, string> = { json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" };
 
-export function reportRoutes(app: FastifyInstance, o: Pick<HttpOptions, "store" | "config" | "now">): void {
+export function reportRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
   const { store, config, now } = o;
 
   const report = async (query: unknown, reply: FastifyReply, forced?: "html") => {

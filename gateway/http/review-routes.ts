@@ -1,16 +1,17 @@
 /** The review API (docs/reports.md#http, #expert-review): the lists, the actions on surveys and periods, undo, the log. */
 import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Flag } from "../indices/flags.ts";
 import { parseDay } from "../reports/query.ts";
 import { catchUp } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
+import type { Store } from "../store/store.ts";
 import { parseTime } from "../time/zone.ts";
 import { parse, periodReviewBody, reviewQuery, surveyReviewBody, undoBody } from "./schemas.ts";
-import type { HttpOptions } from "./server.ts";
 
-export function reviewRoutes(app: FastifyInstance, o: Pick<HttpOptions, "store" | "config" | "now">): void {
+export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
   const { store, config, now } = o;
   const who = (by: string) => ({ by, now: now() });
   const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);

@@ -12,7 +12,8 @@ import type { Store } from "../store/store.ts";
 import { addDays, localDay } from "../time/zone.ts";
 import { toCsv } from "./csv.ts";
 import { toHtml } from "./html.ts";
-import { buildReport, noSources, readSources, sourcesByStore, type ReportSources } from "./build.ts";
+import { buildReport } from "./build.ts";
+import { noSources, readSources, sourcesByStore, type ReportSources } from "./sources.ts";
 import { catchUp } from "./report.ts";
 import { indexSettings } from "./settings.ts";
 

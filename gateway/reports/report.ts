@@ -6,7 +6,8 @@ import { terminalDefaults } from "../terminals/config.ts";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
 import { rebuildQueued } from "../surveys/rebuild.ts";
-import { buildReport, readSources, type ReportRequest } from "./build.ts";
+import { buildReport, type ReportRequest } from "./build.ts";
+import { readSources } from "./sources.ts";
 import type { Report } from "./schema.ts";
 import { indexSettings } from "./settings.ts";
 
