@@ -8,14 +8,16 @@ import type { Ingest } from "./ingest/ingest.ts";
 import { configFor } from "./terminals/config.ts";
 import type { Store } from "./store/store.ts";
 import type { RestartPoints, TerminalSettings } from "./surveys/model.ts";
-import { rebuildQueued, rebuildTerminal } from "./surveys/rebuild.ts";
+import { rebuildQueued, rebuildTerminal, type RebuildStore } from "./surveys/rebuild.ts";
 
 /** Longest stretch the periodic survey rebuild runs before it lets acks and frames through. */
 const DERIVE_SLICE_MS = 2;
 
 export interface WorkerOptions {
-  store: Store;
-  ingest: Ingest;
+  /** The rebuild's repositories (surveys/rebuild.ts), and the commands, reject counts, clock log and settings. */
+  store: RebuildStore & Pick<Store, "settings" | "commands" | "rejects" | "boots" | "terminals">;
+  /** Devices are reached through the ingest; reject counts are taken from it. */
+  ingest: Pick<Ingest, "reachableDevices" | "sendTo" | "rejects">;
   log: Logger;
   now: () => number;
   defaults: TerminalSettings;

@@ -14,12 +14,12 @@ export function terminalDefaults(config: Config): TerminalSettings {
 }
 
 /** `settingsAt(t)` of one terminal: its settings history over `defaults`. */
-export function settingsOf(store: Pick<Store, "settings">, defaults: TerminalSettings, terminalId: string): (t: number) => TerminalSettings {
+export function settingsOf(store: { settings: Pick<Store["settings"], "history"> }, defaults: TerminalSettings, terminalId: string): (t: number) => TerminalSettings {
   return settingsTimeline(store.settings.history(terminalId), defaults);
 }
 
 /** The `config` for `serial` at `now`, or undefined when it is not paired. */
-export function configFor(store: Pick<Store, "settings" | "terminals">, defaults: TerminalSettings, serial: string, now: number): ConfigMsg | undefined {
+export function configFor(store: { settings: Pick<Store["settings"], "history">; terminals: Pick<Store["terminals"], "currentPairing"> }, defaults: TerminalSettings, serial: string, now: number): ConfigMsg | undefined {
   const pairing = store.terminals.currentPairing(serial);
   if (!pairing) return undefined;
   const s = settingsOf(store, defaults, pairing.terminalId)(now);
