@@ -6,7 +6,7 @@
 import { writeFileSync } from "node:fs";
 import type { Gateway } from "../gateway/app.ts";
 import { pair } from "../gateway/terminals/manage.ts";
-import { waitFor } from "../tests/support/wait.ts";
+import { waitFor } from "../gateway/testkit/wait.ts";
 import type { LoadPool } from "./load-client.ts";
 import type { Command, RunResult } from "./messages.ts";
 import { probe, type Breakdown } from "./probe.ts";

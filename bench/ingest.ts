@@ -17,10 +17,10 @@ import { startGateway, type Gateway } from "../gateway/app.ts";
 import type { ConfigInput } from "../gateway/config/schema.ts";
 import { startEmbeddedBroker, type LocalBus } from "../gateway/ingest/broker.ts";
 import { silentLogger } from "../gateway/log.ts";
-import { testConfig } from "../tests/support/gateway.ts";
-import { startMosquitto, type Mosquitto } from "../tests/support/mosquitto.ts";
-import { ptyPair, type PtyPair } from "../tests/support/socat.ts";
-import { waitFor } from "../tests/support/wait.ts";
+import { testConfig } from "../gateway/testkit/config.ts";
+import { startMosquitto, type Mosquitto } from "../gateway/testkit/mosquitto.ts";
+import { ptyPair, type PtyPair } from "../gateway/testkit/socat.ts";
+import { waitFor } from "../gateway/testkit/wait.ts";
 import { connectAndPair, GatewayRuns, type E2e, type RunPlan } from "./gateway-run.ts";
 import { LoadPool } from "./load-client.ts";
 import { rawBrokerRate, type BrokerRate } from "./raw-broker.ts";
@@ -125,7 +125,7 @@ async function mqttScenario(name: "embedded" | "mosquitto", load: LoadPool, sqli
     } else {
       const b = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
       rawUrl = b.url;
-      closeRaw = b.close;
+      closeRaw = () => b.stop();
       local = b.local;
     }
     const pid = () => [mosq?.process.pid].filter((p) => p !== undefined);

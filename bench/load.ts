@@ -5,8 +5,8 @@
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import mqtt, { type MqttClient } from "mqtt";
-import { ScriptedTerminal } from "../gateway/demo/scripted-terminal.ts";
-import { overMqtt, overSerial, type Connected } from "../gateway/demo/transports.ts";
+import { ScriptedTerminal } from "../gateway/testkit/scripted-terminal.ts";
+import { overMqtt, overSerial, type Connected } from "../gateway/testkit/transports.ts";
 import type { EventKind } from "../protocol/schemas.ts";
 import type { Command, RawResult, Reply, RunResult } from "./messages.ts";
 import { epochMs, r2, selfCpuMs, summarize } from "./stats.ts";

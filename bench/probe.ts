@@ -1,9 +1,9 @@
 /**
  * A timing breakdown of a running gateway, from the outside: how long the event loop was blocked, and how much of
- * the time went to group commits (Ingest.flush) and to survey rebuilds (each Store.derived.rebuild). It wraps
- * those methods on the instances only; gateway code is not changed. The residence time of each event in the
- * gateway (line received -> ack written to the link) separates the gateway's share of the latency from the
- * transport's and the simulated devices'.
+ * the time went to group commits (Ingest.flush) and to survey rebuilds (each Workers.rebuild: surveys, periods
+ * and their rollups). It wraps those methods on the instances only; gateway code is not changed. The residence
+ * time of each event in the gateway (line received -> ack written to the link) separates the gateway's share of
+ * the latency from the transport's and the simulated devices'.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Gateway } from "../gateway/app.ts";
@@ -62,18 +62,19 @@ export function probe(gw: Gateway) {
   let stamps = new Map<string, [number, number]>();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
-  const ingest = gw.ingest as unknown as { flush: () => void };
-  const origFlush = ingest.flush.bind(gw.ingest);
-  ingest.flush = () => timed(flush, origFlush)();
-  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void; send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void };
+  /* The ingest's parts (gateway/ingest/ingest.ts): its batch commits, its reachability sends every reply. */
+  const parts = gw.ingest as unknown as { batch: { flush: () => void }; reach: { send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void } };
+  const origFlush = parts.batch.flush.bind(parts.batch);
+  parts.batch.flush = () => timed(flush, origFlush)();
+  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void };
   const origReceive = intake.receive.bind(gw.ingest);
   intake.receive = (line, link) => {
     const m = EVENT_KEY.exec(line);
     if (m) arrived.set(m[1] + "/" + m[2] + "/" + m[3], performance.now());
     origReceive(line, link);
   };
-  const origSend = intake.send.bind(gw.ingest);
-  intake.send = (link, msg) => {
+  const origSend = parts.reach.send.bind(parts.reach);
+  parts.reach.send = (link, msg) => {
     origSend(link, msg);
     if (msg.t !== "ack" || !Array.isArray(msg.n)) return;
     const t = performance.now();
@@ -87,10 +88,10 @@ export function probe(gw: Gateway) {
     }
   };
   /* The periodic rebuild runs in slices (Workers.deriveInSlices), so each terminal's rebuild is timed. */
-  const derived = gw.store.derived as { rebuild: typeof gw.store.derived.rebuild };
-  const origRebuild = derived.rebuild;
-  derived.rebuild = (terminal, fromMs, settingsAt) => {
-    const from = timed(derive, () => origRebuild(terminal, fromMs, settingsAt))();
+  const workers = gw.workers;
+  const origRebuild = workers.rebuild.bind(workers);
+  workers.rebuild = (terminal, fromMs) => {
+    const from = timed(derive, () => origRebuild(terminal, fromMs))();
     /* How far back the survey rebuild reached (the period rebuild only reads long presses). */
     const back = from.surveysFrom === Number.MIN_SAFE_INTEGER ? 0 : (fromMs - from.surveysFrom) / 1000;
     reach = { n: reach.n + 1, sum: reach.sum + back, max: Math.max(reach.max, back) };

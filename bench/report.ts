@@ -1,5 +1,5 @@
 /**
- * `npm run bench:report` (issue 6): a chain of terminals with a year of surveys, and the time of the nightly job
+ * `npm run bench:report` (docs/performance.md, "Reports"): a chain of terminals with a year of surveys, and the time of the nightly job
  * (every store's previous-day reports, all formats) and of a 30-day chain report, with 1 %, 10 % and 100 % of the
  * history in the database. The nightly time must not grow with history: reports read only the daily rollups.
  *

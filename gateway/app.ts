@@ -1,30 +1,37 @@
 /**
- * The one place that builds the gateway from its configuration: store, ingest, broker, MQTT, serial ports,
- * periodic jobs, and the demo terminal. Constructors only assign; all I/O starts in startGateway and ends in stop.
+ * The one place that builds the gateway from its configuration and starts and stops it. Each part's constructor
+ * only assigns; its I/O happens in start() and stop() (lifecycle.ts). Parts start in the order below and stop in
+ * the reverse order, so that everything that can still carry an ack or a rebuild is stopped after what feeds it.
  */
 import type { Config } from "./config/schema.ts";
-import { startEmbeddedBroker, type EmbeddedBroker } from "./ingest/broker.ts";
+import { Demo } from "./demo/demo.ts";
+import { localDateBefore } from "./demo/day.ts";
+import { HttpServer } from "./http/server.ts";
+import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
 import { Ingest } from "./ingest/ingest.ts";
 import { MqttIngest } from "./ingest/mqtt.ts";
-import { SerialLink } from "./ingest/serial.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
+import { SerialPorts, type SerialLink } from "./ingest/serial.ts";
+import { realSerialPorts } from "./ingest/serial-port.ts";
+import { Lifecycle } from "./lifecycle.ts";
 import type { Logger } from "./log.ts";
-import { openStore, type Store } from "./store/store.ts";
-import { Workers } from "./workers.ts";
-import { terminalDefaults } from "./terminals/defaults.ts";
-import { startHttp, type HttpServer } from "./http/server.ts";
 import { NightlyReports } from "./reports/nightly.ts";
+import { openStore, type Store } from "./store/store.ts";
+import { terminalDefaults } from "./terminals/config.ts";
+import { Workers } from "./workers.ts";
 
 export interface Gateway {
   readonly store: Store;
   readonly ingest: Ingest;
   readonly workers: Workers;
-  /** The broker URL in use (embedded or external). */
+  /** The broker URL in use (embedded or external); "" when MQTT is off. */
   readonly mqttUrl: string;
   readonly serial: SerialLink[];
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
   readonly nightly: NightlyReports | undefined;
+  /** The simulated terminals, when `demo.enabled` (`npm start`). */
+  readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
   openSerial(path: string, baudRate?: number): void;
   stop(): Promise<void>;
@@ -33,16 +40,19 @@ export interface Gateway {
 export interface GatewayDeps {
   log: Logger;
   now?: () => number;
+  /** What a person watching reads (the CLI prints it): that the gateway runs, and the demo's narration. */
+  say?: (line: string) => void;
 }
-
-export { terminalDefaults };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;
+/** The demo's live loop: one press every this many ms (docs/demo.md). */
+const DEMO_LIVE_GAP_MS = 5000;
 
 export async function startGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
   const log = deps.log;
   const now = deps.now ?? Date.now;
+  const say = deps.say ?? (() => undefined);
   const store = openStore(config.database);
   log.info({ database: config.database, events: store.events.count() }, "database open");
   const defaults = terminalDefaults(config);
@@ -57,68 +67,83 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     clockToleranceMs: config.clock.toleranceMs,
   });
   const workers = new Workers({ store, ingest, log: log.child({ part: "jobs" }), now, defaults, deriveIntervalMs: config.ingest.deriveIntervalMs, clockSyncMs: config.clock.syncIntervalMs });
-
-  let broker: EmbeddedBroker | undefined;
-  let mqtt: MqttIngest | undefined;
-  const serial: SerialLink[] = [];
-  let detector: PortDetector | undefined;
-  let http: HttpServer | undefined;
-  let nightly: NightlyReports | undefined;
-  const stop = async () => {
-    nightly?.stop();
-    await http?.close();
-    workers.stop();
-    detector?.stop();
-    /* Commit and ack what has arrived while the links can still carry the acks, then close them. */
-    ingest.flush();
-    await Promise.all(serial.map((s) => s.stop()));
-    await mqtt?.stop();
-    ingest.stop();
-    workers.flushRejects();
-    workers.derive();
-    await broker?.close();
-    store.close();
-    log.info("gateway stopped");
+  const serialLog = log.child({ part: "serial" });
+  const serial = new SerialPorts({ ports: config.serial.ports, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE, openPort: realSerialPorts() }, ingest, serialLog);
+  const life = new Lifecycle(log);
+  const gw: { -readonly [K in keyof Gateway]: Gateway[K] } = {
+    store,
+    ingest,
+    workers,
+    mqttUrl: "",
+    serial: serial.links,
+    http: undefined,
+    nightly: undefined,
+    demo: undefined,
+    openSerial: (path, baudRate) => serial.open(path, baudRate),
+    stop: async () => {
+      await life.stop();
+      log.info("gateway stopped");
+    },
   };
+
+  /*
+   * Every failure to start below is fatal: a taken port or an unreachable database means the installation is
+   * wrong, and the gateway says so rather than run half. What may fail later while running is handled inside each
+   * part instead: serial ports and an external broker are retried until they return, jobs log and run again.
+   */
   try {
+    await life.start("store", { stop: () => store.close() }, { fatal: true });
     let url = config.mqtt.url;
+    let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
-      broker = await startEmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ part: "broker" }) });
+      const broker = new EmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ part: "broker" }) });
+      await life.start("broker", broker, { fatal: true });
       url = broker.url;
+      local = broker.local;
     }
+    /* Stopped after the ingest: what the ingest took in last is counted and rebuilt before the store closes. */
+    await life.start("jobs' last run", { stop: () => (workers.flushRejects(), workers.derive()) }, { fatal: true });
+    await life.start("ingest", { stop: () => ingest.stop() }, { fatal: true });
     if (url !== undefined) {
       const m = config.mqtt;
-      mqtt = new MqttIngest(
+      const mqtt = new MqttIngest(
         { url, clientId: m.clientId, prefix: m.topicPrefix, username: m.username, password: m.password, ca: m.tls?.ca, cert: m.tls?.cert, key: m.tls?.key, rejectUnauthorized: m.tls?.rejectUnauthorized },
         ingest,
         log.child({ part: "mqtt" }),
-        broker?.local,
+        local,
       );
-      await mqtt.start();
+      await life.start("mqtt", mqtt, { fatal: true });
     }
-    const serialLog = log.child({ part: "serial" });
-    const openPort = (path: string, baudRate = 115200) => {
-      const link = new SerialLink({ path, baudRate, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE }, ingest, serialLog);
-      serial.push(link);
-      link.start();
-    };
-    for (const p of config.serial.ports) openPort(p.path, p.baudRate);
+    gw.mqttUrl = url ?? "";
+    await life.start("serial ports", serial, { fatal: true });
+    /* Commit and ack what has arrived while the links can still carry the acks; they close right after. */
+    await life.start("last acks", { stop: () => ingest.flush() }, { fatal: true });
     if (config.serial.autodetect.enabled) {
-      detector = new PortDetector(config.serial.autodetect, serialLog, (path) => {
-        if (!serial.some((s) => s.id === "serial:" + path)) openPort(path, 115200);
+      const detector = new PortDetector(config.serial.autodetect, serialLog, (path) => {
+        if (!serial.has(path)) serial.open(path, 115200);
       });
-      detector.start();
+      await life.start("port detector", detector, { fatal: true });
     }
-    workers.start();
+    await life.start("jobs", workers, { fatal: true });
     if (config.reports.nightly.enabled) {
-      nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
-      nightly.start();
+      gw.nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
+      await life.start("nightly reports", gw.nightly, { fatal: true });
     }
-    if (config.http.enabled) http = await startHttp({ store, config, log: log.child({ part: "http" }), now });
+    if (config.http.enabled) {
+      gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now });
+      await life.start("http", gw.http, { fatal: true });
+    }
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
-    return { store, ingest, workers, mqttUrl: url ?? "", serial, openSerial: openPort, http, nightly, stop };
+    say(`Gateway running. Database: ${config.database}. MQTT: ${url ?? "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.`);
+    if (config.demo.enabled) {
+      say("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...");
+      const date = localDateBefore(now(), config.timeZone, 1);
+      gw.demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), date, live: { gapMs: DEMO_LIVE_GAP_MS } });
+      await life.start("demo", gw.demo, { fatal: true });
+    }
+    return gw;
   } catch (err) {
-    await stop().catch(() => undefined);
+    await life.stop().catch(() => undefined);
     throw err;
   }
 }

@@ -5,16 +5,19 @@
  */
 import type { Logger } from "./log.ts";
 import type { Ingest } from "./ingest/ingest.ts";
-import { configFor, settingsOf } from "./ingest/terminal-config.ts";
+import { configFor } from "./terminals/config.ts";
 import type { Store } from "./store/store.ts";
-import type { TerminalSettings } from "./surveys/model.ts";
+import type { RestartPoints, TerminalSettings } from "./surveys/model.ts";
+import { rebuildQueued, rebuildTerminal, type RebuildStore } from "./surveys/rebuild.ts";
 
 /** Longest stretch the periodic survey rebuild runs before it lets acks and frames through. */
 const DERIVE_SLICE_MS = 2;
 
 export interface WorkerOptions {
-  store: Store;
-  ingest: Ingest;
+  /** The rebuild's repositories (surveys/rebuild.ts), and the commands, reject counts, clock log and settings. */
+  store: RebuildStore & Pick<Store, "settings" | "commands" | "rejects" | "boots" | "terminals">;
+  /** Devices are reached through the ingest; reject counts are taken from it. */
+  ingest: Pick<Ingest, "reachableDevices" | "sendTo" | "rejects">;
   log: Logger;
   now: () => number;
   defaults: TerminalSettings;
@@ -59,6 +62,11 @@ export class Workers {
     return rebuildQueued(this.o.store, this.o.defaults);
   }
 
+  /** Rebuilds one terminal's surveys, periods and rollups after a change at `fromMs` (surveys/rebuild.ts). */
+  rebuild(terminalId: string, fromMs: number): RestartPoints {
+    return rebuildTerminal(this.o.store, this.o.defaults, terminalId, fromMs);
+  }
+
   /*
    * The periodic rebuild yields to the event loop every DERIVE_SLICE_MS, so acks are never held up by it for
    * long.
@@ -79,7 +87,7 @@ export class Workers {
       try {
         while (i < queued.length && performance.now() < until) {
           const q = queued[i++] as { terminalId: string; fromMs: number };
-          rebuildTerminal(this.o.store, this.o.defaults, q.terminalId, q.fromMs);
+          this.rebuild(q.terminalId, q.fromMs);
         }
       } catch (err) {
         this.o.log.error({ err }, "survey rebuild failed; it stays queued");
@@ -127,26 +135,4 @@ export class Workers {
     this.lastDue = t;
     for (const id of due) for (const p of this.o.store.terminals.devicesOf(id)) this.o.store.commands.add(p.serial, { t: "config" }, t);
   }
-}
-
-/**
- * Rebuilds one queued terminal's surveys, force-majeure periods and rollups. Settings are read in the same
- * transaction, so a change the CLI commits meanwhile cannot be skipped. Derived rows are committed without waiting
- * for fsync (synchronous = NORMAL): after a power cut they and their queue entry are lost together, and the queue
- * entry brings the rebuild back.
- */
-export function rebuildTerminal(store: Store, defaults: TerminalSettings, terminalId: string, fromMs: number): void {
-  store.db.pragma("synchronous = NORMAL");
-  try {
-    store.tx(() => store.rebuildTerminal(terminalId, fromMs, settingsOf(store, defaults, terminalId)));
-  } finally {
-    store.db.pragma("synchronous = FULL");
-  }
-}
-
-/** Rebuilds every queued terminal now; returns how many. */
-export function rebuildQueued(store: Store, defaults: TerminalSettings): number {
-  const queued = store.derived.queued();
-  for (const q of queued) rebuildTerminal(store, defaults, q.terminalId, q.fromMs);
-  return queued.length;
 }

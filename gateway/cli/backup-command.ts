@@ -7,7 +7,7 @@ export function registerBackup(program: Command, io: CliIo): void {
   withDbFlags(program.command("backup").argument("<file>", "where to write the copy").description("copy the database safely while the gateway runs")).action((file: string, f: DbFlags) =>
     withStore(f, async (store) => {
       const started = Date.now();
-      await store.db.backup(file);
+      await store.backup(file);
       io.out(`Backed up ${store.events.count()} events to ${file} in ${Date.now() - started} ms.\n`);
     }),
   );

@@ -1,13 +1,9 @@
 /** What `loyalty gateway --demo` (npm start) prints once the demo runs: what is happening and what to try next. */
 import type { Demo } from "../demo/demo.ts";
-import type { DemoTerminalSpec, LocalDate } from "../demo/day.ts";
 import { isoDate } from "../demo/day.ts";
 
 export interface DemoSummary {
-  demo: Demo;
-  specs: DemoTerminalSpec[];
-  date: LocalDate;
-  liveGapMs: number;
+  demo: Pick<Demo, "terminals" | "skipped" | "specs" | "date" | "liveGapMs">;
   database: string;
   /** The gateway's HTTP address, when it serves reports. */
   httpUrl?: string;
@@ -17,15 +13,15 @@ export function demoSummary(s: DemoSummary): string {
   const n = s.demo.terminals.length;
   const lines = [`${n} simulated terminal${n === 1 ? "" : "s"} (the real firmware bundle in the Espruino simulator):`];
   for (const t of s.demo.terminals) {
-    const spec = s.specs.find((x) => x.id === t.id);
+    const spec = s.demo.specs.find((x) => x.id === t.id);
     const how = t.transport === "serial" ? `serial over ${t.where}` : `MQTT via ${t.where}`;
     lines.push(`  ${t.id.padEnd(12)} ${how}; question ${spec?.question}, employee ${spec?.employee}`);
   }
   for (const why of s.demo.skipped) lines.push(`  not started: ${why}`);
-  const day = isoDate(s.date);
+  const day = isoDate(s.demo.date);
   const db = s.database === "./data/loyalty.sqlite" ? "" : ` --db ${s.database}`;
   lines.push(
-    `Yesterday (${day}) is in the database; a live press follows every ${Math.round(s.liveGapMs / 1000)} s.`,
+    `Yesterday (${day}) is in the database; a live press follows every ${Math.round(s.demo.liveGapMs / 1000)} s.`,
     "",
     "In another terminal try:",
     ...hints([

@@ -1,8 +1,6 @@
-/** `loyalty gateway`: runs the gateway until SIGINT or SIGTERM, then shuts down cleanly. */
+/** `loyalty gateway`: flags to config, start the gateway (app.ts), run until SIGINT or SIGTERM, stop it cleanly. */
 import type { Command } from "commander";
 import { startGateway } from "../app.ts";
-import { DEMO_TERMINALS, localDateBefore } from "../demo/day.ts";
-import { startDemo } from "../demo/demo.ts";
 import { createLogger } from "../log.ts";
 import { demoSummary } from "./demo-text.ts";
 import type { CliIo } from "./io.ts";
@@ -43,21 +41,9 @@ export function registerGateway(program: Command, io: CliIo): void {
       if (f.demo) overrides.demo = { enabled: true };
       const config = configFrom({ config: f.config }, overrides);
       const log = createLogger(config.log.level, config.log.file);
-      const gw = await startGateway(config, { log });
-      io.out(`Gateway running. Database: ${config.database}. MQTT: ${gw.mqttUrl || "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.\n`);
-      let demo: Awaited<ReturnType<typeof startDemo>> | undefined;
-      if (config.demo.enabled) {
-        io.out("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...\n");
-        const date = localDateBefore(Date.now(), config.timeZone, 1);
-        const liveGapMs = 5000;
-        try {
-          demo = await startDemo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => io.out(`  ${l}\n`), date, live: { gapMs: liveGapMs } });
-        } catch (err) {
-          await gw.stop();
-          throw err;
-        }
-        io.out(demoSummary({ demo, specs: DEMO_TERMINALS, date, liveGapMs, database: config.database, httpUrl: gw.http?.url }));
-      } else io.out(`In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals    npx loyalty report${gw.http ? `\nReports and the review API: ${gw.http.url}/report` : ""}\nStop with Ctrl+C.\n`);
+      const gw = await startGateway(config, { log, say: (line) => io.out(line + "\n") });
+      if (gw.demo) io.out(demoSummary({ demo: gw.demo, database: config.database, httpUrl: gw.http?.url }));
+      else io.out(`In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals    npx loyalty report${gw.http ? `\nReports and the review API: ${gw.http.url}/report` : ""}\nStop with Ctrl+C.\n`);
       await new Promise<void>((resolve) => {
         const done = (signal: string) => {
           log.info({ signal }, "shutting down");
@@ -66,7 +52,6 @@ export function registerGateway(program: Command, io: CliIo): void {
         process.once("SIGINT", () => done("SIGINT"));
         process.once("SIGTERM", () => done("SIGTERM"));
       });
-      await demo?.stop();
       await gw.stop();
     });
 }

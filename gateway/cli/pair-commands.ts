@@ -6,7 +6,8 @@ import { IDENTIFY_SECONDS } from "../installer/constants.ts";
 import { identify, pair, replace, unpair } from "../terminals/manage.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { ago, table } from "./table.ts";
+import { table } from "../reports/table.ts";
+import { ago } from "./ago.ts";
 
 interface PairFlags extends DbFlags {
   terminal?: string;

@@ -6,7 +6,7 @@ import { describeAnswer, describePorts } from "../installer/ports.ts";
 import { openTextPort } from "../installer/serial-open.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { table } from "./table.ts";
+import { table } from "../reports/table.ts";
 
 interface PortsFlags extends DbFlags {
   port: string[];

@@ -1,8 +1,8 @@
 /** `loyalty report`: indices and representativeness over a range of store-local days (docs/reports.md). */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { checkRange, makeReport, parseDay, parseGroupBy } from "../reports/report.ts";
-import { FORMATS, render, type Format } from "../reports/render.ts";
+import { reportFromQuery } from "../reports/query.ts";
+import { FORMATS, type Format } from "../reports/render.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { GatewayError } from "../errors.ts";
@@ -39,12 +39,8 @@ export function registerReport(program: Command, io: CliIo): void {
     withStore(f, (store, config) => {
       if (!FORMATS.includes(f.format as Format)) throw new GatewayError("invalid", `--format: expected ${FORMATS.join(", ")}, got "${f.format}"`);
       if (f.separator !== ";" && f.separator !== ",") throw new GatewayError("invalid", `--separator: expected ';' or ',', got "${f.separator}"`);
-      const now = Date.now();
-      const from = parseDay(f.from, config.timeZone, now, "--from");
-      const to = f.to === undefined ? from : parseDay(f.to, config.timeZone, now, "--to");
-      checkRange(from, to);
-      const report = makeReport(store, config, { from, to, groupBy: parseGroupBy(f.groupBy), stores: f.store, terminals: f.terminal, employees: f.employee }, now);
-      const text = render(report, f.format as Format, f.separator as ";" | ",");
+      const query = { from: f.from, to: f.to, groupBy: f.groupBy, stores: f.store, terminals: f.terminal, employees: f.employee };
+      const text = reportFromQuery(store, config, query, f.format as Format, { now: Date.now(), separator: f.separator as ";" | ",", names: { from: "--from", to: "--to" } });
       if (f.out) {
         writeFileSync(f.out, text);
         io.err(`report written to ${f.out}\n`);

@@ -1,14 +1,15 @@
-/** `loyalty review`: the expert's list of surveys and force-majeure periods, and the review actions (docs/review.md). */
+/** `loyalty review`: the expert's list of surveys and force-majeure periods, and the review actions (docs/reports.md#expert-review). */
 import type { Command } from "commander";
 import { GatewayError } from "../errors.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
-import { FLAGS, type Flag } from "../review/flags.ts";
+import { FLAGS, type Flag } from "../indices/flags.ts";
 import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
-import { catchUp, parseDay } from "../reports/report.ts";
+import { parseDay } from "../reports/query.ts";
+import { catchUp } from "../reports/report.ts";
 import { parseTime } from "../time/zone.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { table } from "./table.ts";
+import { table } from "../reports/table.ts";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
 

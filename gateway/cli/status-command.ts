@@ -1,10 +1,11 @@
 /** `loyalty status`: terminals online/offline, device health, clock offsets and rejected frames. */
 import type { Command } from "commander";
-import { terminalDefaults } from "../app.ts";
+import { terminalDefaults } from "../terminals/config.ts";
 import { statusReport } from "../terminals/status.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { ago, table } from "./table.ts";
+import { table } from "../reports/table.ts";
+import { ago } from "./ago.ts";
 
 export function registerStatus(program: Command, io: CliIo): void {
   withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock) and rejected frames by reason"))

@@ -1,15 +1,14 @@
 /** `loyalty terminals`: list and show terminals, change the key question or the employee from a given time, rename. */
 import type { Command } from "commander";
 import { questionKindSchema } from "../../protocol/schemas.ts";
-import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
-import { settingsOf } from "../ingest/terminal-config.ts";
+import { settingsOf, terminalDefaults } from "../terminals/config.ts";
 import { assignEmployee, FROM_THE_START, setQuestion } from "../terminals/manage.ts";
 import { formatLocal, parseTime } from "../time/zone.ts";
 import { checkCctvTemplate } from "../review/cctv.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { table } from "./table.ts";
+import { table } from "../reports/table.ts";
 
 function when(text: string | undefined, tz: string, now: number): number {
   if (text === undefined) return now;

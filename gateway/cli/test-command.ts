@@ -1,8 +1,7 @@
 /** `loyalty test <terminal>`: the installer's press-by-press self-test of a paired terminal (installer/self-test.ts). */
 import type { Command } from "commander";
-import { terminalDefaults } from "../app.ts";
 import { GatewayError } from "../errors.ts";
-import { settingsOf } from "../ingest/terminal-config.ts";
+import { settingsOf, terminalDefaults } from "../terminals/config.ts";
 import { isTestSurvey, runSelfTest, selfTestSteps, silentDevices, summary, testPresses, SELF_TEST_REASON, type TestPresses } from "../installer/self-test.ts";
 import { reviewPeriod, reviewSurvey } from "../review/actions.ts";
 import type { Store } from "../store/store.ts";
@@ -10,7 +9,7 @@ import type { Config } from "../config/schema.ts";
 import { catchUp } from "../reports/report.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
-import { ago } from "./table.ts";
+import { ago } from "./ago.ts";
 
 interface TestFlags extends DbFlags {
   timeout: string;

@@ -9,15 +9,28 @@
  *    short/long logic run as on a device.
  */
 import { connectSerialPath, createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
-import type { Gateway } from "../app.ts";
+import type { Ingest } from "../ingest/ingest.ts";
+import type { Store } from "../store/store.ts";
 import { pair } from "../terminals/manage.ts";
+import type { Workers } from "../workers.ts";
 import { localToEpoch } from "../time/zone.ts";
 import { expectedDay, isoDate, pressesOf, THINK_S, type DemoTerminalSpec, type LocalDate, type Visit } from "./day.ts";
 import { fastForwardUntil } from "./fast-forward.ts";
 import { playOfflineDay } from "./offline-day.ts";
 
+/** What the demo uses of the running gateway (app.ts). */
+export interface DemoGateway {
+  store: Store;
+  ingest: Pick<Ingest, "flush" | "reachableDevices">;
+  workers: Pick<Workers, "commands">;
+  /** The broker URL in use ("" when MQTT is off). */
+  mqttUrl: string;
+  /** Opens one more serial port now. */
+  openSerial(path: string): void;
+}
+
 export interface DemoTerminalOptions {
-  gw: Gateway;
+  gw: DemoGateway;
   spec: DemoTerminalSpec;
   bundle: string;
   /** Serial boards: the pseudo-terminal end the board opens. */
@@ -85,7 +98,7 @@ export async function startDemoTerminal(o: DemoTerminalOptions): Promise<Running
     /* 2. Yesterday, offline and fast-forwarded, unless the database has it. */
     const from = localToEpoch(o.timeZone, o.date.year, o.date.month, o.date.day);
     const to = localToEpoch(o.timeZone, o.date.year, o.date.month, o.date.day + 1);
-    const stored = () => (gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?").get(spec.id, from, to) as { n: number }).n;
+    const stored = () => gw.store.events.countBetween(spec.id, from, to);
     const replayed = stored() === 0;
     const expected = expectedDay(spec.day, o.date, o.timeZone, o.timing.fmMaxMs);
     if (replayed) {

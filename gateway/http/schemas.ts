@@ -1,5 +1,13 @@
-/** HTTP request shapes of the report and review API (docs/reports.md, docs/review.md). */
+/** HTTP request shapes of the report and review API, and their check (docs/reports.md#http, #expert-review). */
 import { z } from "zod";
+import { GatewayError } from "../errors.ts";
+
+/** `value` checked by `schema`, or a GatewayError naming `where` and each problem. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) throw new GatewayError("invalid", `${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  return r.data;
+}
 
 const csv = z
   .string()

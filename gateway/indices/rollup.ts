@@ -4,7 +4,7 @@
  * a nightly report costs the same whatever the history. Pure: the caller passes the local-day function.
  */
 import type { Counts } from "./tally.ts";
-import { flagSurveys } from "../review/flags.ts";
+import { flagSurveys } from "./flags.ts";
 
 export interface RollupSurvey {
   openingEventId: number;

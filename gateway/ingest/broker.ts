@@ -8,15 +8,6 @@ import { Aedes, type AedesPublishPacket } from "aedes";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 
-export interface EmbeddedBroker {
-  /** `mqtt://host:port` clients connect to. */
-  readonly url: string;
-  readonly port: number;
-  /** The broker's own subscribe and publish, for the gateway in the same process. */
-  readonly local: LocalBus;
-  close(): Promise<void>;
-}
-
 /**
  * Subscribing and publishing inside the broker's process, without an MQTT client: no loopback socket, no packets
  * encoded and parsed twice. Messages are QoS 1 towards devices. A subscriber sees what is published after it
@@ -34,31 +25,88 @@ export interface LocalBus {
 const retainedOf = (aedes: Aedes, topic: string) =>
   (aedes as unknown as { persistence: { createRetainedStream(pattern: string): AsyncIterable<AedesPublishPacket> } }).persistence.createRetainedStream(topic);
 
-export async function startEmbeddedBroker(opts: { host: string; port: number; log: Logger }): Promise<EmbeddedBroker> {
-  const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000 });
-  aedes.on("clientError", (client, err) => opts.log.debug({ client: client?.id, err: err.message }, "broker client error"));
-  aedes.on("connectionError", (_client, err) => opts.log.debug({ err: err.message }, "broker connection error"));
-  /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
-  const server: Server = createServer({ noDelay: true }, aedes.handle);
-  await new Promise<void>((resolve, reject) => {
-    const failed = (err: NodeJS.ErrnoException) => {
-      aedes.close();
-      reject(
-        err.code === "EADDRINUSE"
-          ? new GatewayError("conflict", `${opts.host}:${opts.port} is already in use (another MQTT broker, or another gateway?): choose another port with --mqtt-port, or use that broker with --mqtt-url mqtt://${opts.host}:${opts.port}`)
-          : new GatewayError("config", `the embedded MQTT broker cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
-      );
-    };
-    server.once("error", failed);
-    server.listen(opts.port, opts.host, () => {
-      server.off("error", failed);
-      resolve();
+export interface EmbeddedBrokerOptions {
+  host: string;
+  /** 0 for any free port. */
+  port: number;
+  log: Logger;
+}
+
+/** The broker as a part of the gateway: listening between start() and stop(). */
+export class EmbeddedBroker {
+  private aedes: Aedes | undefined;
+  private server: Server | undefined;
+  private bus: LocalBus | undefined;
+  private listening = 0;
+
+  constructor(private readonly opts: EmbeddedBrokerOptions) {}
+
+  /** `mqtt://host:port` clients connect to. */
+  get url(): string {
+    return `mqtt://${this.opts.host}:${this.port}`;
+  }
+
+  /** The port it listens on (the one chosen when asked for 0). */
+  get port(): number {
+    return this.listening;
+  }
+
+  /** The broker's own subscribe and publish, for the gateway in the same process. */
+  get local(): LocalBus {
+    if (!this.bus) throw new Error("the embedded broker is not started");
+    return this.bus;
+  }
+
+  async start(): Promise<void> {
+    const opts = this.opts;
+    const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000 });
+    aedes.on("clientError", (client, err) => opts.log.debug({ client: client?.id, err: err.message }, "broker client error"));
+    aedes.on("connectionError", (_client, err) => opts.log.debug({ err: err.message }, "broker connection error"));
+    /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
+    const server: Server = createServer({ noDelay: true }, aedes.handle);
+    await new Promise<void>((resolve, reject) => {
+      const failed = (err: NodeJS.ErrnoException) => {
+        aedes.close();
+        reject(
+          err.code === "EADDRINUSE"
+            ? new GatewayError("conflict", `${opts.host}:${opts.port} is already in use (another MQTT broker, or another gateway?): choose another port with --mqtt-port, or use that broker with --mqtt-url mqtt://${opts.host}:${opts.port}`)
+            : new GatewayError("config", `the embedded MQTT broker cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
+        );
+      };
+      server.once("error", failed);
+      server.listen(opts.port, opts.host, () => {
+        server.off("error", failed);
+        resolve();
+      });
     });
-  });
-  server.on("error", (err) => opts.log.error({ err: err.message }, "embedded MQTT broker socket error"));
-  const port = (server.address() as AddressInfo).port;
-  opts.log.info({ host: opts.host, port }, "embedded MQTT broker listening");
-  const local: LocalBus = {
+    server.on("error", (err) => opts.log.error({ err: err.message }, "embedded MQTT broker socket error"));
+    this.aedes = aedes;
+    this.server = server;
+    this.listening = (server.address() as AddressInfo).port;
+    this.bus = localBus(aedes, opts.log);
+    opts.log.info({ host: opts.host, port: this.listening }, "embedded MQTT broker listening");
+  }
+
+  stop(): Promise<void> {
+    const { aedes, server } = this;
+    this.aedes = undefined;
+    this.server = undefined;
+    return new Promise<void>((resolve) => {
+      if (!aedes || !server) return resolve();
+      aedes.close(() => server.close(() => resolve()));
+    });
+  }
+}
+
+/** A broker started now (tests, benchmarks). */
+export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const broker = new EmbeddedBroker(opts);
+  await broker.start();
+  return broker;
+}
+
+function localBus(aedes: Aedes, log: Logger): LocalBus {
+  return {
     subscribe: async (topic, onMessage, o = {}) => {
       /* Topics that had a live message while the retained ones are replayed: theirs is newer than the retained. */
       let live: Set<string> | undefined = o.retained ? new Set() : undefined;
@@ -67,7 +115,7 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
           onMessage(packet.topic, Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload, "latin1"));
         } catch (err) {
           /* Never into aedes: a throw there would take the broker down with it. */
-          opts.log.error({ topic: packet.topic, err }, "a message could not be handled; the broker goes on");
+          log.error({ topic: packet.topic, err }, "a message could not be handled; the broker goes on");
         }
       };
       const deliver = (packet: AedesPublishPacket, done: () => void) => {
@@ -91,18 +139,9 @@ export async function startEmbeddedBroker(opts: { host: string; port: number; lo
     publish: (topic, payload, retain = false) =>
       new Promise<void>((resolve) =>
         aedes.publish({ cmd: "publish", topic, payload: Buffer.from(payload, "latin1"), qos: 1, retain, dup: false }, (err) => {
-          if (err) opts.log.warn({ topic, err: err.message }, "embedded broker refused a message");
+          if (err) log.warn({ topic, err: err.message }, "embedded broker refused a message");
           resolve();
         }),
       ),
-  };
-  return {
-    url: `mqtt://${opts.host}:${port}`,
-    port,
-    local,
-    close: () =>
-      new Promise<void>((resolve) => {
-        aedes.close(() => server.close(() => resolve()));
-      }),
   };
 }

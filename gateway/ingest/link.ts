@@ -8,3 +8,13 @@ export interface Link {
   /** Writes one encoded line (a frame, or a REPL call) to the device. Never throws. */
   write(text: string): void;
 }
+
+/** Where the transports (serial.ts, mqtt.ts) hand what their links receive: the ingest. */
+export interface LinkSink {
+  receive(line: string, link: Link): void;
+  linkClosed(link: Link): void;
+  /** A device announced itself online (MQTT state topic): it may have missed messages while away. */
+  deviceOnline?(device: string, link: Link): void;
+  /** A device announced itself offline: messages to it would be lost. */
+  deviceOffline?(device: string): void;
+}

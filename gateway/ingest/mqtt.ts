@@ -9,8 +9,7 @@ import { MAX_UP_LINE } from "../../protocol/constants.ts";
 import { allDevicesTopic, deviceOfTopic, downTopic, gatewayStateTopic } from "../../protocol/topics.ts";
 import type { Logger } from "../log.ts";
 import type { LocalBus } from "./broker.ts";
-import type { Link } from "./link.ts";
-import type { SerialSink } from "./serial.ts";
+import type { Link, LinkSink } from "./link.ts";
 import { setBounded } from "./bounded.ts";
 
 export interface MqttOptions {
@@ -34,7 +33,7 @@ export class MqttIngest {
 
   constructor(
     private readonly opts: MqttOptions,
-    private readonly sink: SerialSink,
+    private readonly sink: LinkSink,
     private readonly log: Logger,
     /** The embedded broker's own bus: used instead of a client (opts.url is then only what devices connect to). */
     private readonly local?: LocalBus,

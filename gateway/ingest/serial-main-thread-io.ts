@@ -6,8 +6,8 @@
  * (serialport_unix.cpp), so a `readSync` or `writeSync` on it never blocks: it returns what is there or fails
  * with EAGAIN, which the bindings already handle by waiting for `poll`. This module gives the bindings'
  * own `unixRead` and `unixWrite` those synchronous calls (their documented `fsReadAsync` / `fsWriteAsync`
- * parameters), so their error handling (EAGAIN, disconnects) is unchanged. Imported for its effect, like
- * serial-poller-fix.ts.
+ * parameters), so their error handling (EAGAIN, disconnects) is unchanged. Applied by `serialIoOnMainThread()`,
+ * which serial-port.ts calls before the gateway opens a port.
  */
 import { readSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -57,17 +57,18 @@ const writeNow = async (fd: number, buffer: Buffer, offset: number, length: numb
   buffer,
 });
 
-if (!readMod.unixRead.__lbMainThread) {
-  const original = readMod.unixRead;
-  readMod.unixRead = Object.assign((a: ReadArgs) => original({ fsReadAsync: readerFor(a.binding as object), ...a }), { __lbMainThread: true });
-}
-if (!writeMod.unixWrite.__lbMainThread) {
-  const original = writeMod.unixWrite;
-  writeMod.unixWrite = Object.assign((a: WriteArgs) => original({ fsWriteAsync: writeNow, ...a }), { __lbMainThread: true });
+/** Makes the bindings read and write on the event loop's thread (once, however often it is called); true when they do. */
+export function serialIoOnMainThread(): boolean {
+  if (!readMod.unixRead.__lbMainThread) {
+    const original = readMod.unixRead;
+    readMod.unixRead = Object.assign((a: ReadArgs) => original({ fsReadAsync: readerFor(a.binding as object), ...a }), { __lbMainThread: true });
+  }
+  if (!writeMod.unixWrite.__lbMainThread) {
+    const original = writeMod.unixWrite;
+    writeMod.unixWrite = Object.assign((a: WriteArgs) => original({ fsWriteAsync: writeNow, ...a }), { __lbMainThread: true });
+  }
+  return readMod.unixRead.__lbMainThread === true && writeMod.unixWrite.__lbMainThread === true;
 }
 
-/** The bindings' read, as patched (for tests). */
+/** The bindings' read, as it stands (for tests). */
 export const unixRead = (a: ReadArgs): Promise<unknown> => readMod.unixRead(a);
-
-/** Whether serial I/O runs on the event loop's thread (for tests). */
-export const serialMainThreadIo: boolean = readMod.unixRead.__lbMainThread === true && writeMod.unixWrite.__lbMainThread === true;

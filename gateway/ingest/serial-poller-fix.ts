@@ -4,8 +4,8 @@
  * read waits for "readable", the port stops being read; if the peer is itself blocked writing to us (socat, a
  * device with a full buffer), both sides can wait forever. Found by reading the bindings while chasing an
  * intermittent stall of the 50,000-line serial flood test under heavy load (not reproduced on demand since).
- * The fix asks the native poller for every event that still has a listener. Imported for its effect by every
- * module that opens serial ports.
+ * The fix asks the native poller for every event that still has a listener. Applied by `fixSerialPoller()`,
+ * which serial-port.ts calls before the gateway opens a port (and the installer before it opens one).
  */
 import { createRequire } from "node:module";
 
@@ -20,19 +20,20 @@ const mod = require("@serialport/bindings-cpp/dist/poller.js") as {
   EVENTS: { UV_READABLE: number; UV_WRITABLE: number; UV_DISCONNECT: number };
 };
 
-const proto = mod.Poller.prototype;
-if (!proto.__lbFixed) {
-  const original = proto.poll;
-  const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = mod.EVENTS;
-  proto.poll = function (this: PollerLike, flag = 0) {
-    let all = flag;
-    if (this.listenerCount("readable") > 0) all |= UV_READABLE;
-    if (this.listenerCount("writable") > 0) all |= UV_WRITABLE;
-    if (this.listenerCount("disconnect") > 0) all |= UV_DISCONNECT;
-    return original.call(this, all);
-  };
-  proto.__lbFixed = true;
+/** Puts the workaround in place (once, however often it is called); true when it is. */
+export function fixSerialPoller(): boolean {
+  const proto = mod.Poller.prototype;
+  if (!proto.__lbFixed) {
+    const original = proto.poll;
+    const { UV_READABLE, UV_WRITABLE, UV_DISCONNECT } = mod.EVENTS;
+    proto.poll = function (this: PollerLike, flag = 0) {
+      let all = flag;
+      if (this.listenerCount("readable") > 0) all |= UV_READABLE;
+      if (this.listenerCount("writable") > 0) all |= UV_WRITABLE;
+      if (this.listenerCount("disconnect") > 0) all |= UV_DISCONNECT;
+      return original.call(this, all);
+    };
+    proto.__lbFixed = true;
+  }
+  return proto.__lbFixed === true;
 }
-
-/** Whether the workaround is in place (for tests). */
-export const serialPollerFixed: boolean = proto.__lbFixed === true;

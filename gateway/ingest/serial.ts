@@ -1,15 +1,14 @@
 /**
- * Serial ports (serialport + @serialport/parser-readline), several at once. A port that fails to open or
- * disappears is retried every `retryMs` until it returns. The gateway writes only protocol frames (or the
+ * Serial ports read as lines (@serialport/parser-readline), several at once; the ports themselves come from the
+ * `openPort` passed in (serial-port.ts). A port that fails to open or disappears is retried every `retryMs` until
+ * it returns. The gateway writes only protocol frames (or the
  * firmware's one REPL entry call, docs/protocol.md#serial) to a port.
  */
 import { ReadlineParser } from "@serialport/parser-readline";
-import { SerialPort } from "serialport";
 import type { Logger } from "../log.ts";
 import { LineGuard } from "./line-guard.ts";
-import type { Link } from "./link.ts";
-import "./serial-poller-fix.ts";
-import "./serial-main-thread-io.ts";
+import type { Link, LinkSink } from "./link.ts";
+import type { OpenSerialPort, SerialPortLike } from "./serial-port.ts";
 
 export interface SerialPortOptions {
   path: string;
@@ -17,27 +16,18 @@ export interface SerialPortOptions {
   baudRate: number;
 }
 
-export interface SerialSink {
-  receive(line: string, link: Link): void;
-  linkClosed(link: Link): void;
-  /** A device announced itself online (MQTT state topic): it may have missed messages while away. */
-  deviceOnline?(device: string, link: Link): void;
-  /** A device announced itself offline: messages to it would be lost. */
-  deviceOffline?(device: string): void;
-}
-
 /** One port, kept open: opens, reads lines, and reopens after an error or a disappearance. */
 export class SerialLink implements Link {
   readonly kind = "serial" as const;
   readonly id: string;
-  private port: SerialPort | undefined;
+  private port: SerialPortLike | undefined;
   private retry: NodeJS.Timeout | undefined;
   private stopped = false;
   private warnedOpen = false;
 
   constructor(
-    private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number },
-    private readonly sink: SerialSink,
+    private readonly opts: SerialPortOptions & { retryMs: number; maxLine: number; openPort: OpenSerialPort },
+    private readonly sink: LinkSink,
     private readonly log: Logger,
   ) {
     this.id = "serial:" + opts.path;
@@ -68,7 +58,7 @@ export class SerialLink implements Link {
   }
 
   private open(): void {
-    const port = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate, autoOpen: false });
+    const port = this.opts.openPort({ path: this.opts.path, baudRate: this.opts.baudRate });
     this.port = port;
     port.open((err) => {
       if (err) {
@@ -103,5 +93,36 @@ export class SerialLink implements Link {
     if (this.stopped) return;
     clearTimeout(this.retry);
     this.retry = setTimeout(() => this.open(), this.opts.retryMs);
+  }
+}
+
+/** The gateway's serial links as one part: the configured ports at start, more later (detector, demo), all closed at stop. */
+export class SerialPorts {
+  readonly links: SerialLink[] = [];
+
+  constructor(
+    private readonly opts: { ports: SerialPortOptions[]; retryMs: number; maxLine: number; openPort: OpenSerialPort },
+    private readonly sink: LinkSink,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    for (const p of this.opts.ports) this.open(p.path, p.baudRate);
+  }
+
+  /** Whether a link for `path` exists (open, or retrying). */
+  has(path: string): boolean {
+    return this.links.some((l) => l.id === "serial:" + path);
+  }
+
+  /** Opens one more port now. */
+  open(path: string, baudRate = 115200): void {
+    const link = new SerialLink({ path, baudRate, retryMs: this.opts.retryMs, maxLine: this.opts.maxLine, openPort: this.opts.openPort }, this.sink, this.log);
+    this.links.push(link);
+    link.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.links.map((s) => s.stop()));
   }
 }

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { SerialPort } from "serialport";
 import { GatewayError } from "../errors.ts";
-import "../ingest/serial-poller-fix.ts";
+import { fixSerialPoller } from "../ingest/serial-poller-fix.ts";
 
 /** What the REPL client needs from a port: the same shape for a real port and a test's stream. */
 export interface TextPort {
@@ -25,6 +25,7 @@ export function portBusyMessage(path: string): string {
 
 export async function openTextPort(path: string, baudRate = 115200): Promise<TextPort> {
   if (!existsSync(path)) throw new GatewayError("no_port", `no serial port ${path}: check the cable, then \`loyalty ports\` lists the ports this computer sees`);
+  fixSerialPoller();
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) =>
     port.open((err) => {

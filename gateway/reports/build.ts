@@ -1,19 +1,18 @@
 /**
- * Builds a report (schema.ts) from the daily rollups, the imported traffic and the configuration: groups the
- * rows by the chosen dimensions, sums them and computes every figure with gateway/indices. Reads only rollups,
- * so its cost follows the range asked for, not the history kept.
+ * Builds a report (schema.ts) from its sources (sources.ts: the daily rollups and the imported traffic) and the
+ * configuration: groups the rows by the chosen dimensions, sums them and computes every figure with
+ * gateway/indices. Pure apart from `now`.
  */
 import { DIAGNOSIS_TEXT, diagnose } from "../indices/diagnosis.ts";
 import { INDEX_FUNCTIONS, INDEX_OF, INDEX_TITLE, type IndexFigure, type IndexName } from "../indices/formulas.ts";
 import { representativeness } from "../indices/representativeness.ts";
 import { addCounts, emptyTally, total, type Tally } from "../indices/tally.ts";
-import type { DailyCountsRecord, DailyTerminalRecord, StoreDayCounts } from "../store/rollups.ts";
-import type { Store } from "../store/store.ts";
 import type { TrafficRow } from "../store/traffic.ts";
 import { isoWeek, monthOf, daysBetween } from "../time/calendar.ts";
 import { addDays } from "../time/zone.ts";
 import type { Dimension, GroupJson, IndexFigureJson, Report } from "./schema.ts";
 import type { IndexSettings } from "./settings.ts";
+import type { ReportSources } from "./sources.ts";
 import type { QuestionKind } from "../../protocol/schemas.ts";
 
 export interface ReportRequest {
@@ -137,47 +136,6 @@ function dailyTraffic(rows: readonly TrafficRow[]): Map<string, { kind: TrafficR
     else if (!cur.whole) cur.count += r.count;
   }
   return daily;
-}
-
-export interface ReportSources {
-  /** Rollup rows of the report's days. */
-  counts: DailyCountsRecord[];
-  terminalDays: DailyTerminalRecord[];
-  traffic: TrafficRow[];
-  /** The trend window's counts per store, day and question kind, already filtered by the request. */
-  trend: StoreDayCounts[];
-  /** Terminal id → store id. */
-  storeOf: Map<string, string>;
-}
-
-export const noSources = (): ReportSources => ({ counts: [], terminalDays: [], traffic: [], trend: [], storeOf: new Map() });
-
-/** Reads what a report over [from, to] and its trend window (the `trendDays` days up to `to`) need. */
-export function readSources(store: Store, req: Omit<ReportRequest, "groupBy">, s: Pick<IndexSettings, "trendDays">): ReportSources {
-  return {
-    counts: store.rollups.counts(req.from, req.to),
-    terminalDays: store.rollups.terminalDays(req.from, req.to),
-    traffic: store.traffic.between(req.from, req.to),
-    trend: store.rollups.storeDays(addDays(req.to, 1 - s.trendDays), req.to, req),
-    storeOf: new Map(store.terminals.terminals().map((t) => [t.id, t.storeId])),
-  };
-}
-
-/** Splits sources by store, so many per-store reports (the nightly job) read the rollups once. */
-export function sourcesByStore(src: ReportSources): Map<string, ReportSources> {
-  const out = new Map<string, ReportSources>();
-  const of = (storeId: string) => out.get(storeId) ?? out.set(storeId, { ...noSources(), storeOf: src.storeOf }).get(storeId)!;
-  for (const r of src.counts) {
-    const s = src.storeOf.get(r.terminalId);
-    if (s !== undefined) of(s).counts.push(r);
-  }
-  for (const r of src.terminalDays) {
-    const s = src.storeOf.get(r.terminalId);
-    if (s !== undefined) of(s).terminalDays.push(r);
-  }
-  for (const r of src.traffic) of(r.storeId).traffic.push(r);
-  for (const r of src.trend) of(r.storeId).trend.push(r);
-  return out;
 }
 
 /** Builds the report from its sources (pure apart from `now`). */

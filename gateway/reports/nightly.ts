@@ -1,5 +1,5 @@
 /**
- * The nightly job (issue 6, "Reports"): at the configured cron time in each store's own time zone, write the
+ * The nightly job (docs/reports.md#the-nightly-job): at the configured cron time in each store's own time zone, write the
  * previous local day's report of every store in that zone to the reports folder. One store's failure is logged
  * and the others still get theirs. Scheduling by croner, which reads the cron expression in a given zone.
  */
@@ -12,7 +12,8 @@ import type { Store } from "../store/store.ts";
 import { addDays, localDay } from "../time/zone.ts";
 import { toCsv } from "./csv.ts";
 import { toHtml } from "./html.ts";
-import { buildReport, noSources, readSources, sourcesByStore, type ReportSources } from "./build.ts";
+import { buildReport } from "./build.ts";
+import { noSources, readSources, sourcesByStore, type ReportSources } from "./sources.ts";
 import { catchUp } from "./report.ts";
 import { indexSettings } from "./settings.ts";
 

@@ -1,5 +1,5 @@
 /** The report as a plain-text table for the terminal. */
-import { table } from "../cli/table.ts";
+import { table } from "./table.ts";
 import { L } from "./labels.ts";
 import { flatten } from "./rows.ts";
 import type { Report } from "./schema.ts";

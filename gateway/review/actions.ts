@@ -1,5 +1,5 @@
 /**
- * What an expert does (issue 6, "Expert review"; ../shared/methodology.md, "Validity" and "Force-majeure"):
+ * What an expert does (docs/reports.md#expert-review; ../shared/methodology.md, "Validity" and "Force-majeure"):
  * mark a survey invalid and back, confirm or reject a force-majeure period and correct its end, undo any of it.
  * Every action is one transaction: the new state, its audit entry (who, when, before/after) and the recount of
  * the days it touches, so indices follow at once.

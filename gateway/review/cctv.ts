@@ -1,5 +1,6 @@
 /**
- * Links into a video archive (issue 6): a per-terminal template such as `https://nvr.example/cam/7?t={iso}`.
+ * Links into a video archive (docs/reports.md#expert-review): a per-terminal template such as
+ * `https://nvr.example/cam/7?t={iso}`.
  * Placeholders: {iso} (UTC, to the second), {local} (store-local `YYYY-MM-DDTHH:MM:SS`), {epoch} (seconds),
  * {ms}, {terminal}, {store}. Pure.
  */

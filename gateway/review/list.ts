@@ -1,12 +1,12 @@
 /**
- * What the expert reviews (issue 6, "Expert review"): surveys and force-majeure periods with their times to the
+ * What the expert reviews (docs/reports.md#expert-review): surveys and force-majeure periods with their times to the
  * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
  * answer, flags and state.
  */
 import type { Store } from "../store/store.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 import { cctvLink } from "./cctv.ts";
-import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "./flags.ts";
+import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "../indices/flags.ts";
 
 export interface ReviewFilter {
   /** Store-local days, both included. */

@@ -1,14 +1,14 @@
 /**
- * Surveys, force-majeure periods and unsolicited presses, derived from the event log and rebuilt from the restart
- * points before any change (gateway/surveys/derive.ts, restartPoints). The queue of terminals to rebuild is a table, written
- * in the same transaction as the events, so a crash never loses a pending rebuild.
+ * Surveys, force-majeure periods and unsolicited presses derived from the event log: the rows, the events a
+ * rebuild reads from its restart points, and the queue of terminals to rebuild (gateway/surveys/rebuild.ts does
+ * the rebuild). The queue is a table, written in the same transaction as the events, so a crash never loses a
+ * pending rebuild.
  */
-import { derive } from "../surveys/derive.ts";
+import type { Derivation, FmPeriod, RestartPoints, Survey, TerminalEvent } from "../surveys/model.ts";
+import type { Db } from "./db.ts";
 
 /** "From the beginning", as an SQL integer. */
 const BEGINNING = Number.MIN_SAFE_INTEGER;
-import type { FmPeriod, Survey, TerminalSettings } from "../surveys/model.ts";
-import type { Db } from "./db.ts";
 
 export interface SurveyRow extends Survey {
   terminalId: string;
@@ -102,28 +102,41 @@ export function derivedRepo(db: Db) {
       return q.queue.all() as { terminalId: string; fromMs: number }[];
     },
     /**
-     * Rebuilds one terminal after a change at `fromMs`, in one transaction: surveys from the latest short press
-     * before it, periods from the latest period start at or before it (restartPoints). Returns both points.
+     * Where a rebuild after a change at `fromMs` restarts (restartPoints in gateway/surveys/derive.ts): surveys at
+     * the latest short press before it, periods at the latest period start at or before it, moved back over any
+     * period that reaches that start.
      */
-    rebuild(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): { surveysFrom: number; periodsFrom: number } {
-      return db.transaction(() => {
-        const surveysFrom = (q.lastShortBefore.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
-        let periodsFrom = (q.lastPeriodStart.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
-        for (let back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined; back; back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined) {
-          periodsFrom = back.t;
-        }
-        q.delSurveys.run(terminalId, surveysFrom);
-        q.delUnsolicited.run(terminalId, surveysFrom);
-        q.delPeriods.run(terminalId, periodsFrom);
-        type Events = Parameters<typeof derive>[0];
-        const s = derive(q.surveyEvents.all(terminalId, surveysFrom) as Events, settingsAt);
-        const p = derive(q.longEvents.all(terminalId, periodsFrom) as Events, settingsAt);
-        for (const survey of s.surveys) q.addSurvey.run({ ...survey, terminalId, extra: JSON.stringify(survey.extraEventIds) });
-        for (const id of s.unsolicitedEventIds) q.addUnsolicited.run(id);
-        for (const period of p.periods) q.addPeriod.run({ ...period, terminalId });
-        q.dequeue.run(terminalId, fromMs);
-        return { surveysFrom, periodsFrom };
-      })();
+    restartPoints(terminalId: string, fromMs: number): RestartPoints {
+      const surveysFrom = (q.lastShortBefore.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+      let periodsFrom = (q.lastPeriodStart.get(terminalId, fromMs) as { t: number } | undefined)?.t ?? BEGINNING;
+      for (let back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined; back; back = q.periodReaching.get(terminalId, periodsFrom, periodsFrom) as { t: number } | undefined) {
+        periodsFrom = back.t;
+      }
+      return { surveysFrom, periodsFrom };
+    },
+    /** The events the surveys are derived from (every kind but long presses), from `fromMs` on. */
+    surveyEvents(terminalId: string, fromMs: number): TerminalEvent[] {
+      return q.surveyEvents.all(terminalId, fromMs) as TerminalEvent[];
+    },
+    /** The long presses the force-majeure periods are derived from, from `fromMs` on. */
+    longPresses(terminalId: string, fromMs: number): TerminalEvent[] {
+      return q.longEvents.all(terminalId, fromMs) as TerminalEvent[];
+    },
+    /**
+     * Replaces the derived rows from the restart points on: surveys and unsolicited presses from surveysFrom,
+     * periods from periodsFrom. Call inside the rebuild's transaction.
+     */
+    replace(terminalId: string, from: RestartPoints, rows: Derivation): void {
+      q.delSurveys.run(terminalId, from.surveysFrom);
+      q.delUnsolicited.run(terminalId, from.surveysFrom);
+      q.delPeriods.run(terminalId, from.periodsFrom);
+      for (const survey of rows.surveys) q.addSurvey.run({ ...survey, terminalId, extra: JSON.stringify(survey.extraEventIds) });
+      for (const id of rows.unsolicitedEventIds) q.addUnsolicited.run(id);
+      for (const period of rows.periods) q.addPeriod.run({ ...period, terminalId });
+    },
+    /** Takes `terminalId` off the queue, unless a change before `fromMs` queued it again meanwhile. */
+    dequeue(terminalId: string, fromMs: number): void {
+      q.dequeue.run(terminalId, fromMs);
     },
     surveys(terminalId: string, fromMs: number, toMs: number): SurveyRow[] {
       return (q.surveys.all(terminalId, fromMs, toMs) as (SurveyRow & { extra: string })[]).map(({ extra, ...s }) => ({

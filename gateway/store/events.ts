@@ -32,6 +32,7 @@ export function eventsRepo(db: Db) {
   const unsynced = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`);
   const setAt = db.prepare(`UPDATE events SET at_ms = ? WHERE id = ?`);
   const count = db.prepare(`SELECT count(*) AS n FROM events`);
+  const countBetween = db.prepare(`SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`);
   const since = db.prepare(
     `SELECT id, serial, kind, btn, ts, synced, at_ms AS atMs, received_ms AS receivedMs FROM events WHERE terminal_id = ? AND id > ? ORDER BY id`,
   );
@@ -67,6 +68,10 @@ export function eventsRepo(db: Db) {
     },
     count(): number {
       return (count.get() as { n: number }).n;
+    },
+    /** How many of a terminal's events have times in [fromMs, toMs). */
+    countBetween(terminalId: string, fromMs: number, toMs: number): number {
+      return (countBetween.get(terminalId, fromMs, toMs) as { n: number }).n;
     },
   };
 }

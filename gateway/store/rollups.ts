@@ -4,7 +4,7 @@
  */
 import { rollup, type DailyCountsRow, type DailyTerminalRow, type PeriodStatus, type RollupSurvey } from "../indices/rollup.ts";
 import { dayOfIn, dayStart, localDay, nextDay } from "../time/zone.ts";
-import { SILENT_RUN, UNSOLICITED_AFTER_MS } from "../review/flags.ts";
+import { SILENT_RUN, UNSOLICITED_AFTER_MS } from "../indices/flags.ts";
 import type { Counts } from "../indices/tally.ts";
 import type { Db } from "./db.ts";
 

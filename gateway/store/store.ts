@@ -11,11 +11,8 @@ import { rollupsRepo } from "./rollups.ts";
 import { settingsRepo } from "./settings.ts";
 import { terminalsRepo } from "./terminals.ts";
 import { trafficRepo } from "./traffic.ts";
-import type { TerminalSettings } from "../surveys/model.ts";
 
 export function createStore(db: Db) {
-  const derived = derivedRepo(db);
-  const rollups = rollupsRepo(db);
   return {
     db,
     events: eventsRepo(db),
@@ -23,22 +20,32 @@ export function createStore(db: Db) {
     terminals: terminalsRepo(db),
     settings: settingsRepo(db),
     boots: bootsRepo(db),
-    derived,
-    rollups,
+    derived: derivedRepo(db),
+    rollups: rollupsRepo(db),
     reviews: reviewsRepo(db),
     traffic: trafficRepo(db),
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
-    /** Rebuilds a terminal's derived rows after a change at `fromMs` and recounts the days they cover, in one transaction. */
-    rebuildTerminal(terminalId: string, fromMs: number, settingsAt: (t: number) => TerminalSettings): void {
-      db.transaction(() => {
-        const r = derived.rebuild(terminalId, fromMs, settingsAt);
-        rollups.refresh(terminalId, Math.min(r.surveysFrom, r.periodsFrom));
-      })();
-    },
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();
+    },
+    /**
+     * Runs `fn` in one transaction committed without waiting for fsync (synchronous = NORMAL), for rows that can be
+     * rebuilt: after a power cut they are lost together with what brings them back (docs/gateway.md, "Surveys and
+     * force-majeure"). Events and reviews, which acks and people rely on, keep synchronous = FULL.
+     */
+    txWithoutFsync<T>(fn: () => T): T {
+      db.pragma("synchronous = NORMAL");
+      try {
+        return db.transaction(fn)();
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    },
+    /** A consistent copy of the database in `file`, while other processes keep writing (SQLite online backup). */
+    async backup(file: string): Promise<void> {
+      await db.backup(file);
     },
     close(): void {
       if (db.open) db.close();

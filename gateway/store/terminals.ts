@@ -74,7 +74,7 @@ export function terminalsRepo(db: Db) {
     rename(id: string, name: string): void {
       q.rename.run(name, id);
     },
-    /** The terminal's CCTV link template (docs/review.md), or null. */
+    /** The terminal's CCTV link template (docs/reports.md#expert-review), or null. */
     cctvTemplate(id: string): string | null {
       return (q.cctv.get(id) as { url: string | null } | undefined)?.url ?? null;
     },

@@ -3,7 +3,7 @@
  * (../shared/methodology.md). Deterministic: the result depends only on the set of events, never on the order
  * they arrived in, because events are sorted here by (time, seller before keys, device, boot, seq).
  */
-import type { Derivation, FmPeriod, Survey, TerminalEvent, TerminalSettings } from "./model.ts";
+import type { Derivation, FmPeriod, RestartPoints, Survey, TerminalEvent, TerminalSettings } from "./model.ts";
 
 /* At equal times a seller press sorts before a key press (methodology, "Order of events"). */
 const RANK: Record<TerminalEvent["kind"], number> = { short: 0, long: 0, yes: 1, no: 1, unsure: 1, stuck: 2 };
@@ -97,7 +97,7 @@ export function restartPoints(
   t: number,
   shortPressTimes: readonly number[],
   periods: readonly { start: number; end: number }[],
-): { surveysFrom: number; periodsFrom: number } {
+): RestartPoints {
   let surveysFrom = -Infinity;
   for (const at of shortPressTimes) if (at < t && at > surveysFrom) surveysFrom = at;
   let periodsFrom = -Infinity;

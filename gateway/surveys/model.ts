@@ -53,6 +53,12 @@ export interface FmPeriod {
   endEventId: number | null;
 }
 
+/** Where a rebuild after a change restarts each fold (derive.ts, restartPoints); -Infinity or the store's lowest integer: the beginning. */
+export interface RestartPoints {
+  surveysFrom: number;
+  periodsFrom: number;
+}
+
 export interface Derivation {
   surveys: Survey[];
   periods: FmPeriod[];

@@ -4,7 +4,7 @@
  */
 import type { Store } from "../store/store.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
-import { settingsOf } from "../ingest/terminal-config.ts";
+import { settingsOf } from "./config.ts";
 
 export interface DeviceStatus {
   serial: string;
@@ -47,7 +47,7 @@ function drift(log: { atMs: number; kind: string; valueMs: number }[]): number |
   return span < 60_000 ? null : Math.round(((last.valueMs - first.valueMs) / span) * 1e6);
 }
 
-export function statusReport(store: Store, defaults: TerminalSettings, now: number): StatusReport {
+export function statusReport(store: Pick<Store, "devices" | "terminals" | "settings" | "boots" | "rejects" | "events">, defaults: TerminalSettings, now: number): StatusReport {
   const devices = store.devices.all().map((d): DeviceStatus => {
     const pairing = store.terminals.currentPairing(d.serial);
     const hb = pairing ? settingsOf(store, defaults, pairing.terminalId)(now).heartbeatMs : defaults.heartbeatMs;

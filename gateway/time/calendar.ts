@@ -1,4 +1,4 @@
-/** Grouping of store-local days (`YYYY-MM-DD`) into ISO weeks and months (issue 6, "Grouping"). Pure. */
+/** Grouping of store-local days (`YYYY-MM-DD`) into ISO weeks and months (docs/reports.md, `--group-by`). Pure. */
 import { addDays } from "./zone.ts";
 
 /** ISO 8601 week of a day, `YYYY-Www` (weeks start on Monday; week 1 holds the year's first Thursday). */

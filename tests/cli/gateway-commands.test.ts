@@ -11,9 +11,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
 import { openStore } from "../../gateway/store/store.ts";
-import { freePort } from "../support/mosquitto.ts";
+import { freePort } from "../../gateway/testkit/mosquitto.ts";
 import { heard } from "../support/store.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const run = runCli;
 

@@ -12,9 +12,9 @@ import { silentLogger } from "../../gateway/log.ts";
 import { main } from "../../gateway/cli/main.ts";
 import type { CliIo } from "../../gateway/cli/io.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
-import { testConfig } from "../support/gateway.ts";
-import { ptyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -9,7 +9,7 @@ import { runCli } from "../support/cli.ts";
 import { openStore } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { fakeEspruino, type FakeEspruinoOptions } from "../support/fake-espruino.ts";
-import { ptyPair } from "../support/socat.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { heard } from "../support/store.ts";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";

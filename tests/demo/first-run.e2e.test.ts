@@ -1,5 +1,5 @@
 /**
- * The first-run path headless (issue 7 "First run"): a real gateway (SQLite file, embedded broker), the demo's
+ * The first-run path headless (docs/demo.md, "`npm start`: the first run"): a real gateway (SQLite file, embedded broker), the demo's
  * two terminals running the built firmware bundle in the simulator, one over a socat pseudo-terminal and one over
  * MQTT; they pair, replay yesterday's scripted day and press live. The surveys and force-majeure periods stored
  * must be the ones the script (gateway/demo/day.ts) says, for both terminals.
@@ -13,7 +13,7 @@ import { localToEpoch } from "../../gateway/time/zone.ts";
 import { main } from "../../gateway/cli/main.ts";
 import { isoDate } from "../../gateway/demo/day.ts";
 import { testGateway } from "../support/gateway.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const TZ = "Europe/Moscow";
 const TIMING = { windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 };

@@ -1,15 +1,15 @@
 /**
- * A terminal session of `loyalty simulate` in tmux (issue 7 acceptance): the command runs in a real terminal
+ * A terminal session of `loyalty simulate` in tmux (docs/demo.md): the command runs in a real terminal
  * against a running gateway (in this process: SQLite file, embedded broker); keys go in with `tmux send-keys`,
  * the screen comes back with `tmux capture-pane`, and the surveys land in the database.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { testConfig } from "../support/gateway.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
 import { startGateway } from "../../gateway/app.ts";
 import { silentLogger } from "../../gateway/log.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const session = `lb-simulate-${process.pid}`;

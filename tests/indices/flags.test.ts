@@ -1,6 +1,6 @@
 /** Review flags: table-driven over plain surveys. */
 import { describe, expect, it } from "vitest";
-import { flagSurveys, type FlagInput } from "../../gateway/review/flags.ts";
+import { flagSurveys, type FlagInput } from "../../gateway/indices/flags.ts";
 
 const s = (id: number, openedAt: number, answer: string, closedAfter = 5000, extraCount = 0): FlagInput => ({ openingEventId: id, openedAt, closedAt: openedAt + closedAfter, answer, extraCount });
 

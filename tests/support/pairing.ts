@@ -1,8 +1,8 @@
 /** Brings a connected scripted terminal to the paired state on an in-process gateway, as an installer would. */
 import type { Gateway } from "../../gateway/app.ts";
-import type { Connected } from "../../gateway/demo/transports.ts";
+import type { Connected } from "../../gateway/testkit/transports.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
-import { waitFor } from "./wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 export async function helloAndPair(gw: Gateway, c: Connected, point: string, store = "s1"): Promise<void> {
   const serial = c.terminal.serial;

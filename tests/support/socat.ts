@@ -1,11 +1,2 @@
-/** Real pseudo-terminal pairs made by socat (Debian's socat), for serial tests without hardware. */
-import { openPtyPair, type PtyPair } from "../../gateway/demo/pty-pair.ts";
-
-export type { PtyPair };
-
-/** A socat pair in `dir`, or in a new temporary folder that `close` removes. */
-export async function ptyPair(dir?: string): Promise<PtyPair> {
-  const pair = await openPtyPair(["socat"], dir);
-  if ("reason" in pair) throw new Error(pair.reason);
-  return pair;
-}
+/** Kept so that tests written against this path keep running (tests/firmware, the flash test); new code imports gateway/testkit. */
+export { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";

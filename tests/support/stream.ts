@@ -1,6 +1,6 @@
 /** Streams many events from a scripted terminal at a steady pace, and re-sends until everything is acked. */
-import type { ScriptedTerminal } from "../../gateway/demo/scripted-terminal.ts";
-import { waitFor } from "./wait.ts";
+import type { ScriptedTerminal } from "../../gateway/testkit/scripted-terminal.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const KINDS = ["short", "yes", "short", "no", "unsure", "short"] as const;
 

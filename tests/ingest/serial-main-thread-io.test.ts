@@ -11,9 +11,11 @@ import { join } from "node:path";
 import { ReadlineParser } from "@serialport/parser-readline";
 import { SerialPort } from "serialport";
 import { afterEach, describe, expect, it } from "vitest";
-import { serialMainThreadIo, unixRead } from "../../gateway/ingest/serial-main-thread-io.ts";
-import { ptyPair, type PtyPair } from "../support/socat.ts";
+import { unixRead } from "../../gateway/ingest/serial-main-thread-io.ts";
+import { patchSerialBindings } from "../../gateway/ingest/serial-port.ts";
+import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
 
+const serialMainThreadIo = patchSerialBindings().mainThreadIo;
 let pair: PtyPair | undefined;
 const ports: SerialPort[] = [];
 afterEach(async () => {

@@ -1,11 +1,12 @@
 /**
- * Incremental rebuilds in the store give the same surveys as deriving everything at once, whatever order and
+ * Incremental rebuilds (gateway/surveys/rebuild.ts) in the store give the same surveys as deriving everything at once, whatever order and
  * batches the events arrive in (a terminal replaying its outbox after an outage), duplicates included.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { derive } from "../../gateway/surveys/derive.ts";
 import type { TerminalEvent, TerminalSettings } from "../../gateway/surveys/model.ts";
+import { rebuildDerived } from "../../gateway/surveys/rebuild.ts";
 import { tempStore } from "../support/store.ts";
 
 const settings: TerminalSettings = { questionKind: "staff", questionText: "Q", employee: "e", windowMs: 30_000, longMs: 3000, fmMaxMs: 600_000, heartbeatMs: 60_000 };
@@ -40,7 +41,7 @@ describe("incremental rebuilds", () => {
               if (stored) store.derived.enqueue(T, e.at);
             }
           });
-          for (const q of store.derived.queued()) store.derived.rebuild(q.terminalId, q.fromMs, () => settings);
+          for (const q of store.derived.queued()) rebuildDerived(store, q.terminalId, q.fromMs, () => settings);
         }
         const all = store.db.prepare("SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events").all() as TerminalEvent[];
         const full = derive(all, () => settings);

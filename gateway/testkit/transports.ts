@@ -2,14 +2,11 @@
  * Connects a ScriptedTerminal to the gateway the way a device would: over MQTT (its own client, up/down/state
  * topics, QoS 1, last will) or over a serial port (a real one, or one end of a socat pseudo-terminal pair).
  */
-import { open, type FileHandle } from "node:fs/promises";
 import { ReadlineParser } from "@serialport/parser-readline";
 import mqtt, { type MqttClient } from "mqtt";
-import { SerialPort } from "serialport";
 import { deviceStateTopic, downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { ScriptedTerminal, type ScriptedTerminalOptions } from "./scripted-terminal.ts";
-import "../ingest/serial-poller-fix.ts";
-import "../ingest/serial-main-thread-io.ts";
+import { realSerialPorts } from "../ingest/serial-port.ts";
 
 export interface Connected {
   terminal: ScriptedTerminal;
@@ -46,13 +43,12 @@ export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: strin
 }
 
 export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: string): Promise<Connected> {
-  const port = new SerialPort({ path, baudRate: 115200, autoOpen: false });
+  const port = realSerialPorts()({ path, baudRate: 115200 });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const terminal = terminalOf(spec);
   terminal.attach((line) => port.isOpen && port.write(Buffer.from(line, "latin1")));
   port.pipe(new ReadlineParser({ delimiter: "\n", encoding: "latin1" })).on("data", (line: string) => terminal.receive(line));
   port.on("error", () => undefined);
-  let raw: FileHandle | undefined;
   return {
     terminal,
     /* Resolves once the bytes are handed to the OS (tcdrain would wait for a peer that may itself be waiting). */

@@ -8,7 +8,7 @@ import type { Gateway } from "../../gateway/app.ts";
 import { startEmbeddedBroker, type EmbeddedBroker } from "../../gateway/ingest/broker.ts";
 import { silentLogger } from "../../gateway/log.ts";
 import { testGateway } from "../support/gateway.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 let broker: EmbeddedBroker | undefined;
 let gw: Gateway | undefined;
@@ -17,7 +17,7 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.endAsync(true)));
   await gw?.stop();
   gw = undefined;
-  await broker?.close();
+  await broker?.stop();
   broker = undefined;
 });
 

@@ -5,12 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { overMqtt, overSerial, type Connected } from "../../gateway/demo/transports.ts";
+import { overMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
-import { ptyPair, type PtyPair } from "../support/socat.ts";
+import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
 import { testGateway } from "../support/gateway.ts";
-import { startMosquitto, type Mosquitto } from "../support/mosquitto.ts";
-import { waitFor } from "../support/wait.ts";
+import { startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 describe.each(["embedded", "mosquitto"] as const)("ingest over serial and MQTT (%s broker)", (brokerKind) => {
   let pty: PtyPair;

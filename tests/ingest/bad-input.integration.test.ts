@@ -4,13 +4,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { overMqtt, overSerial, type Connected } from "../../gateway/demo/transports.ts";
+import { overMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
 import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
 import { badLine, prng } from "../support/corrupt.ts";
 import { testGateway } from "../support/gateway.ts";
 import { helloAndPair } from "../support/pairing.ts";
-import { ptyPair, type PtyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const PER_TRANSPORT = 50_000;
 let pty: PtyPair;

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
 import { ConfigError } from "../../gateway/config/load.ts";
 import { chain } from "../support/presses.ts";
-import { testConfig, testGateway } from "../support/gateway.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
+import { testGateway } from "../support/gateway.ts";
 
 let gw: Gateway | undefined;
 afterEach(async () => {

@@ -9,15 +9,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { overMqtt, overSerial } from "../../gateway/demo/transports.ts";
+import { overMqtt, overSerial } from "../../gateway/testkit/transports.ts";
 import { openStore, type Store } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { testGateway } from "../support/gateway.ts";
-import { freePort, startMosquitto } from "../support/mosquitto.ts";
-import { ptyPair } from "../support/socat.ts";
+import { freePort, startMosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { helloAndPair } from "../support/pairing.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
 

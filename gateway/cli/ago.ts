@@ -1,10 +1,4 @@
-/** Plain-text tables and durations for the CLI's human output. */
-
-export function table(header: string[], rows: (string | number)[][]): string {
-  const cells = [header, ...rows.map((r) => r.map(String))];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? "").length)));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] as number))).join("  ")).join("\n") + "\n";
-}
+/** How long ago something happened, in the CLI's human output. */
 
 /** `12 s ago`, `5 min ago`, `3 h ago`, `2 d ago`, or `never`. */
 export function ago(now: number, then: number | null | undefined): string {

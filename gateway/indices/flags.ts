@@ -1,5 +1,6 @@
 /**
- * Hints for the expert (issue 6, "Expert review"): surveys worth checking against the CCTV archive. Pure.
+ * Hints for the expert (docs/reports.md#expert-review, "Flags"): surveys worth checking against the CCTV archive.
+ * Pure; beside the rollups, which count flagged surveys per day, and read by the review lists.
  * - quick: answered within 1 s of the window opening (the seller may have pressed the key);
  * - multi: several keys pressed in one window (extra presses after the answer);
  * - silent-run: part of a run of at least 5 silent surveys in a row at the terminal;

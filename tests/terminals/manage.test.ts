@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../gateway/errors.ts";
-import { settingsOf } from "../../gateway/ingest/terminal-config.ts";
+import { settingsOf } from "../../gateway/terminals/config.ts";
 import { assignEmployee, pair, replace, setQuestion, unpair } from "../../gateway/terminals/manage.ts";
 import type { TerminalSettings } from "../../gateway/surveys/model.ts";
 import { heard, tempStore } from "../support/store.ts";

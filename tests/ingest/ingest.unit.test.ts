@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { Ingest } from "../../gateway/ingest/ingest.ts";
 import type { Link } from "../../gateway/ingest/link.ts";
 import { silentLogger } from "../../gateway/log.ts";
+import { rebuildDerived } from "../../gateway/surveys/rebuild.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { crc32 } from "../../protocol/crc32.ts";
 import { deviceEnd } from "../../protocol/endpoints.ts";
@@ -62,7 +63,7 @@ describe("ingest", () => {
     ingest.flush();
     const at = () => store.db.prepare("SELECT at_ms AS at FROM events WHERE seq = 1").get();
     expect(at()).toEqual({ at: T0 - 1000 + 5000 });
-    store.derived.rebuild("s.p", 0, () => ({ questionKind: "staff", questionText: "", employee: null, windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 }));
+    rebuildDerived(store, "s.p", 0, () => ({ questionKind: "staff", questionText: "", employee: null, windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 }));
     tick(3500);
     send(l, { t: "status", d: "D", b: "B1", up: 10_000, q: 0, drop: 0 });
     ingest.flush();

@@ -1,8 +1,8 @@
 /** The demo's pseudo-terminal pair: socat's, and the python3 relay used where socat is not installed. */
 import { createReadStream, openSync, writeSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { openPtyPair, type PtyPair } from "../../gateway/demo/pty-pair.ts";
-import { waitFor } from "../support/wait.ts";
+import { openPtyPair, type PtyPair } from "../../gateway/testkit/pty-pair.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const open: { pair: PtyPair; streams: ReturnType<typeof createReadStream>[] }[] = [];
 afterEach(async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { testGateway } from "../support/gateway.ts";
-import { freePort, startMosquitto } from "../support/mosquitto.ts";
-import { overMqtt } from "../../gateway/demo/transports.ts";
+import { freePort, startMosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { overMqtt } from "../../gateway/testkit/transports.ts";
 import { helloAndPair } from "../support/pairing.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 describe("an external broker that is down when the gateway starts", () => {
   it("does not stop the gateway, which connects once the broker is up", { timeout: 60_000 }, async () => {

@@ -1,6 +1,7 @@
 /**
- * A pair of connected pseudo-terminals for the demo's serial terminal: the gateway opens one end as it would a
- * USB serial port, the simulated board the other. Made by socat when it is installed (as the tests do), else by
+ * A pair of connected pseudo-terminals, a serial cable without hardware: the gateway opens one end as it would a
+ * USB serial port, a simulated board or scripted terminal the other (the demo's serial terminal, the serial tests
+ * and benchmarks). Made by socat when it is installed (as the tests do), else by
  * a 30-line relay in python3's standard `pty` module (on most machines, before any package is installed); with
  * neither, `openPtyPair` says why and the demo runs its MQTT terminal only (docs/demo.md).
  */

@@ -1,0 +1,61 @@
+/** The review API (docs/reports.md#http, #expert-review): the lists, the actions on surveys and periods, undo, the log. */
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../config/schema.ts";
+import { GatewayError } from "../errors.ts";
+import type { Flag } from "../indices/flags.ts";
+import { parseDay } from "../reports/query.ts";
+import { catchUp } from "../reports/report.ts";
+import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
+import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
+import type { Store } from "../store/store.ts";
+import { parseTime } from "../time/zone.ts";
+import { parse, periodReviewBody, reviewQuery, surveyReviewBody, undoBody } from "./schemas.ts";
+
+export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
+  const { store, config, now } = o;
+  const who = (by: string) => ({ by, now: now() });
+  const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);
+
+  const filter = (query: unknown): ReviewFilter => {
+    catchUp(store, config);
+    const q = parse(reviewQuery, query, "query");
+    const from = day(q.from, "from");
+    return { from, to: q.to === undefined ? from : day(q.to, "to"), stores: q.store, terminals: q.terminal, employees: q.employee, answers: q.answer, flags: q.flag as Flag[] | undefined, status: q.status as ReviewFilter["status"], valid: q.invalid === undefined ? undefined : q.invalid === "false", limit: q.limit };
+  };
+  app.get("/api/review/surveys", async (req) => reviewSurveys(store, filter(req.query)));
+  app.get("/api/review/periods", async (req) => reviewPeriods(store, filter(req.query)));
+  app.get("/api/review/log", async (req) => {
+    const q = req.query as { terminal?: string; limit?: string };
+    const limit = Number(q.limit ?? 100);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new GatewayError("invalid", "query: limit: expected 1..10000");
+    return store.reviews.entries(q.terminal ?? null, limit);
+  });
+  const id = (text: string) => {
+    const n = Number(text);
+    if (!Number.isSafeInteger(n) || n <= 0) throw new GatewayError("invalid", `not an id: "${text}"`);
+    return n;
+  };
+  app.post("/api/review/surveys/:id", async (req) => {
+    const b = parse(surveyReviewBody, req.body, "body");
+    const logId = reviewSurvey(store, id((req.params as { id: string }).id), b.valid, b.reason ?? null, who(b.by));
+    return { review: logId, changed: logId !== null };
+  });
+  app.post("/api/review/periods/:id", async (req) => {
+    const b = parse(periodReviewBody, req.body, "body");
+    const periodId = id((req.params as { id: string }).id);
+    let end: number | null = null;
+    if (b.end !== undefined) {
+      const p = store.derived.period(periodId);
+      const tz = (p && store.terminals.store(store.terminals.terminal(p.terminalId)?.storeId ?? "")?.timeZone) ?? config.timeZone;
+      const t = parseTime(b.end, tz, now());
+      if (t === undefined) throw new GatewayError("invalid", `body: end: expected an ISO time or "YYYY-MM-DD HH:MM[:SS]", got "${b.end}"`);
+      end = t;
+    }
+    const logId = reviewPeriod(store, periodId, b.status, end, b.reason ?? null, who(b.by));
+    return { review: logId, changed: logId !== null };
+  });
+  app.post("/api/review/undo/:id", async (req) => {
+    const b = parse(undoBody, req.body, "body");
+    return { review: undoReview(store, id((req.params as { id: string }).id), who(b.by)) };
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * Group commit (docs/gateway.md#ingest, "Group commit" and "Ack after commit"): valid messages wait at most
+ * `batchMs` or until `batchMax` are queued, and are stored in one transaction (one fsync per batch, not per
+ * event). Only when it has committed are the acks sent, one per device and boot with up to 32 sequence numbers
+ * each, then the replies. If the commit fails nothing is acked and every device in the batch gets `nack internal`.
+ */
+import type { Logger } from "../log.ts";
+import type { Store } from "../store/store.ts";
+import type { HandlerContext } from "./handlers/context.ts";
+import { handle } from "./handlers/index.ts";
+import type { Collected, IngestStats, Item } from "./item.ts";
+import type { Reachability } from "./reachability.ts";
+
+export interface BatchOptions {
+  store: Pick<Store, "tx" | "devices" | "derived">;
+  log: Logger;
+  /** Longest wait before a batch is committed, ms. */
+  batchMs: number;
+  /** A batch this large is committed at once. */
+  batchMax: number;
+}
+
+export class Batch {
+  private pending: Item[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly o: BatchOptions,
+    private readonly handlers: HandlerContext,
+    private readonly reach: Reachability,
+    private readonly stats: IngestStats,
+  ) {}
+
+  /** Queues one message for the next commit. */
+  add(item: Item): void {
+    this.pending.push(item);
+    if (this.pending.length >= this.o.batchMax) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.o.batchMs);
+  }
+
+  /** Commits everything queued, then sends acks and replies. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const items = this.pending;
+    if (items.length === 0) return;
+    this.pending = [];
+    const batch: Collected = { out: [], acks: new Map(), seen: new Map(), rebuildFrom: new Map(), pairings: new Map() };
+    const { out, acks } = batch;
+    const s = this.o.store;
+    try {
+      s.tx(() => {
+        for (const it of items) handle(this.handlers, it, batch);
+        for (const [serial, seen] of batch.seen) s.devices.seen(serial, seen.link, seen.ms);
+        for (const [terminal, from] of batch.rebuildFrom) s.derived.enqueue(terminal, from);
+      });
+      this.stats.batches++;
+    } catch (err) {
+      this.o.log.error({ err, frames: items.length }, "storing a batch failed; nothing acked, devices will send again");
+      out.length = 0;
+      acks.clear();
+      const told = new Set<string>();
+      for (const it of items) {
+        if (it.msg.t === "event" && !told.has(it.msg.d)) {
+          told.add(it.msg.d);
+          out.push({ link: it.link, msg: { t: "nack", d: it.msg.d, code: "internal" } });
+        }
+      }
+    }
+    for (const a of acks.values()) {
+      const n = [...a.n];
+      for (let i = 0; i < n.length; i += 32) this.reach.send(a.link, { t: "ack", d: a.d, b: a.b, n: n.slice(i, i + 32) });
+    }
+    for (const o of out) this.reach.send(o.link, o.msg);
+  }
+}

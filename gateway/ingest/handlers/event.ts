@@ -1,0 +1,65 @@
+/**
+ * `event` (docs/gateway.md, "Events and terminals"): the time it happened (unsynced events through the boot's
+ * offset), the terminal it belongs to by the pairing history, stored once and acked after the commit; an event of
+ * a device that was never paired is refused with `nack not_paired`, so the device keeps it.
+ */
+import type { EventMsg } from "../../../protocol/schemas.ts";
+import type { PairingRow } from "../../store/terminals.ts";
+import type { Collected, Item } from "../item.ts";
+import { observeOffset } from "./clock.ts";
+import type { HandlerContext } from "./context.ts";
+
+export function onEvent(ctx: HandlerContext, m: EventMsg, it: Item, batch: Collected): void {
+  const s = ctx.store;
+  batch.seen.set(m.d, { link: it.link.id, ms: it.receivedMs });
+  let at = m.ts;
+  if (m.sync === 0) {
+    observeOffset(ctx, m.d, m.b, it.receivedMs - m.ts, it.receivedMs);
+    at = m.ts + (s.boots.offset(m.d, m.b) as number);
+  }
+  const pairing = pairingFor(ctx, m.d, at, batch);
+  if (pairing === undefined) {
+    batch.out.push({ link: it.link, msg: { t: "nack", d: m.d, code: "not_paired" } });
+    return;
+  }
+  const stored = s.events.insert({
+    serial: m.d,
+    boot: m.b,
+    seq: m.n,
+    kind: m.k,
+    btn: m.btn ?? null,
+    ts: m.ts,
+    synced: m.sync === 1,
+    atMs: at,
+    receivedMs: it.receivedMs,
+    terminalId: pairing?.terminalId ?? null,
+    link: it.link.id,
+  });
+  if (stored) {
+    ctx.stats.stored++;
+    if (pairing) batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
+    else ctx.log.warn({ device: m.d, boot: m.b, seq: m.n, at }, "event recorded while the device was not paired: stored without a terminal");
+  } else ctx.stats.duplicates++;
+  const key = it.link.id + "\u0000" + m.d + "\u0000" + m.b;
+  const a = batch.acks.get(key) ?? { link: it.link, d: m.d, b: m.b, n: new Set<number>() };
+  a.n.add(m.n);
+  batch.acks.set(key, a);
+}
+
+/*
+ * The terminal an event belongs to: the pairing in force at its time; else, for an event older than the device's
+ * first pairing here (a gateway whose database was replaced), its current pairing. `null`: the event falls
+ * between two pairings (recorded after an unpair that had not reached the device yet): stored, in no terminal.
+ * `undefined`: the device is not paired at all, so the event is refused and kept by the device.
+ */
+function pairingFor(ctx: HandlerContext, serial: string, at: number, batch: Collected): PairingRow | null | undefined {
+  const t = ctx.store.terminals;
+  if (!batch.pairings.has(serial)) batch.pairings.set(serial, t.currentPairing(serial));
+  const current = batch.pairings.get(serial);
+  if (current && current.fromMs <= at) return current;
+  const covering = t.pairingAt(serial, at);
+  if (covering) return covering;
+  const first = t.firstPairing(serial);
+  if (!first) return undefined;
+  return at < first.fromMs ? current : null;
+}

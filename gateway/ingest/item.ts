@@ -1,0 +1,37 @@
+/** A valid message on its way through the ingest, and what one batch collects while it is stored. */
+import type { DownMsg, UpMsg } from "../../protocol/schemas.ts";
+import type { PairingRow } from "../store/terminals.ts";
+import type { Link } from "./link.ts";
+
+export interface Item {
+  msg: UpMsg;
+  link: Link;
+  receivedMs: number;
+}
+
+export interface Outgoing {
+  link: Link;
+  msg: DownMsg;
+}
+
+/** Collected by the handlers of one batch, so that each device and terminal is written once per batch. */
+export interface Collected {
+  /** Replies, sent after the commit. */
+  out: Outgoing[];
+  /** Sequence numbers to ack, per link, device and boot. */
+  acks: Map<string, { link: Link; d: string; b: string; n: Set<number> }>;
+  /** Where and when each device that sent an event was last heard. */
+  seen: Map<string, { link: string; ms: number }>;
+  /** Terminals to rebuild, from their earliest changed time. */
+  rebuildFrom: Map<string, number>;
+  /** Each device's current pairing, read once per batch. */
+  pairings: Map<string, PairingRow | undefined>;
+}
+
+/** Counts since start (tests, benchmarks). */
+export interface IngestStats {
+  received: number;
+  stored: number;
+  duplicates: number;
+  batches: number;
+}

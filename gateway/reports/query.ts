@@ -1,0 +1,68 @@
+/**
+ * A report asked for in words, as `loyalty report` and `GET /api/report` take it: days as people type them, the
+ * dimensions as a comma list. One path from such a query to the rendered text, shared by the CLI and HTTP; each
+ * checks its own format argument first.
+ */
+import type { Config } from "../config/schema.ts";
+import { GatewayError } from "../errors.ts";
+import type { Store } from "../store/store.ts";
+import { isDay } from "../time/calendar.ts";
+import { addDays, localDay } from "../time/zone.ts";
+import { render, type Format } from "./render.ts";
+import { makeReport } from "./report.ts";
+import { dimensionSchema, type Dimension } from "./schema.ts";
+
+export interface ReportQuery {
+  /** `YYYY-MM-DD`, `today`, `yesterday` or `-N`, in the configured time zone. */
+  from: string;
+  /** Default: the `from` day. */
+  to?: string | undefined;
+  /** `store,day`: see parseGroupBy. */
+  groupBy: string;
+  stores?: string[] | undefined;
+  terminals?: string[] | undefined;
+  employees?: string[] | undefined;
+}
+
+export interface QueryOptions {
+  now: number;
+  /** CSV separator (default ';'). */
+  separator?: ";" | ",";
+  /** How the caller names its day arguments in messages: `--from` on the command line, `from` in a URL. */
+  names: { from: string; to: string };
+}
+
+/** Parses, checks, builds and renders the report `q` asks for. */
+export function reportFromQuery(store: Store, config: Config, q: ReportQuery, format: Format, o: QueryOptions): string {
+  const from = parseDay(q.from, config.timeZone, o.now, o.names.from);
+  const to = q.to === undefined ? from : parseDay(q.to, config.timeZone, o.now, o.names.to);
+  checkRange(from, to);
+  const report = makeReport(store, config, { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees }, o.now);
+  return render(report, format, o.separator);
+}
+
+/** `today`, `yesterday`, `-N` (N days ago) or `YYYY-MM-DD`, in time zone `tz`. */
+export function parseDay(text: string, tz: string, now: number, what: string): string {
+  const t = text.trim();
+  const today = localDay(now, tz);
+  if (t === "today") return today;
+  if (t === "yesterday") return addDays(today, -1);
+  if (/^-\d{1,4}$/.test(t)) return addDays(today, Number(t));
+  if (isDay(t)) return t;
+  throw new GatewayError("invalid", `${what}: expected YYYY-MM-DD, today, yesterday or -N days, got "${text}"`);
+}
+
+/** `store,day` → dimensions, with a message naming the bad one. */
+export function parseGroupBy(text: string): Dimension[] {
+  const dims = text.split(",").map((d) => d.trim()).filter(Boolean);
+  for (const d of dims) {
+    if (!dimensionSchema.safeParse(d).success) throw new GatewayError("invalid", `--group-by: unknown dimension "${d}" (use ${dimensionSchema.options.join(", ")})`);
+  }
+  const times = dims.filter((d) => d === "day" || d === "week" || d === "month");
+  if (times.length > 1) throw new GatewayError("invalid", `--group-by: choose one of day, week, month (got ${times.join(", ")})`);
+  return [...new Set(dims)] as Dimension[];
+}
+
+export function checkRange(from: string, to: string): void {
+  if (from > to) throw new GatewayError("invalid", `--from ${from} is after --to ${to}`);
+}
