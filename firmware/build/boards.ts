@@ -23,6 +23,12 @@ export const BOARDS: { [name: string]: BoardProfile } = {
   wifi: { espruino: "ESPRUINOWIFI", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: true, port: "USB", repl: true, wifi: "EspruinoWiFi" },
   /* ESP32 DevKit: D25/D26/D27/D14 are plain GPIO with internal pull-ups; D2 is the on-board LED, D4 an external red one. */
   esp32: { espruino: "ESP32", pins: "D25 D26 D27 D14 D2 D4", mqtt: true, port: "Serial1", repl: true, wifi: "Wifi" },
+  /*
+   * ESP8266 (NodeMCU / Wemos D1 mini, 4 MB): Espruino names pins by GPIO number. GPIO4, 5, 12 and 13 are plain
+   * inputs with pull-ups (0, 2 and 15 decide the boot mode; 16 has no pull-up); the LEDs are external on GPIO14
+   * and 16 (the on-board LED on GPIO2 is active-low and a boot-mode pin, so it is left alone).
+   */
+  esp8266: { espruino: "ESP8266_4MB", pins: "D4 D5 D12 D13 D14 D16", mqtt: true, port: "Serial1", repl: true, wifi: "Wifi" },
 };
 
 export const ROLES = ["combo", "keypad", "seller"] as const;

@@ -4,21 +4,26 @@
  * 10 KB budget. CLI: `npm run firmware:build -- [--board pico|wifi|esp32] [--role combo|keypad|seller]
  * [--transport serial|mqtt] [--raw] [--ssid S --pass P --broker host:port --prefix lb] [--out dir]`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build, type Plugin } from "esbuild";
+import { build } from "esbuild";
+import { DOWN_FIELDS, ENUMS } from "../../protocol/constants.ts";
 import { BOARDS, ROLES } from "./boards.ts";
 import { checkEspruinoSubset, type Finding } from "./espruino-subset.ts";
 
 /** Largest minified bundle, bytes, for every board, role and transport (issue 5 "Build"). */
 export const BUDGET = 10 * 1024;
 export const FW_VERSION = "0.1.0";
+/*
+ * Internal property names longer than they need to be, renamed in the minified build. Never a protocol field or
+ * message type (the codec looks them up by string), a key written to flash as JSON (lbm, lbc, lbnet), an
+ * Espruino API or option name (open, edge, state, ...), or what tests read on LB_.
+ */
 const MANGLE = new RegExp(
   "^(" +
-    "flash|timers|after|cancel|emit|confirm|stuck|long|codec|outbox|now|send|paired|record|stale|tick|" +
-    "link|recv|segs|count|fill|refuse|names|wait|next|body|flags|type|keep|sub|msg|ok|line|reason|encode|decode|" +
-    "crc32|maxIn|maxOut|add|seg|max|pub|stop|payload|off|seq|buf|md|st" +
+    "timers|emit|long|outbox|now|send|record|tick|link|recv|count|fill|done|wait|next|buf|decode|crc|flash|" +
+    "ui|hello|sub|msg|pub|pong|set|clear|seq|off|md|id|status" +
     ")$",
 );
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -74,27 +79,11 @@ function defines(o: BuildOptions): { [k: string]: string } {
     LB_REPL: String(!o.raw),
     LB_NET: JSON.stringify(net),
     LB_WIFI: JSON.stringify(b.wifi),
+    LB_CAP: JSON.stringify([mqtt ? "mqtt" : "serial", "led", "flash"].concat(!mqtt && !o.raw ? ["repl"] : [])),
+    LB_DOWN: JSON.stringify(DOWN_FIELDS),
+    LB_ENUMS: JSON.stringify(ENUMS),
   };
 }
-
-/*
- * The device never shows a decode failure's human-readable `reason` (only whether a line was rejected matters to
- * it), so the device build compiles the protocol files with every `, reason: ... }` of a failure object cut to
- * ` }` (the files themselves are untouched; the gateway keeps its reasons, and the helpers only the reasons use,
- * such as firstUnprintable, drop out of the bundle). A `reason:` the pattern misses fails the build.
- */
-const dropReasons: Plugin = {
-  name: "drop-reasons",
-  setup(b) {
-    b.onLoad({ filter: /[\\/]protocol[\\/](codec|frame)\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, "utf8");
-      const contents = text.replace(/, reason: .+ \}/g, " }");
-      const left = contents.match(/\breason: /);
-      if (left) throw new Error(args.path + ": a failure reason the drop-reasons pattern does not cover: " + left[0]);
-      return { contents: contents, loader: "ts" };
-    });
-  },
-};
 
 async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
   const out = await build({
@@ -110,8 +99,6 @@ async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
     platform: "neutral",
     legalComments: "none",
     define: defines(o),
-    plugins: minify ? [dropReasons] : [],
-    /* Internal property names only: never a protocol field or message type (the codec looks them up by string), a key written to flash as JSON (lbm, lbc, lbnet), an Espruino API name, or what tests read on LB_. */
     mangleProps: minify ? MANGLE : undefined,
     write: false,
     logLevel: "silent",

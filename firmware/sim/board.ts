@@ -88,6 +88,30 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFAULT_SERIAL = "33ffd605-41573033-15720843";
 const WATCHDOG_RUN = new vm.Script("__lbCall()");
 
+/*
+ * Espruino 2v29's String search, in the board's own realm (shared/espruino.md; src/jswrap_string.c
+ * jswrap_string_indexOf): from each position it compares only as far as the string goes, so a partial match at
+ * the end counts ("abcd".indexOf("dq") is 3), and includes and a string replace inherit it. Firmware that relies
+ * on the standard answer must fail here as it fails on a board.
+ */
+const STRING_2V29 = `(function () {
+  var P = String.prototype, indexOf = P.indexOf, replace = P.replace;
+  var find = function (s, sub, from) {
+    sub = String(sub);
+    if (sub.length > s.length) return -1;
+    var i = Math.min(Math.max(from | 0, 0), s.length - sub.length + 1);
+    for (; i < s.length; i++) if (sub.slice(0, s.length - i) === s.slice(i, i + sub.length)) return i;
+    return sub.length ? -1 : indexOf.call(s, sub, from);
+  };
+  P.indexOf = function (sub, from) { return find(String(this), sub, from); };
+  P.includes = function (sub, from) { return find(String(this), sub, from) >= 0; };
+  P.replace = function (pat, rep) {
+    if (pat instanceof RegExp || typeof rep === "function") return replace.call(this, pat, rep);
+    var s = String(this), i = find(s, pat, 0);
+    return i < 0 ? s : s.slice(0, i) + String(rep) + s.slice(i + String(pat).length);
+  };
+})();`;
+
 export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   const boardName = opts.board || "pico";
   const found = BOARDS[boardName];
@@ -145,13 +169,13 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
    * (E.enableWatchdog, https://www.espruino.com/Reference#l_E_enableWatchdog) code that runs longer than its
    * timeout (real time: the host runs it) reboots the board, as a hung runtime would.
    */
-  function call(fn: (...a: unknown[]) => unknown, args: unknown[]): void {
+  function call(fn: (...a: unknown[]) => unknown, args: unknown[], self?: unknown): void {
     if (!alive) return;
     try {
       if (watchdogMs && ctx) {
-        (ctx as { __lbCall?: unknown }).__lbCall = () => fn.apply(undefined, args);
+        (ctx as { __lbCall?: unknown }).__lbCall = () => fn.apply(self, args);
         WATCHDOG_RUN.runInContext(ctx, { timeout: watchdogMs });
-      } else fn.apply(undefined, args);
+      } else fn.apply(self, args);
     } catch (e) {
       if (e instanceof PowerCut || !alive) return;
       if ((e as { code?: string }).code === "ERR_SCRIPT_EXECUTION_TIMEOUT") {
@@ -262,6 +286,9 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
           watchdogMs = s * 1000;
         },
         setConsole: (d: unknown) => serialHost.setConsole(d as SimSerial),
+        getConsole: () => (consoleDev ? consoleDev.name : undefined),
+        /* https://www.espruino.com/Reference#l_E_hwRand : 32 bits from the hardware random source. */
+        hwRand: () => (Math.random() * 4294967296) | 0,
       },
       getTime: () => host.time(),
       getSerial: () => opts.serialNumber || DEFAULT_SERIAL,
@@ -270,6 +297,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       clearTimeout: clearTimer("Timeout"),
       clearInterval: clearTimer("Interval"),
       ...pins.api,
+      ...pins.globals,
       require: (name: unknown) => {
         const m = modules[String(name)];
         if (!m) throw new Error('Module "' + String(name) + '" not found');
@@ -284,6 +312,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
     };
     g.global = g;
     ctx = vm.createContext(g);
+    vm.runInContext(STRING_2V29, ctx);
     try {
       vm.runInContext(code, ctx, { filename: "firmware.js" });
       for (const h of initHandlers) call(h, []);

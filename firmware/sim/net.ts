@@ -1,7 +1,8 @@
 /**
  * require("net") of a simulated board, after https://www.espruino.com/Reference#net and #Socket :
  * `connect({ host, port }, callback)` returns a socket with `write(data)`, `end()` and
- * `on("data" | "close" | "error" | "drain", fn)`; data arrives as a string of byte values.
+ * `on("data" | "close" | "error" | "drain", fn)`; data arrives as a string of byte values, and every handler runs
+ * with the socket as `this`.
  * The socket is a REAL TCP connection (loopback in tests), so the firmware's MQTT client talks to a real broker.
  * A power cut or reboot destroys the board's sockets abruptly, as a dead board would (the broker then sees no
  * DISCONNECT and publishes the last will).
@@ -9,7 +10,8 @@
 import { Socket } from "node:net";
 
 export interface NetHost {
-  call(fn: (...a: unknown[]) => unknown, args: unknown[]): void;
+  /** Runs a device callback with `self` as its `this` (Espruino calls a socket's handlers on the socket). */
+  call(fn: (...a: unknown[]) => unknown, args: unknown[], self?: unknown): void;
   /** Registered sockets are destroyed when the board dies. */
   track(s: Socket): void;
   /** False when the simulated network is down: connections fail. */
@@ -25,7 +27,7 @@ export function createNetModule(host: NetHost) {
       if (!(port > 0 && port < 65536)) throw new Error("net.connect: bad port " + String(o.port));
       const handlers: { [ev: string]: ((x?: unknown) => void)[] } = {};
       const emit = (ev: string, x?: unknown) => {
-        for (const h of handlers[ev] || []) host.call(h as (...a: unknown[]) => unknown, x === undefined ? [] : [x]);
+        for (const h of handlers[ev] || []) host.call(h as (...a: unknown[]) => unknown, x === undefined ? [] : [x], api);
       };
       const s = new Socket();
       host.track(s);
@@ -36,11 +38,11 @@ export function createNetModule(host: NetHost) {
       s.on("drain", () => emit("drain"));
       if (host.online()) {
         s.connect(port, o.host, () => {
-          if (typeof cb === "function") host.call(cb as (...a: unknown[]) => unknown, []);
+          if (typeof cb === "function") host.call(cb as (...a: unknown[]) => unknown, [], api);
           emit("connect");
         });
       } else setImmediate(() => s.destroy(new Error("no network")));
-      return {
+      const api = {
         write(data: unknown): boolean {
           if (s.destroyed) return false;
           return s.write(Buffer.from(String(data), "latin1"));
@@ -54,6 +56,7 @@ export function createNetModule(host: NetHost) {
           (handlers[ev] = handlers[ev] || []).push(fn as (x?: unknown) => void);
         },
       };
+      return api;
     },
   };
 }

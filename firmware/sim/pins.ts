@@ -1,8 +1,11 @@
 /**
  * Pins and watches of a simulated board, after https://www.espruino.com/Reference#Pin ,
  * #l__global_setWatch , #l__global_digitalWrite and #l__global_pinMode :
- * - `new Pin(name)` only for pin names the board has (else "Invalid pin");
- * - setWatch(fn, pin, { repeat, edge: "rising"|"falling"|"both", debounce }) calls fn({ state, time, lastTime })
+ * - every pin the board has is a global of its name (`B3`, `LED1`), one value per pin, so pins compare equal;
+ * - `new Pin(name)` gives that pin for a port-and-number name (`B3`); for a device name (`LED1`) it gives an
+ *   empty pin, which is truthy but "Invalid pin" to digitalWrite, pinMode and setWatch, as Espruino 2v29 does
+ *   (src/jswrap_pin.c parses only port and number); an unknown name throws "Invalid pin";
+ * - setWatch(fn, pin, { repeat, edge: "rising"|"falling"|"both", debounce }) calls fn({ state, time, lastTime, pin })
  *   with times in seconds of getTime(); with `debounce` the pin must stay stable that many ms, and the reported
  *   `time` is when it settled; returns an id for clearWatch (an unknown id throws, as the reference's "Invalid ID");
  * - buttons idle high through the internal pull-up and read low while pressed (the wiring in docs/firmware.md).
@@ -37,21 +40,30 @@ export function createPins(names: string[], host: PinHost) {
   const watches = new Map<number, Watch>();
   let nextId = 1;
 
+  const byName = new Map<string, Pin>();
   class Pin {
     readonly name: string;
     constructor(name: unknown) {
-      if (typeof name !== "string" || !level.has(name)) throw new Error("Invalid pin: " + String(name));
-      this.name = name;
+      const port = typeof name === "string" && /^[A-Z][0-9]+$/.test(name);
+      if (typeof name !== "string" || (!level.has(name) && port) || (!port && !/^[A-Z]+[0-9]*$/.test(name))) throw new Error("Invalid pin: " + String(name));
+      this.name = port ? name : "";
+      const known = byName.get(this.name);
+      if (known) return known;
     }
     read(): boolean {
       return level.get(this.name) as boolean;
     }
     toString(): string {
-      return this.name;
+      return this.name || "Pin: {  }";
     }
   }
+  for (const n of names) {
+    const p = Object.create(Pin.prototype) as { name: string };
+    p.name = n;
+    byName.set(n, p as Pin);
+  }
   const nameOf = (p: unknown, where: string): string => {
-    const n = p instanceof Pin ? p.name : typeof p === "string" && level.has(p) ? p : undefined;
+    const n = p instanceof Pin && p.name ? p.name : typeof p === "string" && level.has(p) ? p : undefined;
     if (!n) throw new Error(where + ": Invalid pin " + String(p));
     return n;
   };
@@ -63,7 +75,7 @@ export function createPins(names: string[], host: PinHost) {
     w.last = t;
     if (!wanted) return;
     if (!w.repeat) watches.delete(id);
-    host.call(w.fn, [{ state, time: t, lastTime }]);
+    host.call(w.fn, [{ state, time: t, lastTime, pin: byName.get(w.pin) }]);
   };
   /** Sets the level of an input pin as the outside world drives it. */
   const drive = (name: string, high: boolean) => {
@@ -122,6 +134,8 @@ export function createPins(names: string[], host: PinHost) {
   };
   return {
     api,
+    /** The board's pins as the globals Espruino defines for them. */
+    globals: Object.fromEntries(byName),
     drive,
     /** Whether an output pin is high. */
     output: (name: string) => out.get(name) === true,

@@ -40,9 +40,10 @@ export function createStorageModule(flash: SimFlash, cut: () => void, live: () =
         pos += s.length;
         return s;
       },
-      readLine(): string | undefined {
+      /* The next line with its "\n"; at the end null, as 2v29 answers (not undefined). */
+      readLine(): string | null {
         const f = flash.files.get(name);
-        if (!f || pos >= f.data.length) return undefined;
+        if (!f || pos >= f.data.length) return null;
         const nl = f.data.indexOf("\n", pos);
         const end = nl < 0 ? f.data.length : nl + 1;
         const s = f.data.slice(pos, end);

@@ -3,9 +3,11 @@
  * Only main.ts touches them; the core modules receive what they need as arguments.
  */
 
-/** https://www.espruino.com/Reference#Pin : `new Pin("B3")` makes a pin from its name. */
+/**
+ * https://www.espruino.com/Reference#Pin . Every pin is also a global (`B3`, `LED1`); on 2v29 `new Pin(name)`
+ * parses only port-and-number names and gives an empty, truthy pin for a device name such as "LED1".
+ */
 declare class Pin {
-  constructor(name: string);
   read(): boolean;
 }
 
@@ -15,6 +17,8 @@ interface WatchEvent {
   /** Seconds, the getTime() clock. */
   time: number;
   lastTime: number;
+  /** The watched pin (2v29 sets it on every watch event). */
+  pin: Pin;
 }
 
 interface WatchOptions {
@@ -31,7 +35,8 @@ declare function pinMode(pin: Pin, mode: "input" | "input_pullup" | "input_pulld
 /** Seconds since power-on (float) unless setTime was called; the firmware never calls setTime. */
 declare function getTime(): number;
 declare function getSerial(): string;
-declare function setTimeout(fn: () => void, ms: number): number;
+/** Extra arguments are passed to `fn` (Espruino, as browsers do). */
+declare function setTimeout(fn: (...args: never[]) => void, ms: number, ...args: unknown[]): number;
 declare function setInterval(fn: () => void, ms: number): number;
 declare function clearTimeout(id: number): void;
 declare function clearInterval(id: number): void;
@@ -49,6 +54,10 @@ declare const E: {
   CRC32(s: string): number;
   on(event: "init", fn: () => void): void;
   enableWatchdog(seconds: number, isAuto?: boolean): void;
+  /** 32 bits from the hardware random source (https://www.espruino.com/Reference#l_E_hwRand). */
+  hwRand(): number;
+  /** Name of the device the REPL is on ("USB", "Serial1", ...), or undefined. */
+  getConsole(): string | undefined;
 };
 
 /** https://www.espruino.com/Reference#process : `memory()` counts in variables (blocks). */
@@ -117,3 +126,8 @@ declare const LB_NET: { ssid: string; pass: string; host: string; port: number; 
 declare const LB_WIFI: string;
 /** True: down frames arrive through the REPL as `LB("<frame>")`; false: raw lines on LB_PORT. */
 declare const LB_REPL: boolean;
+/** `hello.cap`: transport, led, flash, and repl for REPL builds (an array literal, built only for `hello`). */
+declare const LB_CAP: string[];
+/** DOWN_FIELDS and ENUMS of protocol/constants.ts, as literals that exist only while a line is decoded. */
+declare const LB_DOWN: { [t: string]: string };
+declare const LB_ENUMS: { [name: string]: string[] };

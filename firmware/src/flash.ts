@@ -1,10 +1,13 @@
 /**
  * The flash port the core receives: the subset of Espruino's require("Storage") it uses
  * (https://www.espruino.com/Reference#Storage), so main.ts passes the module itself and tests pass a fake.
- * Plain files for config and meta; StorageFiles (`open(name, "a")`, append-only, never the byte 0xFF) for the outbox.
+ * Plain files for config and meta; StorageFiles (`open(name, "a")`, append-only, never the byte 0xFF) for the
+ * outbox and the boot counter.
  */
 export interface FlashFile {
   read(len: number): string | undefined;
+  /** The next line with its `\n` (the last one may lack it), then null (Espruino 2v29) or undefined. */
+  readLine(): string | null | undefined;
   write(data: string): void;
   erase(): void;
 }

@@ -1,158 +1,131 @@
 /**
- * The one file that touches Espruino globals (style.md "One wiring place"): it builds flash, timers, the codec,
- * outbox, session, buttons, LEDs and the transport, then starts. Start-up runs from E.on("init") (saved
- * firmware) and directly (code just uploaded); a guard keeps it to once per boot.
- * Build-time constants (LB_*) come from firmware/build/build.ts; docs/firmware.md explains each choice.
+ * The one file that touches Espruino globals (style.md "One wiring place"): it builds the outbox, session,
+ * buttons, LEDs and the transport, then starts. Start-up runs from E.on("init") (saved firmware) and directly
+ * (code just uploaded); a guard keeps it to once per boot. Build-time constants (LB_*) come from
+ * firmware/build/build.ts; docs/firmware.md explains each choice, "Memory" why the wiring is this lean.
  */
-import { BUTTONS, MAX_DOWN_LINE } from "../../protocol/constants.ts";
-import { createDeviceCodec } from "../../protocol/device-codec.ts";
-import { hex8 } from "../../protocol/frame.ts";
-import { deviceTopic } from "../../protocol/topics.ts";
+import { MAX_DOWN_LINE } from "../../protocol/constants.ts";
+import { decodeDown } from "../../protocol/device-codec.ts";
+import { countBoot } from "./boot.ts";
+import { DEBOUNCE_MS, LED_MS, LONG_MS, TICK_EVERY, WATCHDOG_S, WIFI_RETRY_MS } from "./constants.ts";
 import type { Flash } from "./flash.ts";
 import { createMqtt, type MqttSocket } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
-import { createPress } from "./press.ts";
+import { createButtons } from "./press.ts";
 import { createSession } from "./session.ts";
 import type { Timers } from "./timers.ts";
-import { createUi, mask, onPress } from "./ui.ts";
-
-/** A button held this long is reported stuck; watchdog; debounce. LB_PINS lists the buttons in BUTTONS order. */
-const STUCK_MS = 60000;
-const WATCHDOG_S = 10;
-const DEBOUNCE_MS = 50;
+import { createUi, mask } from "./ui.ts";
 
 let started = false;
 
+/*
+ * Pins come from the board profile by name and are looked up as the globals Espruino defines for them (`B3`,
+ * `LED1`): `new Pin("LED1")` gives an empty, truthy pin on 2v29. One watch callback serves every button: the
+ * event carries its `pin`. The LED refresh also runs the session's one-second tick. The boot id is the boot
+ * count from flash (high 16 bits) and the hardware random source (low 16 bits): unique across reboots even where
+ * the random number repeats (docs/protocol.md "Boot id").
+ */
 const start = () => {
   if (started) return;
   started = true;
   E.enableWatchdog(WATCHDOG_S, true);
   const t0 = getTime();
   const now = () => Math.floor((getTime() - t0) * 1000);
-  const timers: Timers = {
-    after: (ms, fn) => setTimeout(fn, ms),
-    cancel: (h) => {
-      if (h) clearTimeout(h as number);
-    },
-  };
+  const T: Timers = { set: setTimeout, clear: clearTimeout } as unknown as Timers;
+  const fl = require("Storage") as unknown as Flash;
   const d = getSerial();
-  const flash = require("Storage") as Flash;
   const ui = createUi();
-  const pins = LB_PINS.split(" ");
-  const codec = createDeviceCodec((s) => E.CRC32(s));
-  const outbox = createOutbox({ flash: flash });
-  let write = (line: string) => false;
-  const cap = [LB_MQTT ? "mqtt" : "serial", "led", "flash"];
-  if (!LB_MQTT && LB_REPL) cap.push("repl");
-  const session = createSession({
+  const ob = createOutbox(fl);
+  const P = LB_PINS.split(" ").map((n) => (n === "-" ? undefined : (global[n] as Pin)));
+  let write = (l: string) => false;
+  const s = createSession({
     d: d,
-    b: hex8(Math.random() * 4294967296),
+    b: ((countBoot(fl) * 65536 + (E.hwRand() & 65535)) >>> 0).toString(16).padStart(8, "0"),
     fw: LB_FW,
     role: LB_ROLE,
-    cap: cap,
-    codec: codec,
-    flash: flash,
-    outbox: outbox,
+    cap: LB_CAP,
+    crc: E.CRC32,
+    decode: (l) => decodeDown(l, E.CRC32, LB_DOWN, LB_ENUMS),
+    flash: fl,
+    outbox: ob,
+    ui: ui,
     now: now,
     send: (l) => write(l),
     mem: () => process.memory().free,
-    identify: (s) => {
-      ui.i = now() + s * 1000;
-    },
-    paired: (c) => {
-      ui.p = !!c;
-    },
   });
-  const emit = (k: string, t: number, btn: string) => {
-    const c = session.st.cfg;
-    if (session.record(k, t, btn) && c) onPress(ui, k, now(), c.w, c.fm, LB_ROLE === "keypad");
-  };
-  BUTTONS.forEach((btn, i) => {
-    const name = pins[i];
-    const mine = LB_ROLE === "combo" || (btn === "seller") === (LB_ROLE === "seller");
-    if (!mine || !name || name === "-") return;
-    const pin = new Pin(name);
-    const p = createPress({
-      btn: btn,
-      long: () => session.st.cfg ? session.st.cfg.l : 3000,
-      stuck: STUCK_MS,
-      timers: timers,
-      emit: emit,
-      confirm: () => {
-        ui.c = now() + 1000;
+  const btn = createButtons({ timers: T, long: () => (s.st.c ? s.st.c.l : LONG_MS), emit: s.record });
+  P.forEach((p, i) => {
+    if (i > 3 || !p || (LB_ROLE !== "combo" && !i !== (LB_ROLE === "seller"))) return;
+    pinMode(p, "input_pullup");
+    setWatch(
+      (e) => {
+        btn.edge(P.indexOf(e.pin), !e.state, Math.floor((e.time - t0) * 1000));
       },
-    });
-    pinMode(pin, "input_pullup");
-    setWatch((e) => {
-      p.edge(!e.state, Math.floor((e.time - t0) * 1000));
-    }, pin, { repeat: true, edge: "both", debounce: DEBOUNCE_MS });
+      p,
+      { repeat: true, edge: "both", debounce: DEBOUNCE_MS },
+    );
   });
-  const leds = pins.slice(4).map((n) => n !== "-" ? new Pin(n) : undefined);
+  let n = 0;
   setInterval(() => {
+    if (++n % TICK_EVERY === 0) s.tick();
     const m = mask(ui, now());
-    ui.k = !session.stale();
-    leds.forEach((pin, i) => {
-      if (pin) digitalWrite(pin, (m >> i) & 1);
-    });
-  }, 250);
-  setInterval(session.tick, 1000);
-  global.LB_ = { o: outbox.st, s: session.st, u: ui };
+    if (P[4]) digitalWrite(P[4], m & 1);
+    if (P[5]) digitalWrite(P[5], m >> 1);
+  }, LED_MS);
+  global.LB_ = { o: ob.st, s: s.st, u: ui, b: btn.st };
   if (LB_MQTT) {
-    const net = Object.assign(LB_NET, flash.readJSON("lbnet", true) || {});
-    const pre = net.prefix || "lb";
-    const up = deviceTopic(pre, d, "up");
+    const net = Object.assign(LB_NET, fl.readJSON("lbnet", true) || {});
+    const top = (net.prefix || "lb") + "/v1/dev/" + d + "/";
     const join = () => {
       require(LB_WIFI as "Wifi").connect(net.ssid, { password: net.pass }, (err) => {
-        if (err) {
-          setTimeout(join, 10000);
-          return;
-        }
+        if (err) return setTimeout(join, WIFI_RETRY_MS);
         const mq = createMqtt({
           open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
-          state: deviceTopic(pre, d, "state"),
-          sub: deviceTopic(pre, d, "down"),
-          timers: timers,
-          msg: (t, p) => {
-            session.recv(p);
-          },
-          up: session.link,
+          state: top + "state",
+          sub: top + "down",
+          timers: T,
+          msg: s.recv,
+          up: s.link,
         });
-        write = (l) => mq.pub(up, l.slice(0, -1));
+        write = (l) => mq.pub(top + "up", l.slice(0, -1));
         (global.LB_ as { m?: unknown }).m = mq.st;
-        session.hello();
+        s.hello();
       });
     };
-    session.link(false);
+    s.link(false);
     join();
+  } else if (LB_REPL) {
+    /* Frames go where the REPL is (the cable the gateway writes `\x10LB(...)` into): the console device. */
+    write = (l) => {
+      const c = E.getConsole();
+      if (c) (global[c] as SerialDevice).write(l);
+      return !!c;
+    };
+    global.LB = s.recv;
+    s.hello();
   } else {
     const port = global[LB_PORT] as SerialDevice;
     write = (l) => {
       port.write(l);
       return true;
     };
-    if (LB_REPL) {
-      global.LB = (f: unknown) => {
-        if (typeof f === "string") session.recv(f);
-      };
-    } else {
-      if (LB_PORT !== "USB") port.setup(115200);
-      (LB_PORT === "USB" ? LoopbackA : USB).setConsole(true);
-      let buf = "";
-      port.on("data", (s) => {
-        buf += s;
-        let i = buf.indexOf("\n");
-        while (i >= 0) {
-          session.recv(buf.slice(0, i));
-          buf = buf.slice(i + 1);
-          i = buf.indexOf("\n");
-        }
-        if (buf.length > MAX_DOWN_LINE + 2) buf = "";
-      });
-    }
-    session.hello();
+    if (LB_PORT !== "USB") port.setup(115200);
+    (LB_PORT === "USB" ? LoopbackA : USB).setConsole(true);
+    let buf = "";
+    port.on("data", (c) => {
+      buf += c;
+      let i = buf.indexOf("\n");
+      while (i >= 0) {
+        s.recv(buf.slice(0, i));
+        buf = buf.slice(i + 1);
+        i = buf.indexOf("\n");
+      }
+      if (buf.length > MAX_DOWN_LINE + 2) buf = "";
+    });
+    s.hello();
   }
-}
+};
 
 E.on("init", start);
 start();

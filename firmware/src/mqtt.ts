@@ -1,21 +1,25 @@
 /**
- * A small MQTT 3.1.1 client over Espruino's `net` (issue 5 "MQTT transport"): CONNECT with a retained last
- * will and keepalive, `online` retained on connect, QoS 1 PUBLISH tracked until its PUBACK, SUBSCRIBE to one
- * topic, PINGREQ, reconnect with backoff 1 s doubling to 30 s. A publish lost with the connection is not resent
- * here: the outbox resends every unacked event after a reconnect (the application ack is what counts).
- * The socket factory and the timers come in as options, so the same code runs on a device and in the simulator.
+ * A small MQTT 3.1.1 client over Espruino's `net` (docs/firmware.md "MQTT transport"; OASIS MQTT 3.1.1 sections 2
+ * and 3): CONNECT with a retained last will and keepalive, `online` retained on connect, PUBLISH at QoS 1,
+ * SUBSCRIBE to one topic, PUBACK for what it receives at QoS 1, PINGREQ, reconnect with backoff 1 s doubling to
+ * 30 s. Packets are byte strings (one char per byte), as Espruino sockets read and write them.
+ *
+ * It does not track its publishes' PUBACKs nor resend them: the outbox resends every event the gateway has not
+ * acked, after a reconnect at once (the application `ack`, not the PUBACK, is what counts). The socket factory
+ * and the timers come in as options, so the same code runs on a device, on the real interpreter and in the
+ * simulator. Few functions on purpose: each one costs the device variables.
  */
-import { connect, DISCONNECT, id16, PINGREQ, publish, puback, split, subscribe } from "./mqtt-packets.ts";
+import { KEEPALIVE_S, RECONNECT_MAX, RECONNECT_MS } from "./constants.ts";
 import type { Timers } from "./timers.ts";
 
 export interface MqttSocket {
   write(data: string): void;
   end(): void;
-  on(event: string, fn: (data?: unknown) => void): void;
+  on(event: string, fn: (this: MqttSocket, data?: unknown) => void): void;
 }
 
 export interface MqttOptions {
-  /** Opens a TCP connection to the broker; `ready` runs once connected (Espruino's require("net").connect). */
+  /** Opens a TCP connection; `ready` runs once connected (require("net").connect). May throw (no route). */
   open: (ready: () => void) => MqttSocket;
   id: string;
   /** Retained state topic: last will `offline`, `online` after connect. */
@@ -23,119 +27,126 @@ export interface MqttOptions {
   /** Topic to subscribe to. */
   sub: string;
   timers: Timers;
-  /** A message on `sub`. */
-  msg: (topic: string, payload: string) => void;
+  /** A message's payload on `sub`. */
+  msg: (payload: string) => void;
   /** Connection up (CONNACK accepted) or down. */
   up: (up: boolean) => void;
 }
 
-/** Most QoS 1 publishes tracked while waiting for their PUBACK; the oldest is forgotten first. */
-export const MAX_UNACKED = 8;
-/** Keepalive, seconds: a PINGREQ this often, and the link is dropped when the last one went unanswered. */
-export const KEEPALIVE_S = 30;
+/** A packet: fixed header `type`, remaining length (1..4 bytes of 7 bits, section 2.2.3), body. */
+export const packet = (type: number, body: string): string => {
+  let n = body.length;
+  let s = String.fromCharCode(type);
+  do {
+    s += String.fromCharCode((n % 128) | (n > 127 ? 128 : 0));
+    n = Math.floor(n / 128);
+  } while (n > 0);
+  return s + body;
+};
+
+/** A UTF-8 string field: our topics and ids are ASCII, so one char is one byte. */
+export const field = (s: string): string => String.fromCharCode(s.length >> 8, s.length & 255) + s;
 
 /**
- * Parts of the returned object and its helpers (kept here, outside the function body: on Espruino a
- * function's text, comments included, lives in RAM):
- * - `st`: on: CONNACK accepted; next: packet id; wait: reconnect backoff; pend: ids of publishes awaiting PUBACK.
- * - `pub`: Publishes at QoS 1 and tracks it until its PUBACK; false when not connected (the outbox sends it again).
+ * `st`: on CONNACK accepted; next packet id; wait reconnect backoff; buf unparsed bytes; s the socket; pong the
+ * last PINGREQ answered; h the reconnect timer; g the ping timer. Parts (comments kept out of function bodies):
+ * - `send` writes to the socket if there is one;
+ * - `lost` drops the connection and schedules the next one;
+ * - `ping` runs every keepalive: no answer to the last one drops the link;
+ * - `data` splits what the broker sent into packets: CONNACK (2), PUBLISH (3), PINGRESP (13); others ignored;
+ * - `open` connects; a socket's handlers ignore it once it is not the current one (`this` is the socket);
+ * - `pub(topic, payload)` publishes at QoS 1; false when not connected (the outbox sends it again later).
  */
 export const createMqtt = (o: MqttOptions) => {
   const T = o.timers;
-  const st = { on: false, next: 1, wait: 1000, buf: "", pend: [] as number[] };
-  let sock: MqttSocket | undefined;
-  let hRe: unknown;
-  let hPing: unknown;
-  let pong = true;
-  let stopped = false;
+  const st = { on: false, next: 1, wait: RECONNECT_MS, buf: "", s: undefined as MqttSocket | undefined, pong: true, h: 0 as unknown, g: 0 as unknown };
   const send = (p: string) => {
-    if (sock) sock.write(p);
+    if (st.s) st.s.write(p);
   };
   const id = () => {
     st.next = (st.next % 65535) + 1;
-    return st.next;
+    return String.fromCharCode(st.next >> 8, st.next & 255);
   };
   const lost = () => {
-    T.cancel(hPing);
-    hPing = undefined;
-    const s = sock;
-    sock = undefined;
+    if (st.g) T.clear(st.g);
+    const s = st.s;
+    st.s = st.g = undefined;
     st.buf = "";
-    st.pend = [];
     if (s) s.end();
     if (st.on) {
       st.on = false;
       o.up(false);
     }
-    if (stopped) return;
-    T.cancel(hRe);
-    hRe = T.after(st.wait, open);
-    st.wait = Math.min(st.wait * 2, 30000);
+    if (!st.h) st.h = T.set(open, st.wait, 0);
+    st.wait = Math.min(st.wait * 2, RECONNECT_MAX);
   };
   const ping = () => {
-    hPing = undefined;
-    if (!pong) return lost();
-    pong = false;
-    send(PINGREQ);
-    hPing = T.after(KEEPALIVE_S * 1000, ping);
+    st.g = 0;
+    if (!st.pong) return lost();
+    st.pong = false;
+    send("\xc0\x00");
+    st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
   };
-  const onPacket = (h: number, body: string) => {
-    const t = h >> 4;
-    if (t === 2) {
-      if (body.charCodeAt(1)) return lost();
-      st.on = pong = true;
-      st.wait = 1000;
-      hPing = T.after(KEEPALIVE_S * 1000, ping);
-      send(publish(o.state, "online", id(), true));
-      send(subscribe(id(), o.sub));
-      o.up(true);
-    } else if (t === 4) {
-      const n = id16(body, 0);
-      st.pend = st.pend.filter((q) => q !== n);
-    } else if (t === 3) {
-      const tl = id16(body, 0);
-      const qos = h & 6;
-      if (qos) send(puback(id16(body, 2 + tl)));
-      o.msg(body.substr(2, tl), body.slice(2 + tl + (qos ? 2 : 0)));
-    } else if (t === 13) pong = true;
+  const data = function (this: MqttSocket, d?: unknown) {
+    if (this !== st.s) return;
+    let b = st.buf + d;
+    for (;;) {
+      let n = 0;
+      let m = 1;
+      let i = 1;
+      let c = 128;
+      while (c & 128 && i < b.length && i < 5) {
+        c = b.charCodeAt(i++);
+        n += (c & 127) * m;
+        m *= 128;
+      }
+      if (c & 128 && i >= 5) return lost();
+      if (c & 128 || b.length < i + n) break;
+      const h = b.charCodeAt(0);
+      const body = b.substr(i, n);
+      b = b.slice(i + n);
+      if (h >> 4 === 2) {
+        if (body.charCodeAt(1)) return lost();
+        st.on = st.pong = true;
+        st.wait = RECONNECT_MS;
+        st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
+        send(packet(0x33, field(o.state) + id() + "online"));
+        send(packet(0x82, id() + field(o.sub) + "\x01"));
+        o.up(true);
+      } else if (h >> 4 === 3) {
+        const tl = (body.charCodeAt(0) << 8) | body.charCodeAt(1);
+        if (h & 6) send(packet(0x40, body.substr(2 + tl, 2)));
+        o.msg(body.slice(2 + tl + (h & 6 ? 2 : 0)));
+      } else if (h >> 4 === 13) st.pong = true;
+      if (this !== st.s) return;
+    }
+    st.buf = b;
+  };
+  const drop = function (this: MqttSocket) {
+    if (this === st.s) lost();
   };
   const open = () => {
-    hRe = undefined;
-    if (stopped) return;
-    const s = o.open(() => {
-      if (sock === s) send(connect(o.id, KEEPALIVE_S, o.state, "offline"));
-    });
-    sock = s;
-    s.on("data", (d) => {
-      if (sock !== s) return;
-      const rest = split(st.buf + d, onPacket);
-      if (rest === undefined) lost();
-      else if (sock === s) st.buf = rest;
-    });
-    const drop = () => {
-      if (sock === s) lost();
-    };
-    s.on("close", drop);
-    s.on("error", drop);
+    st.h = 0;
+    try {
+      const s = o.open(() => {
+        if (st.s === s) send(packet(0x10, "\x00\x04MQTT\x04\x2e" + String.fromCharCode(0, KEEPALIVE_S) + field(o.id) + field(o.state) + field("offline")));
+      });
+      st.s = s;
+      s.on("data", data);
+      s.on("close", drop);
+      s.on("error", drop);
+    } catch (e) {
+      lost();
+    }
   };
   open();
 
   return {
     st: st,
-    pub(topic: string, payload: string): boolean {
+    pub: (topic: string, payload: string): boolean => {
       if (!st.on) return false;
-      const n = id();
-      st.pend.push(n);
-      if (st.pend.length > MAX_UNACKED) st.pend.shift();
-      send(publish(topic, payload, n, false));
+      send(packet(0x32, field(topic) + id() + payload));
       return true;
-    },
-    stop() {
-      stopped = true;
-      T.cancel(hRe);
-      hRe = undefined;
-      if (st.on) send(DISCONNECT);
-      lost();
     },
   };
 };

@@ -1,73 +1,62 @@
 /**
- * One button's press state machine (issue 5 "Behaviour"; shared/methodology.md "Force-majeure").
- * Input: debounced edges (setWatch with `debounce` does the debouncing) with their time in uptime ms.
- * Seller button: `short` on release before L; `long` when L is reached while still held (exactly L counts
- * as long), reported with the press start time, plus a `confirm` call for the LED. Customer keys: reported
- * at the press. Any button held for `stuck` ms is reported once as `stuck`.
- * Handles are cleared when their timer fires: Espruino throws "Unknown Timeout" on clearing a spent one.
+ * The buttons' press state machine (shared/methodology.md "Force-majeure"; docs/firmware.md "Buttons"), one for
+ * all four buttons: per-button state lives in small arrays indexed by button (0 seller, 1 yes, 2 no, 3 unsure),
+ * so the device holds four functions, not four sets of closures.
+ * Input: debounced edges (setWatch's `debounce` does the debouncing) with their time in uptime ms.
+ * Seller button: `short` on release before L; `long` when L is reached while still held (exactly L counts as
+ * long), reported with the press start time. Customer keys: reported at the press, as their button name. Any
+ * button held for STUCK_MS is reported once as `stuck`. `emit(kind, start, button)`.
  */
+import { BUTTON_NAMES, STUCK_MS } from "./constants.ts";
 import type { Timers } from "./timers.ts";
 
-export interface PressOptions {
-  /** Button name as in the protocol: seller | yes | no | unsure. */
-  btn: string;
+export interface ButtonsOptions {
+  timers: Timers;
   /** Long-press threshold L in ms, read at each press (config may change it). */
   long: () => number;
-  /** Hold time after which the button is reported stuck (60000). */
-  stuck: number;
-  timers: Timers;
-  /** Reports an event: kind, press start (uptime ms), button. */
-  emit: (kind: string, start: number, btn: string) => void;
-  /** Called when a long press is recognised while held (LED confirmation). */
-  confirm: () => void;
+  emit: (kind: string, start: number, button: number) => void;
 }
 
-export interface Press {
-  /** A debounced edge: `down` true when pressed, `t` its time in uptime ms. */
-  edge(down: boolean, t: number): void;
-  stop(): void;
-}
-
-export const createPress = (o: PressOptions): Press => {
-  const seller = o.btn === "seller";
-  let down = false;
-  let start = 0;
-  let sent = false;
-  let hLong: unknown;
-  let hStuck: unknown;
-  const clear = () => {
-    o.timers.cancel(hLong);
-    o.timers.cancel(hStuck);
-    hLong = hStuck = undefined;
-  }
-  const long = () => {
-    hLong = undefined;
-    if (sent) return;
-    sent = true;
-    o.emit("long", start, o.btn);
-    o.confirm();
-  }
+/**
+ * `st`: d pressed (1) or not, s press start, x long already reported, h long timer, k stuck timer, by button.
+ * `clr` cancels a button's timers; `fire` is the long timer, `held` the stuck timer; `edge(button, down, t)`.
+ */
+export const createButtons = (o: ButtonsOptions) => {
+  const T = o.timers;
+  const st = { d: [0, 0, 0, 0], s: [0, 0, 0, 0], x: [0, 0, 0, 0], h: [0, 0, 0, 0] as unknown[], k: [0, 0, 0, 0] as unknown[] };
+  const clr = (i: number) => {
+    if (st.h[i]) T.clear(st.h[i]);
+    if (st.k[i]) T.clear(st.k[i]);
+    st.h[i] = st.k[i] = 0;
+  };
+  const fire = (i: number) => {
+    st.h[i] = 0;
+    if (st.x[i]) return;
+    st.x[i] = 1;
+    o.emit("long", st.s[i] as number, i);
+  };
+  const held = (i: number) => {
+    st.k[i] = 0;
+    o.emit("stuck", st.s[i] as number, i);
+  };
   return {
-    edge: (d, t) => {
-      if (d === down) return;
-      down = d;
-      if (d) {
-        start = t;
-        sent = false;
-        clear();
-        if (seller) hLong = o.timers.after(o.long(), long);
-        else o.emit(o.btn, t, o.btn);
-        hStuck = o.timers.after(o.stuck, () => {
-          hStuck = undefined;
-          o.emit("stuck", start, o.btn);
-        });
-        return;
+    st: st,
+    edge: (i: number, down: boolean, t: number) => {
+      if (+down === st.d[i]) return;
+      st.d[i] = +down;
+      clr(i);
+      if (down) {
+        st.s[i] = t;
+        st.x[i] = 0;
+        if (i) o.emit(BUTTON_NAMES.split(" ")[i] as string, t, i);
+        else st.h[i] = T.set(fire, o.long(), i);
+        st.k[i] = T.set(held, STUCK_MS, i);
+      } else if (!i && !st.x[i]) {
+        if (t - (st.s[i] as number) >= o.long()) fire(i);
+        else o.emit("short", st.s[i] as number, i);
       }
-      clear();
-      if (!seller || sent) return;
-      if (t - start >= o.long()) long();
-      else o.emit("short", start, o.btn);
     },
-    stop: clear,
   };
 };
+
+export type Buttons = ReturnType<typeof createButtons>;

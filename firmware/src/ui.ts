@@ -4,10 +4,7 @@
  * the gateway's surveys are derived from the events alone, never from this state.
  * `mask(now)` gives the LEDs to show: bit 0 green, bit 1 red.
  */
-
-/** How long the thank-you and the long-press confirmation stay on, ms. */
-export const THANKS_MS = 2000;
-export const CONFIRM_MS = 1000;
+import { CONFIRM_MS, THANKS_MS } from "./constants.ts";
 
 export interface UiState {
   /** Paired (config present). */
@@ -44,17 +41,14 @@ export const onPress = (s: UiState, kind: string, now: number, win: number, fm: 
   }
 };
 
-/* Blink helper: on for `on` ms of every `period` ms. */
-const blink = (now: number, period: number, on: number): boolean => now % period < on;
-
-/** LEDs to show at `now`, highest priority first (the table in docs/firmware.md). */
+/** LEDs to show at `now`, highest priority first (the table in docs/firmware.md); blinks are `now % period < on`. */
 export const mask = (s: UiState, now: number): number => {
-  if (s.i > now) return blink(now, 250, 125) ? 3 : 0;
+  if (s.i > now) return now % 250 < 125 ? 3 : 0;
   if (s.c > now) return 3;
-  if (!s.p) return blink(now, 2000, 1000) ? 2 : 0;
+  if (!s.p) return now % 2000 < 1000 ? 2 : 0;
   if (s.t > now) return 1;
-  if (s.w > now) return blink(now, 1000, 500) ? 1 : 0;
+  if (s.w > now) return now % 1000 < 500 ? 1 : 0;
   if (!s.k) return 2;
-  if (s.f > now) return blink(now, 2000, 200) ? 2 : 0;
+  if (s.f > now) return now % 2000 < 200 ? 2 : 0;
   return 0;
 };

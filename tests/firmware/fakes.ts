@@ -10,13 +10,14 @@ export function fakeTimers() {
   let seq = 0;
   const pending = new Map<number, { at: number; fn: () => void }>();
   const timers: Timers = {
-    after(ms, fn) {
+    set(fn, ms, arg) {
       const id = ++seq;
-      pending.set(id, { at: now + ms, fn });
+      pending.set(id, { at: now + ms, fn: () => fn(arg) });
       return id;
     },
-    cancel(h) {
-      pending.delete(h as number);
+    /* As Espruino: clearing a spent or unknown handle throws. */
+    clear(h) {
+      if (!pending.delete(h as number)) throw new Error("Unknown Timeout " + String(h));
     },
   };
   return {
@@ -66,6 +67,15 @@ export function memoryFlash(files: Map<string, string> = new Map(), sf: Set<stri
     open(n: string, mode: "r" | "a") {
       let pos = 0;
       return {
+        readLine() {
+          const t = files.get(n) ?? "";
+          if (pos >= t.length) return null;
+          const nl = t.indexOf("\n", pos);
+          const end = nl < 0 ? t.length : nl + 1;
+          const s = t.slice(pos, end);
+          pos = end;
+          return s;
+        },
         read(len: number) {
           const t = files.get(n) ?? "";
           if (pos >= t.length) return undefined;

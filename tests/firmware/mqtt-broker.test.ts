@@ -71,10 +71,10 @@ async function until(board: SimBoard, cond: () => boolean, step = 50, turns = 40
 async function setup(makeBroker: () => Promise<Broker>) {
   const broker = await makeBroker();
   cleanups.push(() => broker.stop().catch(() => undefined));
-  const seen: { topic: string; payload: string; retain: boolean }[] = [];
+  const seen: { topic: string; payload: string; retain: boolean; qos: number }[] = [];
   const sub = mqtt.connect("mqtt://127.0.0.1:" + broker.port, { reconnectPeriod: 50, clientId: "test-gw" });
   cleanups.push(() => new Promise<void>((r) => sub.end(true, {}, () => r())));
-  sub.on("message", (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain }));
+  sub.on("message", (topic, payload, packet) => seen.push({ topic, payload: payload.toString(), retain: packet.retain, qos: packet.qos }));
   await new Promise<void>((r) => sub.once("connect", () => r()));
   await sub.subscribeAsync("lb/v1/dev/#", { qos: 1 });
   const flash = createFlash();
@@ -96,35 +96,39 @@ async function setup(makeBroker: () => Promise<Broker>) {
   return { broker, board, sub, seen, up, state, down };
 }
 
+/* The board's state as it shows it on LB_ (firmware/src/main.ts). */
+function lb(board: SimBoard) {
+  return (board.context() as { LB_: { s: { c?: unknown }; o: { f: unknown[] }; m: { on: boolean } } }).LB_;
+}
+
 const brokers: [string, () => Promise<Broker>][] = [
   ["aedes", aedesBroker],
   ["mosquitto", mosquittoBroker],
 ];
 
 describe.each(brokers)("MQTT client against %s", { timeout: 20_000 }, (_name, makeBroker) => {
-  it("connects with a will, publishes online retained, and sends events at QoS 1 until PUBACK", async () => {
+  it("connects with a will, publishes online retained, and sends events at QoS 1 until the gateway acks them", async () => {
     const t = await setup(makeBroker);
     await until(t.board, () => t.state().includes("online") && t.up().some((m) => m.t === "hello"));
     expect(t.board.errors).toEqual([]);
     t.down({ ...CONFIG });
-    await until(t.board, () => (t.board.context() as { LB_: { s: { cfg?: unknown } } }).LB_.s.cfg !== undefined);
+    await until(t.board, () => lb(t.board).s.c !== undefined);
     t.board.press("yes", 100);
     await until(t.board, () => t.up().some((m) => m.t === "event"));
     const ev = t.up().find((m) => m.t === "event")!;
     expect(ev).toMatchObject({ k: "yes", n: 1, sync: 0 });
-    const mq = () => (t.board.context() as { LB_: { m: { pend: unknown[] } } }).LB_.m;
-    await until(t.board, () => mq().pend.length === 0);
+    expect(t.seen.find((m) => m.topic.endsWith("/up") && m.payload.includes('"event"'))!.qos).toBe(1);
     t.down({ t: "ack", d: SERIAL, b: ev.b, n: [1] });
-    await until(t.board, () => (t.board.context() as { LB_: { o: { f: unknown[] } } }).LB_.o.f.length === 0);
+    await until(t.board, () => lb(t.board).o.f.length === 0);
   });
 
   it("reconnects with backoff after a broker restart and delivers what was pressed meanwhile", async () => {
     const t = await setup(makeBroker);
     await until(t.board, () => t.state().includes("online"));
     t.down({ ...CONFIG });
-    await until(t.board, () => (t.board.context() as { LB_: { s: { cfg?: unknown } } }).LB_.s.cfg !== undefined);
+    await until(t.board, () => lb(t.board).s.c !== undefined);
     await t.broker.stop();
-    await until(t.board, () => !(t.board.context() as { LB_: { m: { on: boolean } } }).LB_.m.on);
+    await until(t.board, () => !lb(t.board).m.on);
     t.board.press("no", 100);
     t.board.advance(500);
     const before = t.up().filter((m) => m.t === "event").length;

@@ -1,14 +1,16 @@
-/** The press state machine alone (firmware/src/press.ts), on a fake timer port: no sleeps. */
+/** The buttons' press state machine alone (firmware/src/press.ts), on a fake timer port: no sleeps. */
 import { describe, expect, it } from "vitest";
-import { createPress } from "../../firmware/src/press.ts";
+import { createButtons } from "../../firmware/src/press.ts";
 import { fakeTimers } from "./fakes.ts";
 
-function setup(btn: string, long = 3000) {
+const SELLER = 0;
+const UNSURE = 3;
+
+function setup(long = 3000) {
   const t = fakeTimers();
-  const out: [string, number, string, number][] = [];
-  let confirms = 0;
-  const p = createPress({ btn, long: () => long, stuck: 60000, timers: t.timers, emit: (k, s, b) => out.push([k, s, b, t.now()]), confirm: () => confirms++ });
-  return { t, p, out, confirms: () => confirms };
+  const out: [string, number, number, number][] = [];
+  const p = createButtons({ timers: t.timers, long: () => long, emit: (k, s, b) => out.push([k, s, b, t.now()]) });
+  return { t, p, out };
 }
 
 describe("press state machine", () => {
@@ -18,44 +20,57 @@ describe("press state machine", () => {
     [3001, "long"],
     [10, "short"],
   ])("a seller press held %i ms is %s, stamped with the press start", (hold, kind) => {
-    const s = setup("seller");
+    const s = setup();
     s.t.advance(500);
-    s.p.edge(true, 500);
+    s.p.edge(SELLER, true, 500);
     s.t.advance(hold);
-    s.p.edge(false, 500 + hold);
+    s.p.edge(SELLER, false, 500 + hold);
     expect(s.out.map((e) => [e[0], e[1]])).toEqual([[kind, 500]]);
   });
 
-  it("a long press is reported at L while still held, with one confirmation", () => {
-    const s = setup("seller", 1500);
-    s.p.edge(true, 0);
+  it("a long press is reported at L while still held, once", () => {
+    const s = setup(1500);
+    s.p.edge(SELLER, true, 0);
     s.t.advance(1499);
     expect(s.out).toEqual([]);
     s.t.advance(1);
-    expect(s.out).toEqual([["long", 0, "seller", 1500]]);
-    expect(s.confirms()).toBe(1);
+    expect(s.out).toEqual([["long", 0, SELLER, 1500]]);
     s.t.advance(5000);
-    s.p.edge(false, 6500);
+    s.p.edge(SELLER, false, 6500);
     expect(s.out).toHaveLength(1);
   });
 
-  it("a customer key is reported at the press; holding it 60 s reports stuck once", () => {
-    const s = setup("unsure");
-    s.p.edge(true, 100);
-    expect(s.out).toEqual([["unsure", 100, "unsure", 0]]);
+  it("a customer key is reported at the press by its name; holding it 60 s reports stuck once", () => {
+    const s = setup();
+    s.p.edge(UNSURE, true, 100);
+    expect(s.out).toEqual([["unsure", 100, UNSURE, 0]]);
     s.t.advance(200000);
-    s.p.edge(false, 200100);
+    s.p.edge(UNSURE, false, 200100);
     expect(s.out.map((e) => e[0])).toEqual(["unsure", "stuck"]);
-    expect(s.out[1]![2]).toBe("unsure");
+    expect(s.out[1]![2]).toBe(UNSURE);
   });
 
   it("repeated edges of the same level are ignored and release cancels the timers", () => {
-    const s = setup("seller");
-    s.p.edge(true, 0);
-    s.p.edge(true, 10);
-    s.p.edge(false, 100);
-    s.p.edge(false, 120);
+    const s = setup();
+    s.p.edge(SELLER, true, 0);
+    s.p.edge(SELLER, true, 10);
+    s.p.edge(SELLER, false, 100);
+    s.p.edge(SELLER, false, 120);
     expect(s.out.map((e) => e[0])).toEqual(["short"]);
+    expect(s.t.pending()).toBe(0);
+  });
+
+  it("keeps each button apart: a key pressed while the seller button is held does not end the seller's press", () => {
+    const s = setup();
+    s.p.edge(SELLER, true, 0);
+    s.p.edge(1, true, 500);
+    s.p.edge(1, false, 600);
+    s.t.advance(3000);
+    s.p.edge(SELLER, false, 4000);
+    expect(s.out.map((e) => [e[0], e[1], e[2]])).toEqual([
+      ["yes", 500, 1],
+      ["long", 0, SELLER],
+    ]);
     expect(s.t.pending()).toBe(0);
   });
 });

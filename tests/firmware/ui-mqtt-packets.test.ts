@@ -1,7 +1,12 @@
-/** Pure pieces: the LED table (firmware/src/ui.ts) and MQTT packet building/splitting (firmware/src/mqtt-packets.ts). */
+/**
+ * Pure pieces: the LED table (firmware/src/ui.ts) and the MQTT client (firmware/src/mqtt.ts) over a scripted
+ * socket and the fake timer port: the bytes it writes, how it splits what arrives, keepalive and reconnects.
+ * tests/firmware/mqtt-broker.test.ts runs the same client against real brokers.
+ */
 import { describe, expect, it } from "vitest";
-import { connect, id16, publish, split, subscribe } from "../../firmware/src/mqtt-packets.ts";
+import { createMqtt, field, packet, type MqttSocket } from "../../firmware/src/mqtt.ts";
 import { createUi, mask, onPress } from "../../firmware/src/ui.ts";
+import { fakeTimers } from "./fakes.ts";
 
 describe("LED state", () => {
   it.each([
@@ -37,30 +42,117 @@ describe("LED state", () => {
   });
 });
 
-describe("MQTT packets", () => {
+describe("MQTT client", () => {
   const bytes = (s: string) => [...s].map((c) => c.charCodeAt(0));
 
-  it("CONNECT carries the protocol name, level 4, will flags (QoS 1, retain), keepalive, id and will", () => {
-    const p = connect("lb-x", 30, "w/t", "offline");
-    expect(bytes(p.slice(0, 14))).toEqual([0x10, p.length - 2, 0, 4, 77, 81, 84, 84, 4, 0x2e, 0, 30, 0, 4]);
-    expect(p.endsWith("\x00\x03w/t\x00\x07offline")).toBe(true);
+  /* A socket the test plays the broker on: what the client wrote, and a way to answer or hang up. */
+  function rig(opts: { refuse?: number } = {}) {
+    const t = fakeTimers();
+    let refuse = opts.refuse ?? 0;
+    const socks: { wrote: string[]; ended: boolean; h: { [ev: string]: (d?: unknown) => void }; api: MqttSocket; ready: () => void }[] = [];
+    const got: string[] = [];
+    const ups: boolean[] = [];
+    const mq = createMqtt({
+      open: (ready) => {
+        if (refuse > 0) {
+          refuse--;
+          throw new Error("Unable to create socket");
+        }
+        const s = { wrote: [] as string[], ended: false, h: {} as { [ev: string]: (d?: unknown) => void }, api: undefined as unknown as MqttSocket, ready };
+        s.api = {
+          write: (d) => void s.wrote.push(d),
+          end: () => void (s.ended = true),
+          on: (ev, fn) => void (s.h[ev] = fn as (d?: unknown) => void),
+        };
+        socks.push(s);
+        return s.api;
+      },
+      id: "lb-x",
+      state: "lb/v1/dev/x/state",
+      sub: "lb/v1/dev/x/down",
+      timers: t.timers,
+      msg: (p) => void got.push(p),
+      up: (u) => void ups.push(u),
+    });
+    const last = () => socks[socks.length - 1]!;
+    const feed = (d: string) => last().h.data!.call(last().api, d);
+    return { t, mq, socks, last, feed, got, ups };
+  }
+
+  it("connects with protocol MQTT level 4, a retained QoS 1 will and a 30 s keepalive, then goes online and subscribes", () => {
+    const r = rig();
+    r.last().ready();
+    const c = r.last().wrote[0]!;
+    expect(bytes(c.slice(0, 14))).toEqual([0x10, c.length - 2, 0, 4, 77, 81, 84, 84, 4, 0x2e, 0, 30, 0, 4]);
+    expect(c.endsWith(field("lb/v1/dev/x/state") + field("offline"))).toBe(true);
+    expect(r.mq.pub("t", "x")).toBe(false);
+    r.feed("\x20\x02\x00\x00");
+    expect(r.ups).toEqual([true]);
+    const [online, sub] = r.last().wrote.slice(1);
+    expect(online!.charCodeAt(0)).toBe(0x33);
+    expect(online!.endsWith("online")).toBe(true);
+    expect(sub!.charCodeAt(0)).toBe(0x82);
+    expect(sub!.endsWith(field("lb/v1/dev/x/down") + "\x01")).toBe(true);
   });
 
-  it("PUBLISH at QoS 1 with a packet id, and a long payload gets a two-byte length", () => {
+  it("publishes at QoS 1 with a fresh packet id; a long payload gets a two-byte length", () => {
+    const r = rig();
+    r.feed("\x20\x02\x00\x00");
     const payload = "x".repeat(200);
-    const p = publish("a/b", payload, 7, false);
+    expect(r.mq.pub("a/b", payload)).toBe(true);
+    const p = r.last().wrote[r.last().wrote.length - 1]!;
     expect(bytes(p.slice(0, 3))).toEqual([0x32, (5 + 2 + 200) % 128 | 128, 1]);
-    const got: [number, string][] = [];
-    expect(split(p, (h, body) => got.push([h, body]))).toBe("");
-    expect(got[0]![0]).toBe(0x32);
-    expect(id16(got[0]![1], 5)).toBe(7);
+    expect(p).toBe(packet(0x32, field("a/b") + p.substr(8, 2) + payload));
   });
 
-  it("splits several packets and keeps a partial one", () => {
-    const two = subscribe(1, "t") + "\x90\x03\x00\x01\x01" + "\xd0";
-    const got: number[] = [];
-    expect(split(two, (h) => got.push(h >> 4))).toBe("\xd0");
-    expect(got).toEqual([8, 9]);
-    expect(split("\x30\xff\xff\xff\xff\x01", () => undefined)).toBeUndefined();
+  it("reassembles packets split across reads, acks a QoS 1 message, and drops a link whose length field is malformed", () => {
+    const r = rig();
+    const msg = packet(0x32, field("lb/v1/dev/x/down") + "\x00\x09" + "~LB1|frame") + "\xd0\x00";
+    r.feed("\x20\x02\x00\x00" + msg.slice(0, 5));
+    expect(r.got).toEqual([]);
+    r.feed(msg.slice(5));
+    expect(r.got).toEqual(["~LB1|frame"]);
+    expect(r.last().wrote).toContain("\x40\x02\x00\x09");
+    r.feed("\x30\xff\xff\xff\xff\x01");
+    expect(r.last().ended).toBe(true);
+    expect(r.ups).toEqual([true, false]);
+  });
+
+  it("pings every keepalive and drops the link when a ping goes unanswered; reconnects after 1 s, then 2 s", () => {
+    const r = rig();
+    r.feed("\x20\x02\x00\x00");
+    r.t.advance(30000);
+    expect(r.last().wrote[r.last().wrote.length - 1]).toBe("\xc0\x00");
+    r.feed("\xd0\x00");
+    r.t.advance(30000);
+    expect(r.socks).toHaveLength(1);
+    r.t.advance(30000);
+    expect(r.socks[0]!.ended).toBe(true);
+    r.t.advance(999);
+    expect(r.socks).toHaveLength(1);
+    r.t.advance(1);
+    expect(r.socks).toHaveLength(2);
+    r.last().h.close!.call(r.last().api);
+    r.t.advance(1999);
+    expect(r.socks).toHaveLength(2);
+    r.t.advance(1);
+    expect(r.socks).toHaveLength(3);
+  });
+
+  it("a refused connection (net.connect throws on Linux) is retried with backoff, and a stale socket's events are ignored", () => {
+    const r = rig({ refuse: 2 });
+    expect(r.socks).toHaveLength(0);
+    r.t.advance(1000);
+    expect(r.socks).toHaveLength(0);
+    r.t.advance(2000);
+    expect(r.socks).toHaveLength(1);
+    const old = r.last();
+    old.h.close!.call(old.api);
+    r.t.advance(4000);
+    expect(r.socks).toHaveLength(2);
+    old.h.data!.call(old.api, "\x20\x02\x00\x00");
+    expect(r.ups).toEqual([]);
+    r.feed("\x20\x02\x00\x00");
+    expect(r.ups).toEqual([true]);
   });
 });
