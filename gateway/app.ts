@@ -87,23 +87,23 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   };
 
   /*
-   * Every failure to start below is fatal: a taken port or an unreachable database means the installation is
-   * wrong, and the gateway says so rather than run half. What may fail later while running is handled inside each
+   * Every part below is one the gateway cannot run without (life.start): a taken port or an unreachable database
+   * means the installation is wrong, and the gateway says so rather than run half. What may fail later while running is handled inside each
    * part instead: serial ports and an external broker are retried until they return, jobs log and run again.
    */
   try {
-    await life.start("store", { stop: () => store.close() }, { fatal: true });
+    life.atStop("store", () => store.close());
     let url = config.mqtt.url;
     let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
       const broker = new EmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ part: "broker" }) });
-      await life.start("broker", broker, { fatal: true });
+      await life.start("broker", broker);
       url = broker.url;
       local = broker.local;
     }
     /* Stopped after the ingest: what the ingest took in last is counted and rebuilt before the store closes. */
-    await life.start("jobs' last run", { stop: () => (workers.flushRejects(), workers.derive()) }, { fatal: true });
-    await life.start("ingest", { stop: () => ingest.stop() }, { fatal: true });
+    life.atStop("jobs' last run", () => (workers.flushRejects(), workers.derive()));
+    life.atStop("ingest", () => ingest.stop());
     if (url !== undefined) {
       const m = config.mqtt;
       const mqtt = new MqttIngest(
@@ -112,26 +112,26 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
         log.child({ part: "mqtt" }),
         local,
       );
-      await life.start("mqtt", mqtt, { fatal: true });
+      await life.start("mqtt", mqtt);
     }
     gw.mqttUrl = url ?? "";
-    await life.start("serial ports", serial, { fatal: true });
+    await life.start("serial ports", serial);
     /* Commit and ack what has arrived while the links can still carry the acks; they close right after. */
-    await life.start("last acks", { stop: () => ingest.flush() }, { fatal: true });
+    life.atStop("last acks", () => ingest.flush());
     if (config.serial.autodetect.enabled) {
       const detector = new PortDetector(config.serial.autodetect, serialLog, (path) => {
         if (!serial.has(path)) serial.open(path, 115200);
       });
-      await life.start("port detector", detector, { fatal: true });
+      await life.start("port detector", detector);
     }
-    await life.start("jobs", workers, { fatal: true });
+    await life.start("jobs", workers);
     if (config.reports.nightly.enabled) {
       gw.nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
-      await life.start("nightly reports", gw.nightly, { fatal: true });
+      await life.start("nightly reports", gw.nightly);
     }
     if (config.http.enabled) {
       gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now });
-      await life.start("http", gw.http, { fatal: true });
+      await life.start("http", gw.http);
     }
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
     say(`Gateway running. Database: ${config.database}. MQTT: ${url ?? "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.`);
@@ -139,10 +139,11 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       say("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...");
       const date = localDateBefore(now(), config.timeZone, 1);
       gw.demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), date, live: { gapMs: DEMO_LIVE_GAP_MS } });
-      await life.start("demo", gw.demo, { fatal: true });
+      await life.start("demo", gw.demo);
     }
     return gw;
   } catch (err) {
+    /* A start failure has stopped what started already; this is for anything else thrown on the way up (a constructor). */
     await life.stop().catch(() => undefined);
     throw err;
   }
