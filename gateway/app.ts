@@ -13,7 +13,7 @@ import { MqttIngest } from "./ingest/mqtt.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
 import { SerialPorts, type SerialLink } from "./ingest/serial.ts";
 import { realSerialPorts } from "./ingest/serial-port.ts";
-import { Lifecycle } from "./lifecycle.ts";
+import { Lifecycle, type Part } from "./lifecycle.ts";
 import type { Logger } from "./log.ts";
 import { NightlyReports } from "./reports/nightly.ts";
 import { openStore, type Store } from "./store/store.ts";
@@ -34,6 +34,8 @@ export interface Gateway {
   readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
   openSerial(path: string, baudRate?: number): void;
+  /** Closes a port opened with openSerial (the demo's, when it stops). */
+  closeSerial(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,9 @@ export interface GatewayDeps {
   /** What a person watching reads (the CLI prints it): that the gateway runs, and the demo's narration. */
   say?: (line: string) => void;
 }
+
+/** The gateway while app.ts fills it in. */
+type Assembling = { -readonly [K in keyof Gateway]: Gateway[K] };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;
@@ -70,7 +75,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const serialLog = log.child({ part: "serial" });
   const serial = new SerialPorts({ ports: config.serial.ports, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE, openPort: realSerialPorts() }, ingest, serialLog);
   const life = new Lifecycle(log);
-  const gw: { -readonly [K in keyof Gateway]: Gateway[K] } = {
+  const gw: Assembling = {
     store,
     ingest,
     workers,
@@ -80,6 +85,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     nightly: undefined,
     demo: undefined,
     openSerial: (path, baudRate) => serial.open(path, baudRate),
+    closeSerial: (path) => serial.close(path),
     stop: async () => {
       await life.stop();
       log.info("gateway stopped");
@@ -87,9 +93,12 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   };
 
   /*
-   * Every part below is one the gateway cannot run without (life.start): a taken port or an unreachable database
-   * means the installation is wrong, and the gateway says so rather than run half. What may fail later while running is handled inside each
-   * part instead: serial ports and an external broker are retried until they return, jobs log and run again.
+   * A part the gateway cannot run without stops it when it cannot start: a taken port or an unreachable database
+   * means the installation is wrong, and the gateway says so rather than run half. The nightly reports and the
+   * demo are optional: the gateway's first duty is to store and ack what the devices send, and a report can be
+   * written for any past day later (docs/decisions.md, "Which parts the gateway runs without"). What may fail
+   * later while running is handled inside each part: serial ports and an external broker are retried until they
+   * return, jobs log and run again.
    */
   try {
     life.atStop("store", () => store.close());
@@ -126,8 +135,10 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     }
     await life.start("jobs", workers);
     if (config.reports.nightly.enabled) {
-      gw.nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
-      await life.start("nightly reports", gw.nightly);
+      const nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
+      const failed = await life.startOptional("nightly reports", nightly);
+      if (failed) say(`Nightly reports did not start: ${messageOf(failed.error)}. The gateway runs without them; \`loyalty report\` writes any day's report later.`);
+      else gw.nightly = nightly;
     }
     if (config.http.enabled) {
       gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now });
@@ -137,9 +148,8 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     say(`Gateway running. Database: ${config.database}. MQTT: ${url ?? "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.`);
     if (config.demo.enabled) {
       say("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...");
-      const date = localDateBefore(now(), config.timeZone, 1);
-      gw.demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), date, live: { gapMs: DEMO_LIVE_GAP_MS } });
-      await life.start("demo", gw.demo);
+      const failed = await life.startOptional("demo", demoPart(gw, config, { log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), now }));
+      if (failed) say(`The demo did not start: ${messageOf(failed.error)}. The gateway runs without it.`);
     }
     return gw;
   } catch (err) {
@@ -147,4 +157,21 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     await life.stop().catch(() => undefined);
     throw err;
   }
+}
+
+/** The demo as a part: `gw.demo` is set once the demo runs. */
+function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: string) => void; now: () => number }): Part {
+  return {
+    async start() {
+      const date = localDateBefore(o.now(), config.timeZone, 1);
+      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS } });
+      await demo.start();
+      gw.demo = demo;
+    },
+    stop: () => gw.demo?.stop(),
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
