@@ -4,8 +4,7 @@
  * the reverse order, so that everything that can still carry an ack or a rebuild is stopped after what feeds it.
  */
 import type { Config } from "./config/schema.ts";
-import { Demo } from "./demo/demo.ts";
-import { localDateBefore } from "./demo/day.ts";
+import type { Demo } from "./demo/demo.ts";
 import { HttpServer } from "./http/server.ts";
 import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
 import { Ingest } from "./ingest/ingest.ts";
@@ -159,10 +158,14 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   }
 }
 
-/** The demo as a part: `gw.demo` is set once the demo runs. */
+/**
+ * The demo as a part. Its modules are loaded when it starts, not with app.ts: they bring esbuild and the Espruino
+ * simulator, which a gateway without the demo never needs. `gw.demo` is set once the demo runs.
+ */
 function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: string) => void; now: () => number }): Part {
   return {
     async start() {
+      const [{ Demo }, { localDateBefore }] = await Promise.all([import("./demo/demo.ts"), import("./demo/day.ts")]);
       const date = localDateBefore(o.now(), config.timeZone, 1);
       const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS } });
       await demo.start();
