@@ -170,6 +170,25 @@ describe("ingest", () => {
     expect(l.got()).toContainEqual({ t: "nack", d: "V", code: "bad_message", b: "B", n: 9 });
   });
 
+  /* Before the ingest became a pipeline, a valid frame whose payload was JSON null threw a TypeError in the refusal. */
+  it.each([
+    ["null", "null"],
+    ["a number", "42"],
+    ["an array", '[{"t":"event","d":"W","b":"B","n":1}]'],
+    ["an event without b and n", '{"t":"event","d":"W","k":"yes","ts":1,"sync":0}'],
+  ])("answers a valid frame whose payload is %s with bad_message, refusing nothing for good", (_what, payload) => {
+    const { ingest, link, send } = setup();
+    const l = link("serial:/dev/w");
+    send(l, { t: "status", d: "W", b: "B", up: 1, q: 1, drop: 0 });
+    ingest.flush();
+    expect(() => ingest.receive(frameOf(payload), l)).not.toThrow();
+    ingest.flush();
+    expect(ingest.rejects.total("bad_message")).toBe(1);
+    const nacks = l.got().filter((m) => m.t === "nack");
+    expect(nacks.length).toBeGreaterThan(0);
+    for (const m of nacks) expect(m).toEqual({ t: "nack", d: "W", code: "bad_message" });
+  });
+
   it("does not count a device as reachable after its MQTT state turns offline", () => {
     const { store, ingest, link } = setup();
     const l = link("mqtt:O", "mqtt", "O");
