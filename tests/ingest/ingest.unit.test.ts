@@ -184,9 +184,7 @@ describe("ingest", () => {
     expect(() => ingest.receive(frameOf(payload), l)).not.toThrow();
     ingest.flush();
     expect(ingest.rejects.total("bad_message")).toBe(1);
-    const nacks = l.got().filter((m) => m.t === "nack");
-    expect(nacks.length).toBeGreaterThan(0);
-    for (const m of nacks) expect(m).toEqual({ t: "nack", d: "W", code: "bad_message" });
+    expect(l.got().filter((m) => m.t === "nack")).toEqual([{ t: "nack", d: "W", code: "bad_message" }]);
   });
 
   it("does not count a device as reachable after its MQTT state turns offline", () => {
