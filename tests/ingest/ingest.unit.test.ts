@@ -187,6 +187,24 @@ describe("ingest", () => {
     expect(l.got().filter((m) => m.t === "nack")).toEqual([{ t: "nack", d: "W", code: "bad_message" }]);
   });
 
+  it("lets a benchmark watch each line, each group commit and each message sent (bench/probe.ts), until told to stop", () => {
+    const { store, ingest, link, send } = setup();
+    const l = link("serial:/dev/p");
+    store.devices.seen("P", l.id, 0);
+    pair(store, { serial: "P", store: "s", point: "p", question: "staff", timeZone: "UTC" }, 0);
+    const seen: string[] = [];
+    ingest.watch({ received: () => void seen.push("line"), committed: (ms) => void seen.push(ms >= 0 ? "commit" : "?"), sent: (_l, m) => void seen.push(m.t) });
+    ingest.flush();
+    send(l, { t: "event", d: "P", b: "B", n: 1, k: "yes", ts: 5000, sync: 0 });
+    send(l, { t: "event", d: "P", b: "B", n: 2, k: "no", ts: 6000, sync: 0 });
+    ingest.flush();
+    expect(seen).toEqual(["line", "line", "ack", "commit"]);
+    ingest.watch(undefined);
+    send(l, { t: "event", d: "P", b: "B", n: 3, k: "yes", ts: 7000, sync: 0 });
+    ingest.flush();
+    expect(seen).toHaveLength(4);
+  });
+
   it("does not count a device as reachable after its MQTT state turns offline", () => {
     const { store, ingest, link } = setup();
     const l = link("mqtt:O", "mqtt", "O");
