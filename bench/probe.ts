@@ -1,9 +1,10 @@
 /**
  * A timing breakdown of a running gateway, from the outside: how long the event loop was blocked, and how much of
- * the time went to group commits (Ingest.flush) and to survey rebuilds (each Workers.rebuild: surveys, periods
- * and their rollups). It wraps those methods on the instances only; gateway code is not changed. The residence
- * time of each event in the gateway (line received -> ack written to the link) separates the gateway's share of
- * the latency from the transport's and the simulated devices'.
+ * the time went to group commits (acks included) and to survey rebuilds (each Workers.rebuild: surveys, periods
+ * and their rollups). The ingest is watched through its probe hook (Ingest.watch, IngestProbe in
+ * gateway/ingest/item.ts); Workers.rebuild, a public method, is wrapped on the instance. The residence time of
+ * each event in the gateway (line received -> ack written to the link) separates the gateway's share of the
+ * latency from the transport's and the simulated devices'.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Gateway } from "../gateway/app.ts";
@@ -62,31 +63,30 @@ export function probe(gw: Gateway) {
   let stamps = new Map<string, [number, number]>();
   const h = monitorEventLoopDelay({ resolution: 1 });
   h.enable();
-  /* The ingest's parts (gateway/ingest/ingest.ts): its batch commits, its reachability sends every reply. */
-  const parts = gw.ingest as unknown as { batch: { flush: () => void }; reach: { send: (link: unknown, msg: { t: string; d: string; b?: string; n?: number | number[] }) => void } };
-  const origFlush = parts.batch.flush.bind(parts.batch);
-  parts.batch.flush = () => timed(flush, origFlush)();
-  const intake = gw.ingest as unknown as { receive: (line: string, link: unknown) => void };
-  const origReceive = intake.receive.bind(gw.ingest);
-  intake.receive = (line, link) => {
-    const m = EVENT_KEY.exec(line);
-    if (m) arrived.set(m[1] + "/" + m[2] + "/" + m[3], performance.now());
-    origReceive(line, link);
-  };
-  const origSend = parts.reach.send.bind(parts.reach);
-  parts.reach.send = (link, msg) => {
-    origSend(link, msg);
-    if (msg.t !== "ack" || !Array.isArray(msg.n)) return;
-    const t = performance.now();
-    for (const n of msg.n) {
-      const key = msg.d + "/" + msg.b + "/" + n;
-      const at = arrived.get(key);
-      if (at === undefined) continue;
-      arrived.delete(key);
-      residence.push(t - at);
-      stamps.set(key, [performance.timeOrigin + at, performance.timeOrigin + t]);
-    }
-  };
+  /* The ingest's probe hook (IngestProbe, gateway/ingest/item.ts): arrivals, group commits, acks handed to links. */
+  gw.ingest.watch({
+    received: (line) => {
+      const m = EVENT_KEY.exec(line);
+      if (m) arrived.set(m[1] + "/" + m[2] + "/" + m[3], performance.now());
+    },
+    committed: (ms) => {
+      flush.calls++;
+      flush.totalMs += ms;
+      flush.maxMs = Math.max(flush.maxMs, ms);
+    },
+    sent: (_link, msg) => {
+      if (msg.t !== "ack") return;
+      const t = performance.now();
+      for (const n of msg.n) {
+        const key = msg.d + "/" + msg.b + "/" + n;
+        const at = arrived.get(key);
+        if (at === undefined) continue;
+        arrived.delete(key);
+        residence.push(t - at);
+        stamps.set(key, [performance.timeOrigin + at, performance.timeOrigin + t]);
+      }
+    },
+  });
   /* The periodic rebuild runs in slices (Workers.deriveInSlices), so each terminal's rebuild is timed. */
   const workers = gw.workers;
   const origRebuild = workers.rebuild.bind(workers);
@@ -136,6 +136,7 @@ export function probe(gw: Gateway) {
     },
     stop(): void {
       h.disable();
+      gw.ingest.watch(undefined);
     },
   };
 }

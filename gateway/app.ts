@@ -4,8 +4,7 @@
  * the reverse order, so that everything that can still carry an ack or a rebuild is stopped after what feeds it.
  */
 import type { Config } from "./config/schema.ts";
-import { Demo } from "./demo/demo.ts";
-import { localDateBefore } from "./demo/day.ts";
+import type { Demo } from "./demo/demo.ts";
 import { HttpServer } from "./http/server.ts";
 import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
 import { Ingest } from "./ingest/ingest.ts";
@@ -13,7 +12,7 @@ import { MqttIngest } from "./ingest/mqtt.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
 import { SerialPorts, type SerialLink } from "./ingest/serial.ts";
 import { realSerialPorts } from "./ingest/serial-port.ts";
-import { Lifecycle } from "./lifecycle.ts";
+import { Lifecycle, type Part } from "./lifecycle.ts";
 import type { Logger } from "./log.ts";
 import { NightlyReports } from "./reports/nightly.ts";
 import { openStore, type Store } from "./store/store.ts";
@@ -34,6 +33,8 @@ export interface Gateway {
   readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
   openSerial(path: string, baudRate?: number): void;
+  /** Closes a port opened with openSerial (the demo's, when it stops). */
+  closeSerial(path: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +44,9 @@ export interface GatewayDeps {
   /** What a person watching reads (the CLI prints it): that the gateway runs, and the demo's narration. */
   say?: (line: string) => void;
 }
+
+/** The gateway while app.ts fills it in. */
+type Assembling = { -readonly [K in keyof Gateway]: Gateway[K] };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;
@@ -70,7 +74,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const serialLog = log.child({ part: "serial" });
   const serial = new SerialPorts({ ports: config.serial.ports, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE, openPort: realSerialPorts() }, ingest, serialLog);
   const life = new Lifecycle(log);
-  const gw: { -readonly [K in keyof Gateway]: Gateway[K] } = {
+  const gw: Assembling = {
     store,
     ingest,
     workers,
@@ -80,6 +84,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     nightly: undefined,
     demo: undefined,
     openSerial: (path, baudRate) => serial.open(path, baudRate),
+    closeSerial: (path) => serial.close(path),
     stop: async () => {
       await life.stop();
       log.info("gateway stopped");
@@ -87,23 +92,26 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   };
 
   /*
-   * Every failure to start below is fatal: a taken port or an unreachable database means the installation is
-   * wrong, and the gateway says so rather than run half. What may fail later while running is handled inside each
-   * part instead: serial ports and an external broker are retried until they return, jobs log and run again.
+   * A part the gateway cannot run without stops it when it cannot start: a taken port or an unreachable database
+   * means the installation is wrong, and the gateway says so rather than run half. The nightly reports and the
+   * demo are optional: the gateway's first duty is to store and ack what the devices send, and a report can be
+   * written for any past day later (docs/decisions.md, "Which parts the gateway runs without"). What may fail
+   * later while running is handled inside each part: serial ports and an external broker are retried until they
+   * return, jobs log and run again.
    */
   try {
-    await life.start("store", { stop: () => store.close() }, { fatal: true });
+    life.atStop("store", () => store.close());
     let url = config.mqtt.url;
     let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
       const broker = new EmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ part: "broker" }) });
-      await life.start("broker", broker, { fatal: true });
+      await life.start("broker", broker);
       url = broker.url;
       local = broker.local;
     }
     /* Stopped after the ingest: what the ingest took in last is counted and rebuilt before the store closes. */
-    await life.start("jobs' last run", { stop: () => (workers.flushRejects(), workers.derive()) }, { fatal: true });
-    await life.start("ingest", { stop: () => ingest.stop() }, { fatal: true });
+    life.atStop("jobs' last run", () => (workers.flushRejects(), workers.derive()));
+    life.atStop("ingest", () => ingest.stop());
     if (url !== undefined) {
       const m = config.mqtt;
       const mqtt = new MqttIngest(
@@ -112,38 +120,61 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
         log.child({ part: "mqtt" }),
         local,
       );
-      await life.start("mqtt", mqtt, { fatal: true });
+      await life.start("mqtt", mqtt);
     }
     gw.mqttUrl = url ?? "";
-    await life.start("serial ports", serial, { fatal: true });
+    await life.start("serial ports", serial);
     /* Commit and ack what has arrived while the links can still carry the acks; they close right after. */
-    await life.start("last acks", { stop: () => ingest.flush() }, { fatal: true });
+    life.atStop("last acks", () => ingest.flush());
     if (config.serial.autodetect.enabled) {
       const detector = new PortDetector(config.serial.autodetect, serialLog, (path) => {
         if (!serial.has(path)) serial.open(path, 115200);
       });
-      await life.start("port detector", detector, { fatal: true });
+      await life.start("port detector", detector);
     }
-    await life.start("jobs", workers, { fatal: true });
+    await life.start("jobs", workers);
     if (config.reports.nightly.enabled) {
-      gw.nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
-      await life.start("nightly reports", gw.nightly, { fatal: true });
+      const nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
+      const failed = await life.startOptional("nightly reports", nightly);
+      if (failed) say(`Nightly reports did not start: ${messageOf(failed.error)}. The gateway runs without them; \`loyalty report\` writes any day's report later.`);
+      else gw.nightly = nightly;
     }
     if (config.http.enabled) {
       gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now });
-      await life.start("http", gw.http, { fatal: true });
+      await life.start("http", gw.http);
     }
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
     say(`Gateway running. Database: ${config.database}. MQTT: ${url ?? "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.`);
     if (config.demo.enabled) {
       say("Starting the demo: simulated terminals pair, replay yesterday's scripted day, then press live...");
-      const date = localDateBefore(now(), config.timeZone, 1);
-      gw.demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), date, live: { gapMs: DEMO_LIVE_GAP_MS } });
-      await life.start("demo", gw.demo, { fatal: true });
+      const failed = await life.startOptional("demo", demoPart(gw, config, { log: log.child({ part: "demo" }), say: (l) => say(`  ${l}`), now }));
+      if (failed) say(`The demo did not start: ${messageOf(failed.error)}. The gateway runs without it.`);
     }
     return gw;
   } catch (err) {
+    /* A start failure has stopped what started already; this is for anything else thrown on the way up (a constructor). */
     await life.stop().catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * The demo as a part. Its modules are loaded when it starts, not with app.ts: they bring esbuild and the Espruino
+ * simulator, which a gateway without the demo never needs. `gw.demo` is set once the demo runs.
+ */
+function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: string) => void; now: () => number }): Part {
+  return {
+    async start() {
+      const [{ Demo }, { localDateBefore }] = await Promise.all([import("./demo/demo.ts"), import("./demo/day.ts")]);
+      const date = localDateBefore(o.now(), config.timeZone, 1);
+      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS } });
+      await demo.start();
+      gw.demo = demo;
+    },
+    stop: () => gw.demo?.stop(),
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

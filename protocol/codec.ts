@@ -18,8 +18,12 @@ export interface CodecOptions {
   maxOut: number;
 }
 
-/** A decoded message: its fields have the shapes the field table names; unknown fields are kept. */
-export type Decoded = { ok: true; msg: Message } | Failure;
+/**
+ * A decoded message: its fields have the shapes the field table names; unknown fields are kept. A JSON object of a
+ * known type that breaks its spec fails with the object as `parsed`, so that the gateway can name the event it
+ * refuses without parsing the frame again (endpoints.ts).
+ */
+export type Decoded = { ok: true; msg: Message } | (Failure & { parsed?: { [k: string]: unknown } });
 export type Encoded = { ok: true; line: string } | Failure;
 
 export interface Codec {
@@ -84,7 +88,7 @@ export function decodePayload(payload: string, fields: { [type: string]: string 
   const spec = specOf(obj.t, fields);
   if (spec === undefined) return { ok: false, code: "unknown_type", reason: "unknown message type " + String(obj.t).slice(0, 32) };
   const problem = checkFields(obj, spec);
-  if (problem !== undefined) return { ok: false, code: "bad_message", reason: obj.t + " " + problem };
+  if (problem !== undefined) return { ok: false, code: "bad_message", reason: obj.t + " " + problem, parsed: obj };
   return { ok: true, msg: obj as unknown as Message };
 }
 

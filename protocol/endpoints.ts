@@ -1,18 +1,26 @@
 /**
  * The two ends of the wire as the gateway side (Node) uses them: the codec's framing and structural check,
  * then the direction and the zod schema. `gatewayEnd` is what the gateway runs; `deviceEnd` is what a
- * scripted terminal or a test runs in Node. Neither throws.
+ * scripted terminal or a test runs in Node. Neither throws. A received event that breaks the schema comes with
+ * the nack that refuses it for good, so the rule of docs/protocol.md (`nack` with `b` and `n`) lives here only.
  */
 import { createCodec, directionOf, type Encoded } from "./codec.ts";
 import { MAX_DOWN_LINE, MAX_UP_LINE } from "./constants.ts";
 import { crc32 } from "./crc32.ts";
 import type { Failure } from "./result.ts";
-import { downSchema, upSchema, type DownMsg, type UpMsg } from "./schemas.ts";
+import { downSchema, nackSchema, upSchema, type DownMsg, type NackMsg, type UpMsg } from "./schemas.ts";
 import type { z } from "zod";
+
+/**
+ * Why a line was not a valid message. `refusal`: the line was an event that passed the CRC but breaks the schema
+ * (it will never be accepted), and names its device, boot and number; this nack, with its `b` and `n`, tells the
+ * device to drop it so that it cannot block its outbox (docs/protocol.md, `nack`).
+ */
+export type DecodeFailure = Failure & { refusal?: NackMsg };
 
 export interface End<In, Out> {
   /** One received line to a validated message. */
-  decode(line: string): { ok: true; msg: In } | Failure;
+  decode(line: string): { ok: true; msg: In } | DecodeFailure;
   /** One message to send, validated, to a frame line with its `\n`. */
   encode(msg: Out): Encoded;
 }
@@ -22,16 +30,28 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues.map((i) => (i.path.length ? i.path.join(".") : "(root)") + ": " + i.message).join("; ");
 }
 
+/* The nack refusing an up event for good, when the event names a device, boot and number a nack can carry. */
+function refusalOf(event: { [k: string]: unknown }): NackMsg | undefined {
+  if (event.t !== "event") return undefined;
+  const nack = nackSchema.safeParse({ t: "nack", d: event.d, code: "bad_message", b: event.b, n: event.n });
+  return nack.success && nack.data.b !== undefined && nack.data.n !== undefined ? nack.data : undefined;
+}
+
 function makeEnd<In, Out>(dir: "up" | "down", inSchema: z.ZodType<In>, outSchema: z.ZodType<Out>, maxIn: number, maxOut: number): End<In, Out> {
   const codec = createCodec({ crc32, maxIn, maxOut });
+  /* A bad_message: from an up event, with the nack that refuses it (the message as parsed, not parsed again). */
+  const badMessage = (reason: string, msg: { [k: string]: unknown }): DecodeFailure => {
+    const refusal = dir === "up" ? refusalOf(msg) : undefined;
+    return refusal ? { ok: false, code: "bad_message", reason, refusal } : { ok: false, code: "bad_message", reason };
+  };
   return {
     decode(line) {
       const r = codec.decode(line);
-      if (!r.ok) return r;
+      if (!r.ok) return r.parsed ? badMessage(r.reason, r.parsed) : r;
       const t = r.msg.t;
       if (directionOf(t) !== dir) return { ok: false, code: "unknown_type", reason: t + " is not a " + dir + " message" };
       const parsed = inSchema.safeParse(r.msg);
-      if (!parsed.success) return { ok: false, code: "bad_message", reason: t + " " + describeIssues(parsed.error) };
+      if (!parsed.success) return badMessage(t + " " + describeIssues(parsed.error), r.msg as unknown as { [k: string]: unknown });
       return { ok: true, msg: parsed.data };
     },
     encode(msg) {

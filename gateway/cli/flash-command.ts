@@ -2,9 +2,12 @@
 import type { Command } from "commander";
 import { flash } from "../installer/flash.ts";
 import { flashRequest, type FlashFlags } from "../installer/flash-options.ts";
+import { openTextPort } from "../installer/serial-open.ts";
+import type { OpenSerialPort } from "../ingest/serial-port.ts";
 import type { CliIo } from "./io.ts";
 
-export function registerFlash(program: Command, io: CliIo): void {
+/** `openPort`: the CLI's serial ports (cli/main.ts). */
+export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialPort): void {
   program
     .command("flash")
     .description("build the firmware, upload it to the board on --port, save it to flash and check its version")
@@ -19,7 +22,7 @@ export function registerFlash(program: Command, io: CliIo): void {
     .option("--verify-timeout <ms>", "how long the new firmware may take to answer the version query", "15000")
     .action(async (f: FlashFlags & { answerTimeout: string; verifyTimeout: string }) => {
       const req = flashRequest(f);
-      const r = await flash(req, { say: (l) => io.out(l + "\n") });
+      const r = await flash(req, { say: (l) => io.out(l + "\n"), open: (path) => openTextPort(path, openPort) });
       io.out(
         `\nDone: ${req.port} runs firmware ${r.verified.fw} and keeps it after power-off.\n` +
           `Next: connect the terminal to the gateway (it appears as pending), then \`loyalty pair\` to see it and \`loyalty pair <serial> --store ... --point ... --question ...\`.\n`,

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
+import { realSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
 import { registerBackup } from "./backup-command.ts";
 import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
@@ -32,8 +33,14 @@ export function buildProgram(io: CliIo): Command {
   registerBackup(program, io);
   registerFrame(program, io);
   registerSimulate(program, io);
-  registerFlash(program, io);
-  registerPorts(program, io);
+  /*
+   * The serial ports of the installer commands: real ports, the bindings' fixes applied once, when the first one
+   * opens (a command that opens none patches nothing). `loyalty gateway` wires its own ports in app.ts.
+   */
+  let ports: OpenSerialPort | undefined;
+  const openPort: OpenSerialPort = (o) => (ports ??= realSerialPorts())(o);
+  registerFlash(program, io, openPort);
+  registerPorts(program, io, openPort);
   registerTest(program, io);
   return program;
 }

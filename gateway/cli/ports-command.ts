@@ -4,6 +4,7 @@ import { listSerialPorts, type ListedPort } from "../ingest/port-detector.ts";
 import { PROBE_TIMEOUT_MS } from "../installer/constants.ts";
 import { describeAnswer, describePorts } from "../installer/ports.ts";
 import { openTextPort } from "../installer/serial-open.ts";
+import type { OpenSerialPort } from "../ingest/serial-port.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { table } from "../reports/table.ts";
@@ -14,7 +15,8 @@ interface PortsFlags extends DbFlags {
   json?: boolean;
 }
 
-export function registerPorts(program: Command, io: CliIo): void {
+/** `openPort`: the CLI's serial ports (cli/main.ts). */
+export function registerPorts(program: Command, io: CliIo, openPort: OpenSerialPort): void {
   withDbFlags(
     program
       .command("ports")
@@ -29,7 +31,7 @@ export function registerPorts(program: Command, io: CliIo): void {
       for (const p of listing.ports) byPath.set(p.path, p);
       for (const p of [...config.serial.ports.map((c) => c.path), ...f.port]) if (!byPath.has(p)) byPath.set(p, { path: p });
       const timeoutMs = Number(f.timeout);
-      const reports = await describePorts([...byPath.values()], { open: (p) => openTextPort(p), timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : PROBE_TIMEOUT_MS });
+      const reports = await describePorts([...byPath.values()], { open: (p) => openTextPort(p, openPort), timeoutMs: Number.isFinite(timeoutMs) && timeoutMs > 0 ? timeoutMs : PROBE_TIMEOUT_MS });
       const known = (serial: string) => {
         const d = store.devices.get(serial);
         if (!d) return undefined;

@@ -27,6 +27,8 @@ export interface DemoGateway {
   mqttUrl: string;
   /** Opens one more serial port now. */
   openSerial(path: string): void;
+  /** Closes a port opened with openSerial. */
+  closeSerial(path: string): Promise<void>;
 }
 
 export interface DemoTerminalOptions {

@@ -92,7 +92,9 @@ export class Demo {
 
   async stop(): Promise<void> {
     for (const t of this.running) t.stop();
-    await Promise.all(this.ptys.map((p) => p.close()));
+    /* The gateway's end first: a demo that failed to start leaves the gateway running, with no port to retry. */
+    await Promise.all(this.ptys.map((p) => this.gw.closeSerial(p.gateway)));
+    await Promise.all(this.ptys.splice(0).map((p) => p.close()));
     /* Let the gateway take the boards' last will (offline) before it stops, so it publishes nothing to them then. */
     const serials = this.specs.map((s) => s.serial);
     const deadline = Date.now() + 2000;

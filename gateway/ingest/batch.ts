@@ -8,7 +8,7 @@ import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { HandlerContext } from "./handlers/context.ts";
 import { handle } from "./handlers/index.ts";
-import type { Collected, IngestStats, Item } from "./item.ts";
+import type { Collected, IngestProbe, IngestStats, Item } from "./item.ts";
 import type { Reachability } from "./reachability.ts";
 
 export interface BatchOptions {
@@ -21,6 +21,8 @@ export interface BatchOptions {
 }
 
 export class Batch {
+  /** Set by Ingest.watch (benchmarks). */
+  probe: IngestProbe | undefined;
   private pending: Item[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -45,6 +47,7 @@ export class Batch {
     const items = this.pending;
     if (items.length === 0) return;
     this.pending = [];
+    const t0 = this.probe?.committed ? performance.now() : 0;
     const batch: Collected = { out: [], acks: new Map(), seen: new Map(), rebuildFrom: new Map(), pairings: new Map() };
     const { out, acks } = batch;
     const s = this.o.store;
@@ -72,5 +75,6 @@ export class Batch {
       for (let i = 0; i < n.length; i += 32) this.reach.send(a.link, { t: "ack", d: a.d, b: a.b, n: n.slice(i, i + 32) });
     }
     for (const o of out) this.reach.send(o.link, o.msg);
+    this.probe?.committed?.(performance.now() - t0);
   }
 }

@@ -10,7 +10,7 @@ import type { Store } from "../store/store.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
 import { configFor } from "../terminals/config.ts";
 import { Batch } from "./batch.ts";
-import type { IngestStats } from "./item.ts";
+import type { IngestProbe, IngestStats } from "./item.ts";
 import type { Link, LinkSink } from "./link.ts";
 import { Reachability } from "./reachability.ts";
 import { Receiver } from "./receive.ts";
@@ -40,6 +40,7 @@ export class Ingest implements LinkSink {
   private readonly batch: Batch;
   private readonly receiver: Receiver;
   private stopped = false;
+  private probe: IngestProbe | undefined;
 
   constructor(private readonly o: IngestOptions) {
     this.reach = new Reachability(o.store.devices, o.log);
@@ -53,7 +54,15 @@ export class Ingest implements LinkSink {
   receive(line: string, link: Link): void {
     /* After stop() the store may be closed: a line still on its way is dropped unacked, and the device resends it. */
     if (this.stopped) return;
+    this.probe?.received?.(line);
     this.receiver.receive(line, link);
+  }
+
+  /** Lets a benchmark watch the ingest (IngestProbe in item.ts); undefined stops watching. */
+  watch(probe: IngestProbe | undefined): void {
+    this.probe = probe;
+    this.batch.probe = probe;
+    this.reach.probe = probe;
   }
 
   /** Commits everything queued, then sends acks and replies. */

@@ -28,6 +28,18 @@ export interface Collected {
   pairings: Map<string, PairingRow | undefined>;
 }
 
+/**
+ * What a benchmark watches in a running ingest (bench/probe.ts), set with `Ingest.watch`; the product sets none.
+ * Each hook is one optional call on its path: a line as it arrives, before it is decoded; each group commit, with
+ * the ms it took from its transaction to its last ack and reply handed to the links (timed only while watched);
+ * each message handed to a link (acks, replies, nacks).
+ */
+export interface IngestProbe {
+  received?(line: string): void;
+  committed?(ms: number): void;
+  sent?(link: Link, msg: DownMsg): void;
+}
+
 /** Counts since start (tests, benchmarks). */
 export interface IngestStats {
   received: number;

@@ -9,9 +9,12 @@ import { replCall } from "../../protocol/repl.ts";
 import type { DownMsg } from "../../protocol/schemas.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import type { IngestProbe } from "./item.ts";
 import type { Link } from "./link.ts";
 
 export class Reachability {
+  /** Set by Ingest.watch (benchmarks). */
+  probe: IngestProbe | undefined;
   private readonly end = gatewayEnd();
   private readonly reachable = new Map<string, { link: Link; repl: boolean }>();
 
@@ -38,6 +41,7 @@ export class Reachability {
     }
     const repl = link.kind === "serial" && this.reachable.get(msg.d)?.repl === true;
     link.write(repl ? replCall(e.line) : e.line);
+    this.probe?.sent?.(link, msg);
   }
 
   /** Sends a message to a device where it was last heard; false when it is not reachable. */

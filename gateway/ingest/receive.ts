@@ -3,12 +3,8 @@
  * fields, zod); a bad one is counted and never stops anything, and is answered with a `nack`, at most one per
  * link per `nackIntervalMs`, when the device on that link is known. A valid message goes on to the batch.
  */
-import { MAX_UP_LINE } from "../../protocol/constants.ts";
-import { decodePayload } from "../../protocol/codec.ts";
-import { crc32 } from "../../protocol/crc32.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
-import { decodeFrame } from "../../protocol/frame.ts";
-import { nackSchema, type DownMsg, type NackCode } from "../../protocol/schemas.ts";
+import type { NackCode } from "../../protocol/schemas.ts";
 import type { Logger } from "../log.ts";
 import { setBounded } from "./bounded.ts";
 import type { IngestStats, Item } from "./item.ts";
@@ -22,9 +18,6 @@ export interface ReceiveOptions {
   /** At most one nack for bad frames per link per this many ms. */
   nackIntervalMs: number;
 }
-
-/* Enough of the field table to name an event's device: the rest of the event is what failed. */
-const EVENT_HEADER = { event: "d:id" };
 
 export class Receiver {
   readonly rejects: RejectCounter;
@@ -49,7 +42,11 @@ export class Receiver {
     const r = this.end.decode(line);
     if (!r.ok) {
       const device = this.deviceOnLink.get(link.id) ?? link.device;
-      if (r.code === "bad_message" && device !== undefined) this.refuseEvent(line, link, device);
+      /*
+       * An event that passed the CRC but breaks the schema will never be accepted: the nack with its b and n tells
+       * the device to drop it (docs/protocol.md#nack), so that one bad event cannot block its outbox.
+       */
+      if (r.refusal && r.refusal.d === device) this.reach.send(link, r.refusal);
       return this.reject(link, r.code, r.reason, device);
     }
     const msg = r.msg;
@@ -66,20 +63,6 @@ export class Receiver {
   /** A link went away: the next device on it may be another. */
   linkClosed(link: Link): void {
     this.deviceOnLink.delete(link.id);
-  }
-
-  /*
-   * An event that passed the CRC but breaks the schema will never be accepted: a nack with its b and n tells the
-   * device to drop it (docs/protocol.md#nack), so that one bad event cannot block its outbox.
-   */
-  private refuseEvent(line: string, link: Link, device: string): void {
-    const frame = decodeFrame(line, MAX_UP_LINE, crc32);
-    if (!frame.ok) return;
-    const event = decodePayload(frame.payload, EVENT_HEADER);
-    if (!event.ok) return;
-    const m = event.msg as unknown as { d: string; b?: unknown; n?: unknown };
-    const refused = { t: "nack" as const, d: device, code: "bad_message" as const, b: m.b, n: m.n };
-    if (m.d === device && nackSchema.safeParse(refused).success) this.reach.send(link, refused as DownMsg);
   }
 
   private reject(link: Link, code: NackCode, reason: string, device: string | undefined): void {

@@ -4,8 +4,8 @@
  * read waits for "readable", the port stops being read; if the peer is itself blocked writing to us (socat, a
  * device with a full buffer), both sides can wait forever. Found by reading the bindings while chasing an
  * intermittent stall of the 50,000-line serial flood test under heavy load (not reproduced on demand since).
- * The fix asks the native poller for every event that still has a listener. Applied by `fixSerialPoller()`,
- * which serial-port.ts calls before the gateway opens a port (and the installer before it opens one).
+ * The fix asks the native poller for every event that still has a listener. Applied by `fixSerialPoller()`, which
+ * serial-port.ts's `realSerialPorts()` calls (once per program, by its wiring).
  */
 import { createRequire } from "node:module";
 

@@ -122,6 +122,14 @@ export class SerialPorts {
     link.start();
   }
 
+  /** Closes the port at `path` and forgets it (a port opened with open()). */
+  async close(path: string): Promise<void> {
+    const i = this.links.findIndex((l) => l.id === "serial:" + path);
+    if (i < 0) return;
+    const [link] = this.links.splice(i, 1);
+    await link?.stop();
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.links.map((s) => s.stop()));
   }

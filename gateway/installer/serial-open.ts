@@ -1,12 +1,12 @@
 /**
  * Opens a serial port for the installer's commands (flash, ports) with one clear error per failure: no such port,
  * port busy (serialport locks the port with flock, so a port the running gateway or a terminal program holds
- * cannot be opened twice), or another open failure. Reading and writing are latin1 text, byte for byte.
+ * cannot be opened twice), or another open failure. Reading and writing are latin1 text, byte for byte. The port
+ * comes from the `openPort` the command is given (cli/main.ts passes real ports with the bindings' fixes).
  */
 import { existsSync } from "node:fs";
-import { SerialPort } from "serialport";
 import { GatewayError } from "../errors.ts";
-import { fixSerialPoller } from "../ingest/serial-poller-fix.ts";
+import { plainSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
 
 /** What the REPL client needs from a port: the same shape for a real port and a test's stream. */
 export interface TextPort {
@@ -23,10 +23,13 @@ export function portBusyMessage(path: string): string {
   );
 }
 
-export async function openTextPort(path: string, baudRate = 115200): Promise<TextPort> {
+/**
+ * `openPort`: where the port comes from; by default serialport's port as it is (with the bindings' fixes only if
+ * the program applied them), which is what flash.ts falls back to when it is given no `open`.
+ */
+export async function openTextPort(path: string, openPort: OpenSerialPort = plainSerialPorts, baudRate = 115200): Promise<TextPort> {
   if (!existsSync(path)) throw new GatewayError("no_port", `no serial port ${path}: check the cable, then \`loyalty ports\` lists the ports this computer sees`);
-  fixSerialPoller();
-  const port = new SerialPort({ path, baudRate, autoOpen: false });
+  const port = openPort({ path, baudRate });
   await new Promise<void>((resolve, reject) =>
     port.open((err) => {
       if (!err) return resolve();

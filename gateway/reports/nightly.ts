@@ -77,9 +77,21 @@ export class NightlyReports {
 
   constructor(private readonly o: { store: Store; config: Config; log: Logger; now: () => number }) {}
 
+  /** Schedules the zones known now, and looks for new ones every ZONE_SCAN_MS. A failure leaves nothing scheduled. */
   start(): void {
-    this.schedule();
-    this.scan = setInterval(() => this.schedule(), ZONE_SCAN_MS).unref();
+    try {
+      this.schedule();
+    } catch (err) {
+      this.stop();
+      throw err;
+    }
+    this.scan = setInterval(() => {
+      try {
+        this.schedule();
+      } catch (err) {
+        this.o.log.error({ err }, "looking for new time zones failed; trying again later");
+      }
+    }, ZONE_SCAN_MS).unref();
   }
 
   /** Next run per time zone (for logs, status and tests). */

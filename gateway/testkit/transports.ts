@@ -6,7 +6,7 @@ import { ReadlineParser } from "@serialport/parser-readline";
 import mqtt, { type MqttClient } from "mqtt";
 import { deviceStateTopic, downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { ScriptedTerminal, type ScriptedTerminalOptions } from "./scripted-terminal.ts";
-import { realSerialPorts } from "../ingest/serial-port.ts";
+import { realSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
 
 export interface Connected {
   terminal: ScriptedTerminal;
@@ -42,8 +42,11 @@ export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: strin
   return { terminal, writeRaw: (text) => c.publishAsync(up, Buffer.from(text, "latin1"), { qos: 1 }).then(() => undefined), close: () => c.endAsync() };
 }
 
+/* The terminals' serial ports: real ports, the bindings' fixes applied once, by the first serial connection. */
+let serialPorts: OpenSerialPort | undefined;
+
 export async function overSerial(spec: TerminalSpec | ScriptedTerminal, path: string): Promise<Connected> {
-  const port = realSerialPorts()({ path, baudRate: 115200 });
+  const port = (serialPorts ??= realSerialPorts())({ path, baudRate: 115200 });
   await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(err) : resolve())));
   const terminal = terminalOf(spec);
   terminal.attach((line) => port.isOpen && port.write(Buffer.from(line, "latin1")));

@@ -170,6 +170,41 @@ describe("ingest", () => {
     expect(l.got()).toContainEqual({ t: "nack", d: "V", code: "bad_message", b: "B", n: 9 });
   });
 
+  /* Before the ingest became a pipeline, a valid frame whose payload was JSON null threw a TypeError in the refusal. */
+  it.each([
+    ["null", "null"],
+    ["a number", "42"],
+    ["an array", '[{"t":"event","d":"W","b":"B","n":1}]'],
+    ["an event without b and n", '{"t":"event","d":"W","k":"yes","ts":1,"sync":0}'],
+  ])("answers a valid frame whose payload is %s with bad_message, refusing nothing for good", (_what, payload) => {
+    const { ingest, link, send } = setup();
+    const l = link("serial:/dev/w");
+    send(l, { t: "status", d: "W", b: "B", up: 1, q: 1, drop: 0 });
+    ingest.flush();
+    expect(() => ingest.receive(frameOf(payload), l)).not.toThrow();
+    ingest.flush();
+    expect(ingest.rejects.total("bad_message")).toBe(1);
+    expect(l.got().filter((m) => m.t === "nack")).toEqual([{ t: "nack", d: "W", code: "bad_message" }]);
+  });
+
+  it("lets a benchmark watch each line, each group commit and each message sent (bench/probe.ts), until told to stop", () => {
+    const { store, ingest, link, send } = setup();
+    const l = link("serial:/dev/p");
+    store.devices.seen("P", l.id, 0);
+    pair(store, { serial: "P", store: "s", point: "p", question: "staff", timeZone: "UTC" }, 0);
+    const seen: string[] = [];
+    ingest.watch({ received: () => void seen.push("line"), committed: (ms) => void seen.push(ms >= 0 ? "commit" : "?"), sent: (_l, m) => void seen.push(m.t) });
+    ingest.flush();
+    send(l, { t: "event", d: "P", b: "B", n: 1, k: "yes", ts: 5000, sync: 0 });
+    send(l, { t: "event", d: "P", b: "B", n: 2, k: "no", ts: 6000, sync: 0 });
+    ingest.flush();
+    expect(seen).toEqual(["line", "line", "ack", "commit"]);
+    ingest.watch(undefined);
+    send(l, { t: "event", d: "P", b: "B", n: 3, k: "yes", ts: 7000, sync: 0 });
+    ingest.flush();
+    expect(seen).toHaveLength(4);
+  });
+
   it("does not count a device as reachable after its MQTT state turns offline", () => {
     const { store, ingest, link } = setup();
     const l = link("mqtt:O", "mqtt", "O");
