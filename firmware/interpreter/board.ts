@@ -42,8 +42,13 @@ export interface InterpreterBoardOptions {
 
 export interface InterpreterBoard {
   dir: string;
-  /** Writes `code` into Storage `.bootcde` (and the `.boot0` stand-ins) through the REPL, then power-cycles. */
-  flash(code: string): Promise<void>;
+  /**
+   * Erases the flash, writes `code` into Storage `.bootcde` (and the `.boot0` stand-ins) through the REPL as
+   * `loyalty flash` does, and plain `files` beside it (`lbnet`), then power-cycles.
+   */
+  flash(code: string, files?: { [name: string]: string }): Promise<void>;
+  /** Appends `data` to the StorageFile `name` through the REPL, as firmware code would (the board must be on). */
+  append(name: string, data: string): Promise<void>;
   /** Starts the interpreter on the flash file (a power-on). */
   boot(): Promise<void>;
   /** SIGKILL: a power cut. */
@@ -135,7 +140,7 @@ export function createInterpreterBoard(o: InterpreterBoardOptions): InterpreterB
 
   return {
     dir,
-    async flash(code) {
+    async flash(code, files = {}) {
       await kill();
       rmSync(join(dir, "espruino.flash"), { force: true });
       start();
@@ -145,12 +150,20 @@ export function createInterpreterBoard(o: InterpreterBoardOptions): InterpreterB
         const nums = (await evaluate(`[${real.map((n) => `${n}|0`).join(",")}]`)) as number[];
         pinNumbers.set(o.board, Object.fromEntries(real.map((n, i) => [n, nums[i] as number])));
       }
-      for (const w of storageWrites(Buffer.from(boot0(), "latin1"), ".boot0").concat(storageWrites(Buffer.from(code, "latin1")))) {
+      const writes = storageWrites(Buffer.from(boot0(), "latin1"), ".boot0").concat(storageWrites(Buffer.from(code, "latin1")));
+      for (const [name, text] of Object.entries(files)) writes.push(...storageWrites(Buffer.from(text, "latin1"), name));
+      for (const w of writes) {
         const ok = await evaluate(w.expr);
         if (ok !== true) throw new Error(`Storage.write refused a chunk (${JSON.stringify(ok)}) on ${hw.name}`);
       }
       await kill();
       await this.boot();
+    },
+    async append(name, data) {
+      for (let i = 0; i < data.length; i += 384) {
+        const part = Buffer.from(data.slice(i, i + 384), "latin1").toString("base64");
+        await evaluate(`require("Storage").open(${JSON.stringify(name)},"a").write(atob(${JSON.stringify(part)}))`);
+      }
     },
     async boot() {
       if (proc) throw new Error("already on");

@@ -7,12 +7,12 @@
 import { MAX_DOWN_LINE } from "../../protocol/constants.ts";
 import { decodeDown } from "../../protocol/device-codec.ts";
 import { countBoot } from "./boot.ts";
-import { DEBOUNCE_MS, LED_MS, LONG_MS, TICK_EVERY, WATCHDOG_S, WIFI_RETRY_MS } from "./constants.ts";
+import { DEBOUNCE_MS, LED_MS, TICK_EVERY, WATCHDOG_S, WIFI_RETRY_MS } from "./constants.ts";
 import type { Flash } from "./flash.ts";
 import { createMqtt, type MqttSocket } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
 import { createButtons } from "./press.ts";
-import { createSession } from "./session.ts";
+import { createSession, type SessionOptions } from "./session.ts";
 import type { Timers } from "./timers.ts";
 import { createUi, mask } from "./ui.ts";
 
@@ -37,8 +37,7 @@ const start = () => {
   const ui = createUi();
   const ob = createOutbox(fl);
   const P = LB_PINS.split(" ").map((n) => (n === "-" ? undefined : (global[n] as Pin)));
-  let write = (l: string) => false;
-  const s = createSession({
+  const O: SessionOptions = {
     d: d,
     b: ((countBoot(fl) * 65536 + (E.hwRand() & 65535)) >>> 0).toString(16).padStart(8, "0"),
     fw: LB_FW,
@@ -50,10 +49,11 @@ const start = () => {
     outbox: ob,
     ui: ui,
     now: now,
-    send: (l) => write(l),
-    mem: () => process.memory().free,
-  });
-  const btn = createButtons({ timers: T, long: () => (s.st.c ? s.st.c.l : LONG_MS), emit: s.record });
+    send: (l) => false,
+    mem: process.memory,
+  };
+  const s = createSession(O);
+  const btn = createButtons({ timers: T, held: s.st, emit: s.record });
   P.forEach((p, i) => {
     if (i > 3 || !p || (LB_ROLE !== "combo" && !i !== (LB_ROLE === "seller"))) return;
     pinMode(p, "input_pullup");
@@ -82,22 +82,20 @@ const start = () => {
         const mq = createMqtt({
           open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
-          state: top + "state",
-          sub: top + "down",
+          top: top,
           timers: T,
           msg: s.recv,
           up: s.link,
         });
-        write = (l) => mq.pub(top + "up", l.slice(0, -1));
+        O.send = (l) => mq.pub(top + "up", l.slice(0, -1));
         (global.LB_ as { m?: unknown }).m = mq.st;
-        s.hello();
       });
     };
     s.link(false);
     join();
   } else if (LB_REPL) {
     /* Frames go where the REPL is (the cable the gateway writes `\x10LB(...)` into): the console device. */
-    write = (l) => {
+    O.send = (l) => {
       const c = E.getConsole();
       if (c) (global[c] as SerialDevice).write(l);
       return !!c;
@@ -106,7 +104,7 @@ const start = () => {
     s.hello();
   } else {
     const port = global[LB_PORT] as SerialDevice;
-    write = (l) => {
+    O.send = (l) => {
       port.write(l);
       return true;
     };

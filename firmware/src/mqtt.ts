@@ -22,12 +22,13 @@ export interface MqttOptions {
   /** Opens a TCP connection; `ready` runs once connected (require("net").connect). May throw (no route). */
   open: (ready: () => void) => MqttSocket;
   id: string;
-  /** Retained state topic: last will `offline`, `online` after connect. */
-  state: string;
-  /** Topic to subscribe to. */
-  sub: string;
+  /**
+   * The device's topic prefix `<prefix>/v1/dev/<d>/` (docs/protocol.md "MQTT"): `state` (retained, last will
+   * `offline`, `online` after connect) and `down` (subscribed) are built from it when needed.
+   */
+  top: string;
   timers: Timers;
-  /** A message's payload on `sub`. */
+  /** A message's payload on the down topic. */
   msg: (payload: string) => void;
   /** Connection up (CONNACK accepted) or down. */
   up: (up: boolean) => void;
@@ -48,9 +49,8 @@ export const packet = (type: number, body: string): string => {
 export const field = (s: string): string => String.fromCharCode(s.length >> 8, s.length & 255) + s;
 
 /**
- * `st`: on CONNACK accepted; next packet id; wait reconnect backoff; buf unparsed bytes; s the socket; pong the
+ * `st`: on CONNACK accepted; next packet id of a publish (1 and 2 are `online` and the subscription's); wait reconnect backoff; buf unparsed bytes; s the socket; pong the
  * last PINGREQ answered; h the reconnect timer; g the ping timer. Parts (comments kept out of function bodies):
- * - `send` writes to the socket if there is one;
  * - `lost` drops the connection and schedules the next one;
  * - `ping` runs every keepalive: no answer to the last one drops the link;
  * - `data` splits what the broker sent into packets: CONNACK (2), PUBLISH (3), PINGRESP (13); others ignored;
@@ -59,14 +59,7 @@ export const field = (s: string): string => String.fromCharCode(s.length >> 8, s
  */
 export const createMqtt = (o: MqttOptions) => {
   const T = o.timers;
-  const st = { on: false, next: 1, wait: RECONNECT_MS, buf: "", s: undefined as MqttSocket | undefined, pong: true, h: 0 as unknown, g: 0 as unknown };
-  const send = (p: string) => {
-    if (st.s) st.s.write(p);
-  };
-  const id = () => {
-    st.next = (st.next % 65535) + 1;
-    return String.fromCharCode(st.next >> 8, st.next & 255);
-  };
+  const st = { on: false, next: 2, wait: RECONNECT_MS, buf: "", s: undefined as MqttSocket | undefined, pong: true, h: 0 as unknown, g: 0 as unknown };
   const lost = () => {
     if (st.g) T.clear(st.g);
     const s = st.s;
@@ -84,7 +77,7 @@ export const createMqtt = (o: MqttOptions) => {
     st.g = 0;
     if (!st.pong) return lost();
     st.pong = false;
-    send("\xc0\x00");
+    if (st.s) st.s.write("\xc0\x00");
     st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
   };
   const data = function (this: MqttSocket, d?: unknown) {
@@ -110,12 +103,11 @@ export const createMqtt = (o: MqttOptions) => {
         st.on = st.pong = true;
         st.wait = RECONNECT_MS;
         st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
-        send(packet(0x33, field(o.state) + id() + "online"));
-        send(packet(0x82, id() + field(o.sub) + "\x01"));
+        this.write(packet(0x33, field(o.top + "state") + "\x00\x01online") + packet(0x82, "\x00\x02" + field(o.top + "down") + "\x01"));
         o.up(true);
       } else if (h >> 4 === 3) {
         const tl = (body.charCodeAt(0) << 8) | body.charCodeAt(1);
-        if (h & 6) send(packet(0x40, body.substr(2 + tl, 2)));
+        if (h & 6) this.write(packet(0x40, body.substr(2 + tl, 2)));
         o.msg(body.slice(2 + tl + (h & 6 ? 2 : 0)));
       } else if (h >> 4 === 13) st.pong = true;
       if (this !== st.s) return;
@@ -129,7 +121,7 @@ export const createMqtt = (o: MqttOptions) => {
     st.h = 0;
     try {
       const s = o.open(() => {
-        if (st.s === s) send(packet(0x10, "\x00\x04MQTT\x04\x2e" + String.fromCharCode(0, KEEPALIVE_S) + field(o.id) + field(o.state) + field("offline")));
+        if (st.s === s) s.write(packet(0x10, "\x00\x04MQTT\x04\x2e" + String.fromCharCode(0, KEEPALIVE_S) + field(o.id) + field(o.top + "state") + field("offline")));
       });
       st.s = s;
       s.on("data", data);
@@ -145,7 +137,8 @@ export const createMqtt = (o: MqttOptions) => {
     st: st,
     pub: (topic: string, payload: string): boolean => {
       if (!st.on) return false;
-      send(packet(0x32, field(topic) + id() + payload));
+      st.next = st.next > 65000 ? 3 : st.next + 1;
+      (st.s as MqttSocket).write(packet(0x32, field(topic) + String.fromCharCode(st.next >> 8, st.next & 255) + payload));
       return true;
     },
   };

@@ -5,8 +5,9 @@
  * - `lbo<i>` (StorageFile): segment i, one line per event `b,n,k,ts,sync,btn.` (the final `.` proves the line
  *   whole) and one line per finished event `b,n,a` (acked) or `b,n,x` (dropped), appended to the event's segment;
  * - `lbm`: `{"lo":<first live segment>,"drop":<drops of erased segments>}`, written only when a segment goes.
- * The oldest segment is erased once all its events are finished (compaction). In RAM: per live segment one
- * character per event ("." waiting, "a" acked, "x" dropped), and the in-flight window as the events' lines;
+ * The oldest segment is erased once all its events are finished (compaction). In RAM: per live segment (they
+ * are numbered on from `lo` without gaps) one character per event ("." waiting, "a" acked, "x" dropped), and
+ * the in-flight window as the events' lines;
  * everything else is read back from flash a line at a time. A line cut short by a power cut is ended with `\n`
  * at the next boot and ignored: it lacks the event's `.` or the ack's flag (no event kind starts with `a` or `x`,
  * so a cut event line never reads as an ack).
@@ -21,12 +22,6 @@ export interface OutEvent {
   j: number;
   w: number;
   p: number;
-}
-
-/** A live segment: its index and one status character per event, in order. */
-interface Seg {
-  i: number;
-  e: string;
 }
 
 /** The line of an event, as stored: `b,n,k,ts,sync,btn.` */
@@ -48,7 +43,7 @@ export const eventLine = (b: string, n: number, k: string, ts: number, y: number
 export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
   const N = seg || SEG;
   const M = max || MAX_SEGS;
-  const st = { lo: 0, md: 0, drop: 0, s: [] as Seg[], f: [] as OutEvent[] };
+  const st = { lo: 0, md: 0, drop: 0, s: [] as string[], f: [] as OutEvent[] };
   const each = (i: number, fn: (l: string, whole: boolean) => void) => {
     const f = fl.open("lbo" + i, "r");
     let l = f.readLine();
@@ -66,38 +61,40 @@ export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
       return false;
     }
   };
-  const left = (s: Seg) => s.e.split(".").length - 1;
+  const left = (e: string) => e.split(".").length - 1;
   const key = (l: string) => l.slice(0, l.indexOf(",", l.indexOf(",") + 1));
-  const count = () => st.s.reduce((a, s) => a + left(s), 0);
+  const count = () => st.s.reduce((a, e) => a + left(e), 0);
   const retire = () => {
-    const s = st.s.shift() as Seg;
-    const u = left(s);
-    st.md += u + s.e.split("x").length - 1;
+    const e = st.s.shift() as string;
+    const u = left(e);
+    st.md += u + e.split("x").length - 1;
     st.drop += u;
-    st.lo = s.i + 1;
+    st.lo++;
     fl.write("lbm", JSON.stringify({ lo: st.lo, drop: st.md }));
-    fl.open("lbo" + s.i, "r").erase();
-    st.f = st.f.filter((e) => e.g !== s.i);
+    fl.open("lbo" + (st.lo - 1), "r").erase();
+    st.f = st.f.filter((x) => x.g >= st.lo);
   };
   const fin = (e: OutEvent | undefined, flag: string) => {
     if (!e) return false;
     st.f.splice(st.f.indexOf(e), 1);
-    const s = st.s.filter((x) => x.i === e.g)[0];
-    if (s) {
-      app(s.i, key(e.l) + "," + flag + "\n");
-      s.e = s.e.substr(0, e.j) + flag + s.e.substr(e.j + 1);
+    const k = e.g - st.lo;
+    const s = st.s[k];
+    if (s !== undefined) {
+      app(e.g, key(e.l) + "," + flag + "\n");
+      st.s[k] = s.substr(0, e.j) + flag + s.substr(e.j + 1);
       if (flag === "x") st.drop++;
     }
-    while (st.s.length > 1 && (st.s[0] as Seg).e.indexOf(".") < 0) retire();
+    while (st.s.length > 1 && (st.s[0] as string).indexOf(".") < 0) retire();
     return true;
   };
   const fill = (max: number) => {
-    st.s.forEach((s) => {
-      if (st.f.length >= max || s.e.indexOf(".") < 0) return;
+    st.s.forEach((s, k) => {
+      const g = st.lo + k;
+      if (st.f.length >= max || s.indexOf(".") < 0) return;
       let j = 0;
-      each(s.i, (l) => {
+      each(g, (l) => {
         if (l.charAt(l.length - 1) !== ".") return;
-        if (st.f.length < max && s.e.charAt(j) === "." && !st.f.filter((e) => e.g === s.i && e.j === j).length) st.f.push({ l: l, g: s.i, j: j, w: 0, p: 0 });
+        if (st.f.length < max && s.charAt(j) === "." && !st.f.filter((e) => e.g === g && e.j === j).length) st.f.push({ l: l, g: g, j: j, w: 0, p: 0 });
         j++;
       });
     });
@@ -110,25 +107,26 @@ export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
   st.md = st.drop = meta.drop || 0;
   ids.forEach((i) => {
     if (i < st.lo) return fl.open("lbo" + i, "r").erase();
-    const s = { i: i, e: "" };
+    while (st.lo + st.s.length < i) st.s.push("");
+    let e = "";
     const keys: string[] = [];
     let cut = false;
     each(i, (l, whole) => {
       cut = !whole;
       if (l.charAt(l.length - 1) === ".") {
         keys.push(key(l));
-        s.e += ".";
+        e += ".";
       } else if (whole && /,[ax]$/.test(l)) {
         const j = keys.indexOf(key(l));
         const flag = l.charAt(l.length - 1);
-        if (j >= 0 && s.e.charAt(j) === ".") {
-          s.e = s.e.substr(0, j) + flag + s.e.substr(j + 1);
+        if (j >= 0 && e.charAt(j) === ".") {
+          e = e.substr(0, j) + flag + e.substr(j + 1);
           if (flag === "x") st.drop++;
         }
       }
     });
     if (cut) app(i, "\n");
-    st.s.push(s);
+    st.s.push(e);
   });
 
   return {
@@ -137,18 +135,17 @@ export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
     fill: fill,
     add(line: string): boolean {
       if (count() >= N * (M - 1)) fin(st.f[0] || fill(1)[0], "x");
-      let s = st.s[st.s.length - 1];
-      if (!s || s.e.length >= N) {
+      if (!st.s.length || (st.s[st.s.length - 1] as string).length >= N) {
         if (st.s.length >= M) retire();
-        s = { i: s ? s.i + 1 : st.lo, e: "" };
-        st.s.push(s);
+        st.s.push("");
       }
-      let ok = app(s.i, line + "\n");
+      const g = st.lo + st.s.length - 1;
+      let ok = app(g, line + "\n");
       if (!ok && st.s.length > 1) {
         retire();
-        ok = app(s.i, line + "\n");
+        ok = app(g, line + "\n");
       }
-      if (ok) s.e += ".";
+      if (ok) st.s[g - st.lo] += ".";
       return ok;
     },
     done: (b: string, n: number, flag: string) => {

@@ -27,10 +27,13 @@ export interface SessionOptions {
   ui: UiState;
   /** Uptime in ms. */
   now: () => number;
-  /** Writes one frame line (with its `\n`); false when the link cannot take it now. */
+  /**
+   * Writes one frame line (with its `\n`); false when the link cannot take it now. Read at each send, so the
+   * wiring may set it once the transport exists.
+   */
   send: (line: string) => boolean;
-  /** Free variables, for status.mem. */
-  mem: () => number | undefined;
+  /** process.memory (its `free` is status.mem). */
+  mem: () => { free: number };
 }
 
 /** What the device keeps of a config: W, L, Fmax and the heartbeat period. */
@@ -48,7 +51,8 @@ export interface Settings {
  * - `pump`: sends every in-flight event that is due; backoff 2 s doubling to 60 s;
  * - `recv`: one line from the gateway (raw, through `LB`, or an MQTT payload); a valid frame after a silence in
  *   which events went unanswered (two sends) means the link returned, so the in-flight events go again at once;
- * - `link`: the transport went up (resend in-flight events now) or down;
+ * - `link(up)`: the transport went up (hello, so the gateway learns this boot, then resend in-flight events
+ *   now) or down; `link(true, true)` only resends (a frame arrived after a silence);
  * - `record(kind, start, button)`: a press, stored before it is sent, ignored while unpaired; it also moves
  *   the survey LEDs;
  * - `tick`: hello while unpaired, status every heartbeat, resends, and whether the link looks down (the LED).
@@ -76,9 +80,10 @@ export const createSession = (o: SessionOptions) => {
   };
   set(o.flash.readJSON("lbc", true) as ConfigMsg | undefined);
   o.ui.k = true;
-  const link = (up: boolean) => {
+  const link = (up: boolean, again?: boolean) => {
     st.link = o.ui.k = up;
     if (!up) return;
+    if (!again) hello();
     ob.st.f.forEach((e) => {
       e.w = e.p = 0;
     });
@@ -106,7 +111,7 @@ export const createSession = (o: SessionOptions) => {
       if (t === "unpair" || t === "query") hello();
       if (t === "identify") o.ui.i = o.now() + m.s * 1000;
       const e = ob.st.f[0];
-      if (e && e.p >= RETRY_MS << 1) link(true);
+      if (e && e.p >= RETRY_MS << 1) link(true, true);
       else pump(o.now());
     },
     record: (k: string, start: number, i: number) => {
@@ -122,7 +127,7 @@ export const createSession = (o: SessionOptions) => {
       if (!st.c && now - st.hello >= HELLO_MS) hello();
       if (now - st.status >= (st.c ? st.c.hb : HB_MS)) {
         st.status = now;
-        out({ t: "status", d: o.d, b: o.b, up: now, q: ob.count(), drop: ob.st.drop, mem: o.mem() });
+        out({ t: "status", d: o.d, b: o.b, up: now, q: ob.count(), drop: ob.st.drop, mem: o.mem().free });
       }
       pump(now);
       const e = ob.st.f[0];

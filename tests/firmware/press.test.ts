@@ -9,7 +9,7 @@ const UNSURE = 3;
 function setup(long = 3000) {
   const t = fakeTimers();
   const out: [string, number, number, number][] = [];
-  const p = createButtons({ timers: t.timers, long: () => long, emit: (k, s, b) => out.push([k, s, b, t.now()]) });
+  const p = createButtons({ timers: t.timers, held: { c: { l: long } }, emit: (k, s, b) => out.push([k, s, b, t.now()]) });
   return { t, p, out };
 }
 

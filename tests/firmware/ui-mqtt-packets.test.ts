@@ -68,8 +68,7 @@ describe("MQTT client", () => {
         return s.api;
       },
       id: "lb-x",
-      state: "lb/v1/dev/x/state",
-      sub: "lb/v1/dev/x/down",
+      top: "lb/v1/dev/x/",
       timers: t.timers,
       msg: (p) => void got.push(p),
       up: (u) => void ups.push(u),
@@ -88,11 +87,8 @@ describe("MQTT client", () => {
     expect(r.mq.pub("t", "x")).toBe(false);
     r.feed("\x20\x02\x00\x00");
     expect(r.ups).toEqual([true]);
-    const [online, sub] = r.last().wrote.slice(1);
-    expect(online!.charCodeAt(0)).toBe(0x33);
-    expect(online!.endsWith("online")).toBe(true);
-    expect(sub!.charCodeAt(0)).toBe(0x82);
-    expect(sub!.endsWith(field("lb/v1/dev/x/down") + "\x01")).toBe(true);
+    /* `online` retained at QoS 1 (packet id 1) and the subscription at QoS 1 (packet id 2), in one write. */
+    expect(r.last().wrote.slice(1)).toEqual([packet(0x33, field("lb/v1/dev/x/state") + "\x00\x01online") + packet(0x82, "\x00\x02" + field("lb/v1/dev/x/down") + "\x01")]);
   });
 
   it("publishes at QoS 1 with a fresh packet id; a long payload gets a two-byte length", () => {
