@@ -23,6 +23,19 @@ const BANNED_MEMBERS: { [object: string]: string[] } = {
   String: ["raw"],
 };
 const BANNED_OPERATORS = ["**", "**=", "??=", "||=", "&&="];
+/*
+ * String methods that search with 2v29's forward `jswrap_string_indexOf` (src/jswrap_string.c): its new fast path
+ * compares until the end of the string and counts a needle cut off there as found, so `"abcd".indexOf("dq")` is 3.
+ * `lastIndexOf`, `split`, `startsWith` and `endsWith` compare only where the whole needle fits and are not listed.
+ * What to do instead, per method.
+ */
+const PARTIAL_MATCH_METHODS: { [method: string]: string } = {
+  indexOf: "compare with a slice or use a one-character needle",
+  includes: "compare with a slice or use a one-character needle",
+  match: "use a RegExp or a one-character needle",
+  replace: "use a RegExp or a one-character needle",
+  replaceAll: "use a RegExp or a one-character needle",
+};
 
 type AnyNode = Node & { [key: string]: any };
 
@@ -84,6 +97,23 @@ function checkLoopClosures(loop: AnyNode, report: (n: AnyNode, rule: string) => 
   eachValueIdentifier(loop.body, (id, inFunction) => {
     if (inFunction && names.has(id.name)) report(id, "closure captures loop variable " + id.name + " of for (let ...) (Espruino shares one binding)");
   });
+}
+
+/*
+ * The fewest characters (code points, as Espruino's UTF-8 iterator counts them) the string `node` can have, when
+ * it is surely a string: a string literal, a template literal (its text without the substitutions) or a `+`
+ * with one of those on either side; undefined when it may not be a string.
+ */
+function minStringLength(node: AnyNode): number | undefined {
+  if (node.type === "Literal") return typeof node.value === "string" ? [...node.value].length : undefined;
+  if (node.type === "TemplateLiteral") return (node.quasis as AnyNode[]).reduce((a, q) => a + [...(q.value.cooked ?? "")].length, 0);
+  if (node.type === "BinaryExpression" && node.operator === "+") {
+    const l = minStringLength(node.left);
+    const r = minStringLength(node.right);
+    if (l === undefined && r === undefined) return undefined;
+    return (l ?? 0) + (r ?? 0);
+  }
+  return undefined;
 }
 
 /** Every construct in `source` that Espruino would reject; empty when the source fits. */
@@ -178,6 +208,18 @@ export function checkEspruinoSubset(source: string): Finding[] {
       case "Identifier":
         if (BANNED_GLOBALS.includes(n.name)) report(n, "global " + n.name);
         break;
+      case "CallExpression": {
+        const callee = n.callee as AnyNode;
+        const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
+        if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && n.arguments.length > 0 && (minStringLength(n.arguments[0]) ?? 0) >= 2) {
+          report(
+            callee.property,
+            "String." + method + " with a multi-character needle reports partial matches at the end in 2v29; " + PARTIAL_MATCH_METHODS[method] +
+              (method === "indexOf" || method === "includes" ? " (Array." + method + " with such a string is reported too: the check cannot tell them apart)" : ""),
+          );
+        }
+        break;
+      }
       case "MemberExpression": {
         const obj = n.object as AnyNode;
         const prop = n.property as AnyNode;

@@ -33,6 +33,11 @@ const rejected: [string, string][] = [
   ["var b = Buffer.from('x');", "global Buffer"],
   ["for (let i = 0; i < 3; i++) setTimeout(function () { f(i); }, 1);", "closure captures loop variable i of for (let ...) (Espruino shares one binding)"],
   ["for (const x of a) { g.push(() => x); }", "closure captures loop variable x of for (let ...) (Espruino shares one binding)"],
+  ["var i = s.indexOf('dq');", "String.indexOf with a multi-character needle reports partial matches at the end in 2v29; compare with a slice or use a one-character needle (Array.indexOf with such a string is reported too: the check cannot tell them apart)"],
+  ["if (s.includes(`${a}ok`)) f();", "String.includes with a multi-character needle reports partial matches at the end in 2v29; compare with a slice or use a one-character needle (Array.includes with such a string is reported too: the check cannot tell them apart)"],
+  ["var t = s.replace(x + '\\r\\n', '');", "String.replace with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var t = s.replaceAll('ab', 'c');", "String.replaceAll with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var m = s.match('ab');", "String.match with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -47,6 +52,8 @@ const accepted = [
   "var o = { Map: 1, Set: 2 }; o.Map = o.Set; try { x(); } catch (e) {}",
   "for (let i = 0; i < 3; i++) { f(i); } for (var j = 0; j < 3; j++) setTimeout(function () { f(j); }, 1);",
   "for (let i = 0; i < 3; i++) { a.forEach(function (x) { f(x); }); }",
+  "var i = s.indexOf('d') + s.indexOf(x) + s.indexOf('\\n', 2) + s.lastIndexOf('dq'); s.includes(`${a}`); s.split('dq'); s.startsWith('dq');",
+  "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
 describe("Espruino subset check", () => {
