@@ -116,6 +116,84 @@ function minStringLength(node: AnyNode): number | undefined {
   return undefined;
 }
 
+/* Groups 2v29's matcher does not know: after `(` it reads `?` and what follows as plain characters. */
+const REGEX_GROUPS: [string, string][] = [
+  ["(?:", "non-capturing group (?:"],
+  ["(?=", "lookahead (?="],
+  ["(?!", "negative lookahead (?!"],
+  ["(?<=", "lookbehind (?<="],
+  ["(?<!", "negative lookbehind (?<!"],
+  ["(?<", "named group (?<"],
+];
+
+/*
+ * What a regular expression uses beyond 2v29's matcher (src/jswrap_regexp.c: matchhere, matchcharacter,
+ * jswrap_regexp_hasFlag; the lexer's jslLexRegex in src/jslex.c). That matcher knows `.`, classes `[...]`/`[^...]`,
+ * the escapes \d \D \s \S \w \W \n \r \t \v \f \0 \xHH, `^` and `$`, plain capturing groups, `*` and `+` after a single
+ * character or class, and `|` between top-level alternatives; anything else is read as literal text or fails.
+ */
+function regexFindings(pattern: string, flags: string): string[] {
+  const out: string[] = [];
+  const add = (rule: string) => {
+    if (!out.includes(rule)) out.push(rule);
+  };
+  for (const f of flags) {
+    if (f !== "g" && f !== "i") add("regex flag " + f + " (2v29 honours only g and i" + ("myu".includes(f) ? ")" : "; a /.../" + f + " literal does not parse)"));
+  }
+  let depth = 0;
+  let inClass = false;
+  /* What came before: "" (start, `(` or `|`), "atom", "group" (a closing parenthesis) or "quantifier". */
+  let prev = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] as string;
+    if (c === "\\") {
+      const e = pattern[i + 1] ?? "";
+      if (/[1-9]/.test(e) && !inClass) add("regex backreference \\" + e + ' (2v29 throws "Backreferences not supported")');
+      else if (e === "b" && !inClass) add("regex \\b (2v29 matches a backspace character, not a word boundary)");
+      else if (e === "B" && !inClass) add("regex \\B (2v29 matches the letter B, not a non-boundary)");
+      else if (e === "c" || e === "u" || ((e === "p" || e === "P") && /[uv]/.test(flags))) add("regex escape \\" + e + " (2v29 matches the letter " + e + ")");
+      i++;
+      if (!inClass) prev = "atom";
+      continue;
+    }
+    if (inClass) {
+      if (c === "]") inClass = false;
+      continue;
+    }
+    if (c === "[") {
+      inClass = true;
+      prev = "atom";
+    } else if (c === "(") {
+      const group = REGEX_GROUPS.find(([open]) => pattern.startsWith(open, i));
+      if (group) {
+        add("regex " + group[1] + " (2v29 has only plain capturing groups and no assertions but ^ and $)");
+        i += group[0].length - 1;
+      }
+      depth++;
+      prev = "";
+    } else if (c === ")") {
+      depth--;
+      prev = "group";
+    } else if (c === "|") {
+      if (depth > 0) add("regex | inside a group (2v29 splits alternatives at the top level only)");
+      prev = "";
+    } else if (c === "*" || c === "+") {
+      if (prev === "group") add("regex quantifier " + c + " after a group (2v29 repeats a single character or class only)");
+      prev = "quantifier";
+    } else if (c === "?") {
+      if (prev === "quantifier") add("regex lazy quantifier " + pattern.slice(i - 1, i + 1) + " (2v29 has only greedy * and +)");
+      else add('regex quantifier ? (2v29 has only * and +: it matches "?" as text)');
+      prev = "quantifier";
+    } else if (c === "{" && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
+      const q = (/^\{\d+(,\d*)?\}/.exec(pattern.slice(i)) as RegExpExecArray)[0];
+      add("regex quantifier " + q + ' (2v29 has no counted quantifiers: it matches "' + q + '" as text)');
+      i += q.length - 1;
+      prev = "quantifier";
+    } else prev = "atom";
+  }
+  return out;
+}
+
 /** Every construct in `source` that Espruino would reject; empty when the source fits. */
 export function checkEspruinoSubset(source: string): Finding[] {
   const findings: Finding[] = [];
@@ -134,6 +212,20 @@ export function checkEspruinoSubset(source: string): Finding[] {
     }
     if (fn.async) report(fn, "async function");
     if (fn.generator) report(fn, "generator");
+  };
+  /* `new RegExp("...", "...")` and `RegExp(...)` with a pattern (and flags) known at build time. */
+  const checkRegExpCall = (n: AnyNode) => {
+    if (n.callee.type !== "Identifier" || n.callee.name !== "RegExp" || n.arguments.length === 0) return;
+    const text = (a: AnyNode | undefined): string | undefined => {
+      if (!a) return "";
+      if (a.type === "Literal" && typeof a.value === "string") return a.value;
+      if (a.type === "TemplateLiteral" && a.expressions.length === 0) return a.quasis[0].value.cooked ?? undefined;
+      return undefined;
+    };
+    const pattern = text(n.arguments[0]);
+    const flags = text(n.arguments[1]);
+    if (pattern !== undefined) for (const rule of regexFindings(pattern, flags ?? "")) report(n, rule);
+    else if (flags) for (const rule of regexFindings("", flags)) report(n, rule);
   };
   full(ast, (node) => {
     const n = node as AnyNode;
@@ -186,6 +278,10 @@ export function checkEspruinoSubset(source: string): Finding[] {
         break;
       case "Literal":
         if (n.bigint !== undefined) report(n, "BigInt literal");
+        if (n.regex) for (const rule of regexFindings(n.regex.pattern, n.regex.flags)) report(n, rule);
+        break;
+      case "NewExpression":
+        checkRegExpCall(n);
         break;
       case "CatchClause":
         if (!n.param) report(n, "catch without a binding");
@@ -209,6 +305,7 @@ export function checkEspruinoSubset(source: string): Finding[] {
         if (BANNED_GLOBALS.includes(n.name)) report(n, "global " + n.name);
         break;
       case "CallExpression": {
+        checkRegExpCall(n);
         const callee = n.callee as AnyNode;
         const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
         if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && n.arguments.length > 0 && (minStringLength(n.arguments[0]) ?? 0) >= 2) {

@@ -38,6 +38,20 @@ const rejected: [string, string][] = [
   ["var t = s.replace(x + '\\r\\n', '');", "String.replace with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
   ["var t = s.replaceAll('ab', 'c');", "String.replaceAll with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
   ["var m = s.match('ab');", "String.match with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var r = /^\\d{8}$/;", 'regex quantifier {8} (2v29 has no counted quantifiers: it matches "{8}" as text)'],
+  ["var r = new RegExp('^a{2,}');", 'regex quantifier {2,} (2v29 has no counted quantifiers: it matches "{2,}" as text)'],
+  ["var r = /^-?\\d+$/;", 'regex quantifier ? (2v29 has only * and +: it matches "?" as text)'],
+  ["var r = /<.+?>/;", "regex lazy quantifier +? (2v29 has only greedy * and +)"],
+  ["var r = /^(ab)+$/;", "regex quantifier + after a group (2v29 repeats a single character or class only)"],
+  ["var r = /^(a|b)c$/;", "regex | inside a group (2v29 splits alternatives at the top level only)"],
+  ["var r = /a(?=b)/;", "regex lookahead (?= (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = /(?<lo>a)/;", "regex named group (?< (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = RegExp('(?:ab)');", "regex non-capturing group (?: (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = /(a)\\1/;", 'regex backreference \\1 (2v29 throws "Backreferences not supported")'],
+  ["var r = /\\bok\\b/;", "regex \\b (2v29 matches a backspace character, not a word boundary)"],
+  ["var r = /\\u0041/;", "regex escape \\u (2v29 matches the letter u)"],
+  ["var r = /a.b/s;", "regex flag s (2v29 honours only g and i; a /.../s literal does not parse)"],
+  ["var r = new RegExp(p, 'y');", "regex flag y (2v29 honours only g and i)"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -53,6 +67,7 @@ const accepted = [
   "for (let i = 0; i < 3; i++) { f(i); } for (var j = 0; j < 3; j++) setTimeout(function () { f(j); }, 1);",
   "for (let i = 0; i < 3; i++) { a.forEach(function (x) { f(x); }); }",
   "var i = s.indexOf('d') + s.indexOf(x) + s.indexOf('\\n', 2) + s.lastIndexOf('dq'); s.includes(`${a}`); s.split('dq'); s.startsWith('dq');",
+  "var r = [/^lbb/, /,[ax]$/g, /^[0-9a-f]+$/i, /^a$|^b$/, /(\\d+)-(\\w*)/, /a\\{2\\}\\?/, /[?(){}|]/, /x{/, /[\\b]/]; new RegExp('^lb' + x); new RegExp('\\\\d+', 'gi'); new RegExp(p, f);",
   "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
