@@ -227,6 +227,19 @@ export function checkEspruinoSubset(source: string): Finding[] {
     if (pattern !== undefined) for (const rule of regexFindings(pattern, flags ?? "")) report(n, rule);
     else if (flags) for (const rule of regexFindings("", flags)) report(n, rule);
   };
+  /*
+   * `Pin("LED1")`: 2v29's jshGetPinFromString (src/jspin.c) parses only a port letter A to I or V and one or two
+   * digits (three in the Linux build); any other name gives an invalid pin, which `new Pin` turns into an empty,
+   * truthy object. Whether a well-formed name exists on a board is not known here.
+   */
+  const checkPinCall = (n: AnyNode) => {
+    if (n.callee.type !== "Identifier" || n.callee.name !== "Pin" || n.arguments.length === 0) return;
+    const a = n.arguments[0] as AnyNode;
+    const name = a.type === "Literal" ? a.value : a.type === "TemplateLiteral" && a.expressions.length === 0 ? a.quasis[0].value.cooked : undefined;
+    if (typeof name === "string" && !/^[A-IV]\d{1,2}$/.test(name)) {
+      report(n, "Pin(" + JSON.stringify(name) + "): 2v29 parses only port-and-number names such as \"B2\" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)");
+    }
+  };
   full(ast, (node) => {
     const n = node as AnyNode;
     switch (n.type) {
@@ -282,6 +295,7 @@ export function checkEspruinoSubset(source: string): Finding[] {
         break;
       case "NewExpression":
         checkRegExpCall(n);
+        checkPinCall(n);
         break;
       case "CatchClause":
         if (!n.param) report(n, "catch without a binding");
@@ -306,6 +320,7 @@ export function checkEspruinoSubset(source: string): Finding[] {
         break;
       case "CallExpression": {
         checkRegExpCall(n);
+        checkPinCall(n);
         const callee = n.callee as AnyNode;
         const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
         if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && n.arguments.length > 0 && (minStringLength(n.arguments[0]) ?? 0) >= 2) {

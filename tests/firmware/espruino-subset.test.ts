@@ -52,6 +52,8 @@ const rejected: [string, string][] = [
   ["var r = /\\u0041/;", "regex escape \\u (2v29 matches the letter u)"],
   ["var r = /a.b/s;", "regex flag s (2v29 honours only g and i; a /.../s literal does not parse)"],
   ["var r = new RegExp(p, 'y');", "regex flag y (2v29 honours only g and i)"],
+  ['var p = new Pin("LED1");', 'Pin("LED1"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
+  ["var p = Pin('BTN');", 'Pin("BTN"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -68,6 +70,7 @@ const accepted = [
   "for (let i = 0; i < 3; i++) { a.forEach(function (x) { f(x); }); }",
   "var i = s.indexOf('d') + s.indexOf(x) + s.indexOf('\\n', 2) + s.lastIndexOf('dq'); s.includes(`${a}`); s.split('dq'); s.startsWith('dq');",
   "var r = [/^lbb/, /,[ax]$/g, /^[0-9a-f]+$/i, /^a$|^b$/, /(\\d+)-(\\w*)/, /a\\{2\\}\\?/, /[?(){}|]/, /x{/, /[\\b]/]; new RegExp('^lb' + x); new RegExp('\\\\d+', 'gi'); new RegExp(p, f);",
+  "var p = [new Pin('B2'), Pin('D25'), new Pin(LED1), Pin(name), new Pin(5)]; digitalWrite(LED1, 1);",
   "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
