@@ -339,6 +339,13 @@ export function checkEspruinoSubset(source: string): Finding[] {
         if (banned && !n.computed && prop.type === "Identifier" && banned.includes(prop.name)) {
           report(n, obj.name + "." + prop.name);
         }
+        /*
+         * Espruino's own rand() (src/jsutils.c) starts from a fixed state; only the STM32 and nRF5x jshInit seed it
+         * (srand(jshGetRandomNumber())), and on ESP32/ESP8266 jshGetRandomNumber, so E.hwRand, is that rand() too.
+         */
+        if (obj.type === "Identifier" && obj.name === "Math" && !n.computed && prop.type === "Identifier" && prop.name === "random") {
+          report(n, "Math.random repeats from run to run on the Linux build and is not a unique id on every board (ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash");
+        }
         break;
       }
     }

@@ -54,6 +54,7 @@ const rejected: [string, string][] = [
   ["var r = new RegExp(p, 'y');", "regex flag y (2v29 honours only g and i)"],
   ['var p = new Pin("LED1");', 'Pin("LED1"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
   ["var p = Pin('BTN');", 'Pin("BTN"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
+  ["var boot = Math.floor(Math.random() * 1e6);", "Math.random repeats from run to run on the Linux build and is not a unique id on every board (ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -71,6 +72,7 @@ const accepted = [
   "var i = s.indexOf('d') + s.indexOf(x) + s.indexOf('\\n', 2) + s.lastIndexOf('dq'); s.includes(`${a}`); s.split('dq'); s.startsWith('dq');",
   "var r = [/^lbb/, /,[ax]$/g, /^[0-9a-f]+$/i, /^a$|^b$/, /(\\d+)-(\\w*)/, /a\\{2\\}\\?/, /[?(){}|]/, /x{/, /[\\b]/]; new RegExp('^lb' + x); new RegExp('\\\\d+', 'gi'); new RegExp(p, f);",
   "var p = [new Pin('B2'), Pin('D25'), new Pin(LED1), Pin(name), new Pin(5)]; digitalWrite(LED1, 1);",
+  "var n = Math.floor(Math.min(a, b) * 2) + Math.max(1, getTime()); var o = { random: 1 }; o.random = Math.PI;",
   "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
