@@ -322,6 +322,15 @@ export function checkEspruinoSubset(source: string): Finding[] {
         checkRegExpCall(n);
         checkPinCall(n);
         const callee = n.callee as AnyNode;
+        /* src/jswrap_interactive.c, _jswrap_interface_clearTimeoutOrInterval: no argument clears every timer, an
+           undefined one throws. Only the forms visible in the source are caught: `undefined` and `void x`. */
+        if (callee.type === "Identifier" && (callee.name === "clearTimeout" || callee.name === "clearInterval")) {
+          const a = n.arguments[0] as AnyNode | undefined;
+          if (!a) report(n, callee.name + "() with no argument stops every timeout and interval in 2v29 (Node does nothing); pass the handle");
+          else if ((a.type === "Identifier" && a.name === "undefined") || (a.type === "UnaryExpression" && a.operator === "void")) {
+            report(n, callee.name + '(undefined) throws in 2v29 ("' + callee.name + '(undefined) not allowed"); clear only a handle you hold');
+          }
+        }
         const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
         if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && n.arguments.length > 0 && (minStringLength(n.arguments[0]) ?? 0) >= 2) {
           report(

@@ -55,6 +55,9 @@ const rejected: [string, string][] = [
   ['var p = new Pin("LED1");', 'Pin("LED1"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
   ["var p = Pin('BTN');", 'Pin("BTN"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
   ["var boot = Math.floor(Math.random() * 1e6);", "Math.random repeats from run to run on the Linux build and is not a unique id on every board (ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash"],
+  ["clearTimeout(void 0);", 'clearTimeout(undefined) throws in 2v29 ("clearTimeout(undefined) not allowed"); clear only a handle you hold'],
+  ["if (t) clearInterval(undefined);", 'clearInterval(undefined) throws in 2v29 ("clearInterval(undefined) not allowed"); clear only a handle you hold'],
+  ["clearTimeout();", "clearTimeout() with no argument stops every timeout and interval in 2v29 (Node does nothing); pass the handle"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -73,6 +76,7 @@ const accepted = [
   "var r = [/^lbb/, /,[ax]$/g, /^[0-9a-f]+$/i, /^a$|^b$/, /(\\d+)-(\\w*)/, /a\\{2\\}\\?/, /[?(){}|]/, /x{/, /[\\b]/]; new RegExp('^lb' + x); new RegExp('\\\\d+', 'gi'); new RegExp(p, f);",
   "var p = [new Pin('B2'), Pin('D25'), new Pin(LED1), Pin(name), new Pin(5)]; digitalWrite(LED1, 1);",
   "var n = Math.floor(Math.min(a, b) * 2) + Math.max(1, getTime()); var o = { random: 1 }; o.random = Math.PI;",
+  "if (t !== undefined) { clearTimeout(t); t = undefined; } clearInterval(st.id); clearTimeout(null);",
   "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
@@ -87,5 +91,9 @@ describe("Espruino subset check", () => {
 
   it("reports line and column", () => {
     expect(checkEspruinoSubset("var a = 1;\nvar m = new Map();")).toEqual([{ line: 2, column: 13, rule: "global Map" }]);
+    const at = (source: string) => checkEspruinoSubset(source).map((f) => [f.line, f.column]);
+    expect(at("var a = 1;\nvar i = s.indexOf('dq');")).toEqual([[2, 11]]);
+    expect(at("var a = 1;\n  var r = /a{2}/;")).toEqual([[2, 11]]);
+    expect(at("\nclearTimeout(void 0);")).toEqual([[2, 1]]);
   });
 });
