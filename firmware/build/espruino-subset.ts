@@ -1,10 +1,14 @@
 /**
  * Checks that JavaScript stays inside what the Espruino runtime accepts (../shared/espruino.md, "Works" and
- * "Does not work"). The firmware build runs it on the bundle; tests run it on the protocol codec.
+ * "Does not work"), and away from what 2v29 parses but runs wrong (multi-character string searches, regex
+ * features its matcher lacks, Pin names it cannot parse, Math.random, clearing an undefined timer): each such
+ * rule names the function of the 2v29 source it comes from. The firmware build runs it on the bundle; tests run
+ * it on the protocol codec.
  * Parses with acorn and walks every node; returns one finding per construct, with its line and column.
  */
 import { parse, type Node } from "acorn";
 import { full } from "acorn-walk";
+import { regexFindings } from "./espruino-regex.ts";
 
 export interface Finding {
   line: number;
@@ -23,6 +27,9 @@ const BANNED_MEMBERS: { [object: string]: string[] } = {
   String: ["raw"],
 };
 const BANNED_OPERATORS = ["**", "**=", "??=", "||=", "&&="];
+const MATH_RANDOM =
+  "Math.random repeats from run to run on the Linux build and is not a unique id on every board " +
+  "(ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash";
 /*
  * String methods that search with 2v29's forward `jswrap_string_indexOf` (src/jswrap_string.c): its new fast path
  * compares until the end of the string and counts a needle cut off there as found, so `"abcd".indexOf("dq")` is 3.
@@ -116,84 +123,6 @@ function minStringLength(node: AnyNode): number | undefined {
   return undefined;
 }
 
-/* Groups 2v29's matcher does not know: after `(` it reads `?` and what follows as plain characters. */
-const REGEX_GROUPS: [string, string][] = [
-  ["(?:", "non-capturing group (?:"],
-  ["(?=", "lookahead (?="],
-  ["(?!", "negative lookahead (?!"],
-  ["(?<=", "lookbehind (?<="],
-  ["(?<!", "negative lookbehind (?<!"],
-  ["(?<", "named group (?<"],
-];
-
-/*
- * What a regular expression uses beyond 2v29's matcher (src/jswrap_regexp.c: matchhere, matchcharacter,
- * jswrap_regexp_hasFlag; the lexer's jslLexRegex in src/jslex.c). That matcher knows `.`, classes `[...]`/`[^...]`,
- * the escapes \d \D \s \S \w \W \n \r \t \v \f \0 \xHH, `^` and `$`, plain capturing groups, `*` and `+` after a single
- * character or class, and `|` between top-level alternatives; anything else is read as literal text or fails.
- */
-function regexFindings(pattern: string, flags: string): string[] {
-  const out: string[] = [];
-  const add = (rule: string) => {
-    if (!out.includes(rule)) out.push(rule);
-  };
-  for (const f of flags) {
-    if (f !== "g" && f !== "i") add("regex flag " + f + " (2v29 honours only g and i" + ("myu".includes(f) ? ")" : "; a /.../" + f + " literal does not parse)"));
-  }
-  let depth = 0;
-  let inClass = false;
-  /* What came before: "" (start, `(` or `|`), "atom", "group" (a closing parenthesis) or "quantifier". */
-  let prev = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "\\") {
-      const e = pattern[i + 1] ?? "";
-      if (/[1-9]/.test(e) && !inClass) add("regex backreference \\" + e + ' (2v29 throws "Backreferences not supported")');
-      else if (e === "b" && !inClass) add("regex \\b (2v29 matches a backspace character, not a word boundary)");
-      else if (e === "B" && !inClass) add("regex \\B (2v29 matches the letter B, not a non-boundary)");
-      else if (e === "c" || e === "u" || ((e === "p" || e === "P") && /[uv]/.test(flags))) add("regex escape \\" + e + " (2v29 matches the letter " + e + ")");
-      i++;
-      if (!inClass) prev = "atom";
-      continue;
-    }
-    if (inClass) {
-      if (c === "]") inClass = false;
-      continue;
-    }
-    if (c === "[") {
-      inClass = true;
-      prev = "atom";
-    } else if (c === "(") {
-      const group = REGEX_GROUPS.find(([open]) => pattern.startsWith(open, i));
-      if (group) {
-        add("regex " + group[1] + " (2v29 has only plain capturing groups and no assertions but ^ and $)");
-        i += group[0].length - 1;
-      }
-      depth++;
-      prev = "";
-    } else if (c === ")") {
-      depth--;
-      prev = "group";
-    } else if (c === "|") {
-      if (depth > 0) add("regex | inside a group (2v29 splits alternatives at the top level only)");
-      prev = "";
-    } else if (c === "*" || c === "+") {
-      if (prev === "group") add("regex quantifier " + c + " after a group (2v29 repeats a single character or class only)");
-      prev = "quantifier";
-    } else if (c === "?") {
-      if (prev === "quantifier") add("regex lazy quantifier " + pattern.slice(i - 1, i + 1) + " (2v29 has only greedy * and +)");
-      else add('regex quantifier ? (2v29 has only * and +: it matches "?" as text)');
-      prev = "quantifier";
-    } else if (c === "{" && /^\{\d+(,\d*)?\}/.test(pattern.slice(i))) {
-      const q = (/^\{\d+(,\d*)?\}/.exec(pattern.slice(i)) as RegExpExecArray)[0];
-      add("regex quantifier " + q + ' (2v29 has no counted quantifiers: it matches "' + q + '" as text)');
-      i += q.length - 1;
-      prev = "quantifier";
-    } else prev = "atom";
-  }
-  return out;
-}
-
 /** Every construct in `source` that Espruino would reject; empty when the source fits. */
 export function checkEspruinoSubset(source: string): Finding[] {
   const findings: Finding[] = [];
@@ -237,7 +166,8 @@ export function checkEspruinoSubset(source: string): Finding[] {
     const a = n.arguments[0] as AnyNode;
     const name = a.type === "Literal" ? a.value : a.type === "TemplateLiteral" && a.expressions.length === 0 ? a.quasis[0].value.cooked : undefined;
     if (typeof name === "string" && !/^[A-IV]\d{1,2}$/.test(name)) {
-      report(n, "Pin(" + JSON.stringify(name) + "): 2v29 parses only port-and-number names such as \"B2\" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)");
+      const why = "2v29 parses only port-and-number names such as \"B2\" and gives an empty, truthy Pin for others";
+      report(n, "Pin(" + JSON.stringify(name) + "): " + why + "; use the pin itself (LED1, B2)");
     }
   };
   full(ast, (node) => {
@@ -332,11 +262,13 @@ export function checkEspruinoSubset(source: string): Finding[] {
           }
         }
         const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
-        if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && n.arguments.length > 0 && (minStringLength(n.arguments[0]) ?? 0) >= 2) {
+        const needle = n.arguments[0] as AnyNode | undefined;
+        if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && needle && (minStringLength(needle) ?? 0) >= 2) {
+          const array = method === "indexOf" || method === "includes";
           report(
             callee.property,
             "String." + method + " with a multi-character needle reports partial matches at the end in 2v29; " + PARTIAL_MATCH_METHODS[method] +
-              (method === "indexOf" || method === "includes" ? " (Array." + method + " with such a string is reported too: the check cannot tell them apart)" : ""),
+              (array ? " (Array." + method + " with such a string is reported too: the check cannot tell them apart)" : ""),
           );
         }
         break;
@@ -353,7 +285,7 @@ export function checkEspruinoSubset(source: string): Finding[] {
          * (srand(jshGetRandomNumber())), and on ESP32/ESP8266 jshGetRandomNumber, so E.hwRand, is that rand() too.
          */
         if (obj.type === "Identifier" && obj.name === "Math" && !n.computed && prop.type === "Identifier" && prop.name === "random") {
-          report(n, "Math.random repeats from run to run on the Linux build and is not a unique id on every board (ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash");
+          report(n, MATH_RANDOM);
         }
         break;
       }
