@@ -33,6 +33,31 @@ const rejected: [string, string][] = [
   ["var b = Buffer.from('x');", "global Buffer"],
   ["for (let i = 0; i < 3; i++) setTimeout(function () { f(i); }, 1);", "closure captures loop variable i of for (let ...) (Espruino shares one binding)"],
   ["for (const x of a) { g.push(() => x); }", "closure captures loop variable x of for (let ...) (Espruino shares one binding)"],
+  ["var i = s.indexOf('dq');", "String.indexOf with a multi-character needle reports partial matches at the end in 2v29; compare with a slice or use a one-character needle (Array.indexOf with such a string is reported too: the check cannot tell them apart)"],
+  ["if (s.includes(`${a}ok`)) f();", "String.includes with a multi-character needle reports partial matches at the end in 2v29; compare with a slice or use a one-character needle (Array.includes with such a string is reported too: the check cannot tell them apart)"],
+  ["var t = s.replace(x + '\\r\\n', '');", "String.replace with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var t = s.replaceAll('ab', 'c');", "String.replaceAll with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var m = s.match('ab');", "String.match with a multi-character needle reports partial matches at the end in 2v29; use a RegExp or a one-character needle"],
+  ["var r = /^\\d{8}$/;", 'regex quantifier {8} (2v29 has no counted quantifiers: it matches "{8}" as text)'],
+  ["var r = new RegExp('^a{2,}');", 'regex quantifier {2,} (2v29 has no counted quantifiers: it matches "{2,}" as text)'],
+  ["var r = /^-?\\d+$/;", 'regex quantifier ? (2v29 has only * and +: it matches "?" as text)'],
+  ["var r = /<.+?>/;", "regex lazy quantifier +? (2v29 has only greedy * and +)"],
+  ["var r = /^(ab)+$/;", "regex quantifier + after a group (2v29 repeats a single character or class only)"],
+  ["var r = /^(a|b)c$/;", "regex | inside a group (2v29 splits alternatives at the top level only)"],
+  ["var r = /a(?=b)/;", "regex lookahead (?= (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = /(?<lo>a)/;", "regex named group (?< (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = RegExp('(?:ab)');", "regex non-capturing group (?: (2v29 has only plain capturing groups and no assertions but ^ and $)"],
+  ["var r = /(a)\\1/;", 'regex backreference \\1 (2v29 throws "Backreferences not supported")'],
+  ["var r = /\\bok\\b/;", "regex \\b (2v29 matches a backspace character, not a word boundary)"],
+  ["var r = /\\u0041/;", "regex escape \\u (2v29 matches the letter u)"],
+  ["var r = /a.b/s;", "regex flag s (2v29 honours only g and i; a /.../s literal does not parse)"],
+  ["var r = new RegExp(p, 'y');", "regex flag y (2v29 honours only g and i)"],
+  ['var p = new Pin("LED1");', 'Pin("LED1"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
+  ["var p = Pin('BTN');", 'Pin("BTN"): 2v29 parses only port-and-number names such as "B2" and gives an empty, truthy Pin for others; use the pin itself (LED1, B2)'],
+  ["var boot = Math.floor(Math.random() * 1e6);", "Math.random repeats from run to run on the Linux build and is not a unique id on every board (ESP32 and ESP8266 never seed it, and E.hwRand is the same generator there); use a counter in flash"],
+  ["clearTimeout(void 0);", 'clearTimeout(undefined) throws in 2v29 ("clearTimeout(undefined) not allowed"); clear only a handle you hold'],
+  ["if (t) clearInterval(undefined);", 'clearInterval(undefined) throws in 2v29 ("clearInterval(undefined) not allowed"); clear only a handle you hold'],
+  ["clearTimeout();", "clearTimeout() with no argument stops every timeout and interval in 2v29 (Node does nothing); pass the handle"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -47,6 +72,12 @@ const accepted = [
   "var o = { Map: 1, Set: 2 }; o.Map = o.Set; try { x(); } catch (e) {}",
   "for (let i = 0; i < 3; i++) { f(i); } for (var j = 0; j < 3; j++) setTimeout(function () { f(j); }, 1);",
   "for (let i = 0; i < 3; i++) { a.forEach(function (x) { f(x); }); }",
+  "var i = s.indexOf('d') + s.indexOf(x) + s.indexOf('\\n', 2) + s.lastIndexOf('dq'); s.includes(`${a}`); s.split('dq'); s.startsWith('dq');",
+  "var r = [/^lbb/, /,[ax]$/g, /^[0-9a-f]+$/i, /^a$|^b$/, /(\\d+)-(\\w*)/, /a\\{2\\}\\?/, /[?(){}|]/, /x{/, /[\\b]/]; new RegExp('^lb' + x); new RegExp('\\\\d+', 'gi'); new RegExp(p, f);",
+  "var p = [new Pin('B2'), Pin('D25'), new Pin(LED1), Pin(name), new Pin(5)]; digitalWrite(LED1, 1);",
+  "var n = Math.floor(Math.min(a, b) * 2) + Math.max(1, getTime()); var o = { random: 1 }; o.random = Math.PI;",
+  "if (t !== undefined) { clearTimeout(t); t = undefined; } clearInterval(st.id); clearTimeout(null);",
+  "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 
 describe("Espruino subset check", () => {
@@ -60,5 +91,9 @@ describe("Espruino subset check", () => {
 
   it("reports line and column", () => {
     expect(checkEspruinoSubset("var a = 1;\nvar m = new Map();")).toEqual([{ line: 2, column: 13, rule: "global Map" }]);
+    const at = (source: string) => checkEspruinoSubset(source).map((f) => [f.line, f.column]);
+    expect(at("var a = 1;\nvar i = s.indexOf('dq');")).toEqual([[2, 11]]);
+    expect(at("var a = 1;\n  var r = /a{2}/;")).toEqual([[2, 11]]);
+    expect(at("\nclearTimeout(void 0);")).toEqual([[2, 1]]);
   });
 });
