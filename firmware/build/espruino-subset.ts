@@ -261,6 +261,15 @@ export function checkEspruinoSubset(source: string): Finding[] {
             report(n, callee.name + '(undefined) throws in 2v29 ("' + callee.name + '(undefined) not allowed"); clear only a handle you hold');
           }
         }
+        /* src/jsinteractive.c, jsiHandleIOEventForWatches: when the loop handles a press's two edges together (it
+           was busy longer than the press), the debounce timeout is moved on and never fires: the press is lost. */
+        if (callee.type === "Identifier" && callee.name === "setWatch") {
+          const o = n.arguments[2] as AnyNode | undefined;
+          const d = o && o.type === "ObjectExpression" ? (o.properties as AnyNode[]).find((q) => q.type === "Property" && !q.computed && (q.key.name === "debounce" || q.key.value === "debounce")) : undefined;
+          if (d && !(d.value.type === "Literal" && d.value.value === 0)) {
+            report(d, "setWatch's debounce loses a whole press in 2v29 when the event loop was busy longer than the press; watch raw edges and debounce on their times");
+          }
+        }
         const method = callee.type === "MemberExpression" && !callee.computed && callee.property.type === "Identifier" ? callee.property.name : "";
         const needle = n.arguments[0] as AnyNode | undefined;
         if (Object.prototype.hasOwnProperty.call(PARTIAL_MATCH_METHODS, method) && needle && (minStringLength(needle) ?? 0) >= 2) {

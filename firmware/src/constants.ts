@@ -18,7 +18,7 @@ export const DOWN_TRIES = 3;
 
 /** A button held this long is reported once as `stuck` (ms). */
 export const STUCK_MS = 60000;
-/** setWatch debounce (ms): Espruino's own debouncing, not a timer of ours. */
+/** Debounce (ms): an edge stands once the level kept it this long (press.ts `raw`; not setWatch's own). */
 export const DEBOUNCE_MS = 50;
 /** Long press L before the first config arrives (ms). */
 export const LONG_MS = 3000;

@@ -7,7 +7,7 @@
 import { MAX_DOWN_LINE } from "../../protocol/constants.ts";
 import { decodeDown } from "../../protocol/device-codec.ts";
 import { countBoot } from "./boot.ts";
-import { DEBOUNCE_MS, LED_MS, TICK_EVERY, WATCHDOG_S, WIFI_RETRY_MS } from "./constants.ts";
+import { LED_MS, TICK_EVERY, WATCHDOG_S, WIFI_RETRY_MS } from "./constants.ts";
 import type { Flash } from "./flash.ts";
 import { createMqtt, type MqttSocket } from "./mqtt.ts";
 import { createOutbox } from "./outbox.ts";
@@ -59,10 +59,10 @@ const start = () => {
     pinMode(p, "input_pullup");
     setWatch(
       (e) => {
-        btn.edge(P.indexOf(e.pin), !e.state, Math.floor((e.time - t0) * 1000));
+        btn.raw(P.indexOf(e.pin), !e.state, Math.floor((e.time - t0) * 1000));
       },
       p,
-      { repeat: true, edge: "both", debounce: DEBOUNCE_MS },
+      { repeat: true, edge: "both" },
     );
   });
   let n = 0;

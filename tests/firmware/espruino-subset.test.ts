@@ -58,6 +58,7 @@ const rejected: [string, string][] = [
   ["clearTimeout(void 0);", 'clearTimeout(undefined) throws in 2v29 ("clearTimeout(undefined) not allowed"); clear only a handle you hold'],
   ["if (t) clearInterval(undefined);", 'clearInterval(undefined) throws in 2v29 ("clearInterval(undefined) not allowed"); clear only a handle you hold'],
   ["clearTimeout();", "clearTimeout() with no argument stops every timeout and interval in 2v29 (Node does nothing); pass the handle"],
+  ["setWatch(f, B3, { repeat: true, edge: 'both', debounce: 50 });", "setWatch's debounce loses a whole press in 2v29 when the event loop was busy longer than the press; watch raw edges and debounce on their times"],
   ["export var a = 1;", "does not parse as a script: 'import' and 'export' may appear only with 'sourceType: module' (1:0)"],
 ];
 
@@ -77,6 +78,7 @@ const accepted = [
   "var p = [new Pin('B2'), Pin('D25'), new Pin(LED1), Pin(name), new Pin(5)]; digitalWrite(LED1, 1);",
   "var n = Math.floor(Math.min(a, b) * 2) + Math.max(1, getTime()); var o = { random: 1 }; o.random = Math.PI;",
   "if (t !== undefined) { clearTimeout(t); t = undefined; } clearInterval(st.id); clearTimeout(null);",
+  "setWatch(f, B3, { repeat: true, edge: 'both' }); setWatch(f, B4, { debounce: 0 }); o.setWatch(f, B5, { debounce: 9 });",
   "var t = s.replace(/dq/g, '') + s.replace('|', x + 'ab'); s.match(/ab/); o['indexOf']('dq');",
 ];
 

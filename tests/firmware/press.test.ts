@@ -73,4 +73,59 @@ describe("press state machine", () => {
     ]);
     expect(s.t.pending()).toBe(0);
   });
+
+  describe("debouncing raw edges on their own times", () => {
+    /* Raw edges as setWatch without debounce gives them: [button, down, time], each handed in when the loop runs. */
+    const feed = (s: ReturnType<typeof setup>, edges: [number, boolean, number][]) => {
+      for (const [b, down, t] of edges) {
+        if (t > s.t.now()) s.t.advance(t - s.t.now());
+        s.p.raw(b, down, t);
+      }
+    };
+
+    it("a contact bounce at both ends is one press, stamped at the last edge of the bounce", () => {
+      const s = setup();
+      feed(s, [[1, true, 100], [1, false, 102], [1, true, 104], [1, false, 300], [1, true, 303], [1, false, 306]]);
+      s.t.advance(100);
+      expect(s.out.map((e) => [e[0], e[1]])).toEqual([["yes", 104]]);
+      expect(s.p.st.s[1]).toBe(-1);
+      expect(s.t.pending()).toBe(0);
+    });
+
+    it("a glitch shorter than the debounce is no press", () => {
+      const s = setup();
+      feed(s, [[2, true, 100], [2, false, 130]]);
+      s.t.advance(100);
+      expect(s.out).toEqual([]);
+      expect(s.t.pending()).toBe(0);
+    });
+
+    it("a press whose both edges arrive at once, after the loop was busy, still counts with its real times", () => {
+      const s = setup();
+      /* The loop was busy from 90 to 400 ms: both edges of a 150 ms seller press are handed in at 400. */
+      s.t.advance(400);
+      s.p.raw(SELLER, true, 100);
+      s.p.raw(SELLER, false, 250);
+      s.t.advance(100);
+      expect(s.out.map((e) => [e[0], e[1]])).toEqual([["short", 100]]);
+      /* And a key pressed for 80 ms while the loop was busy. */
+      s.t.advance(1000);
+      s.p.raw(3, true, 1300);
+      s.p.raw(3, false, 1380);
+      s.t.advance(100);
+      expect(s.out.map((e) => [e[0], e[1]])).toEqual([["short", 100], ["unsure", 1300]]);
+      expect(s.t.pending()).toBe(0);
+    });
+
+    it("a long press on the seller button still reaches L through raw edges", () => {
+      const s = setup(600);
+      feed(s, [[SELLER, true, 0], [SELLER, false, 3], [SELLER, true, 5]]);
+      s.t.advance(700);
+      expect(s.out.map((e) => [e[0], e[1]])).toEqual([["long", 5]]);
+      feed(s, [[SELLER, false, 900]]);
+      s.t.advance(100);
+      expect(s.out.map((e) => e[0])).toEqual(["long"]);
+      expect(s.t.pending()).toBe(0);
+    });
+  });
 });
