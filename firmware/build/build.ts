@@ -23,7 +23,7 @@ export const FW_VERSION = "0.1.0";
 const MANGLE = new RegExp(
   "^(" +
     "timers|emit|long|outbox|now|send|record|tick|link|recv|count|fill|done|wait|next|buf|decode|crc|flash|" +
-    "ui|hello|sub|msg|pub|pong|set|clear|seq|off|md|id|status" +
+    "ui|hello|sub|msg|pub|pong|set|clear|id|status" +
     ")$",
 );
 const ROOT = resolve(fileURLToPath(import.meta.url), "../../..");

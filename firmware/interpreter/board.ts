@@ -47,6 +47,11 @@ export interface InterpreterBoard {
    * `loyalty flash` does, and plain `files` beside it (`lbnet`), then power-cycles.
    */
   flash(code: string, files?: { [name: string]: string }): Promise<void>;
+  /**
+   * A board as it comes from the shop: the flash erased but for the `.boot0` stand-ins, then powered on, with
+   * Espruino's REPL and no firmware (what `loyalty flash` meets).
+   */
+  blank(): Promise<void>;
   /** Appends `data` to the StorageFile `name` through the REPL, as firmware code would (the board must be on). */
   append(name: string, data: string): Promise<void>;
   /** Starts the interpreter on the flash file (a power-on). */
@@ -138,26 +143,34 @@ export function createInterpreterBoard(o: InterpreterBoardOptions): InterpreterB
     return s;
   };
 
-  return {
+  /* Erases the flash, writes the `.boot0` stand-ins, then `writes` and `files`, and power-cycles. */
+  const write = async (writes: ReturnType<typeof storageWrites>, files: { [name: string]: string }) => {
+    await kill();
+    rmSync(join(dir, "espruino.flash"), { force: true });
+    start();
+    await evaluate("1");
+    if (!pinNumbers.has(o.board)) {
+      const real = names.filter((n) => n !== "-");
+      const nums = (await evaluate(`[${real.map((n) => `${n}|0`).join(",")}]`)) as number[];
+      pinNumbers.set(o.board, Object.fromEntries(real.map((n, i) => [n, nums[i] as number])));
+    }
+    const all = storageWrites(Buffer.from(boot0(), "latin1"), ".boot0").concat(writes);
+    for (const [name, text] of Object.entries(files)) all.push(...storageWrites(Buffer.from(text, "latin1"), name));
+    for (const w of all) {
+      const ok = await evaluate(w.expr);
+      if (ok !== true) throw new Error(`Storage.write refused a chunk (${JSON.stringify(ok)}) on ${hw.name}`);
+    }
+    await kill();
+    await board.boot();
+  };
+
+  const board: InterpreterBoard = {
     dir,
-    async flash(code, files = {}) {
-      await kill();
-      rmSync(join(dir, "espruino.flash"), { force: true });
-      start();
-      await evaluate("1");
-      if (!pinNumbers.has(o.board)) {
-        const real = names.filter((n) => n !== "-");
-        const nums = (await evaluate(`[${real.map((n) => `${n}|0`).join(",")}]`)) as number[];
-        pinNumbers.set(o.board, Object.fromEntries(real.map((n, i) => [n, nums[i] as number])));
-      }
-      const writes = storageWrites(Buffer.from(boot0(), "latin1"), ".boot0").concat(storageWrites(Buffer.from(code, "latin1")));
-      for (const [name, text] of Object.entries(files)) writes.push(...storageWrites(Buffer.from(text, "latin1"), name));
-      for (const w of writes) {
-        const ok = await evaluate(w.expr);
-        if (ok !== true) throw new Error(`Storage.write refused a chunk (${JSON.stringify(ok)}) on ${hw.name}`);
-      }
-      await kill();
-      await this.boot();
+    flash(code, files = {}) {
+      return write(storageWrites(Buffer.from(code, "latin1")), files);
+    },
+    blank() {
+      return write([], {});
     },
     async append(name, data) {
       for (let i = 0; i < data.length; i += 384) {
@@ -204,4 +217,5 @@ export function createInterpreterBoard(o: InterpreterBoardOptions): InterpreterB
       if (own) rmSync(dir, { recursive: true, force: true });
     },
   };
+  return board;
 }

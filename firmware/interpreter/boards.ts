@@ -38,7 +38,7 @@ export const INTERPRETER_BOARDS: { [profile: string]: InterpreterBoard } = {
  *   a 32-bit microcontroller, so `process.memory()` counts what a board would.
  * - `SYSFS_GPIO_DIR "gpio"`: the Linux target's own sysfs GPIO driver (the one Raspberry Pi builds use), pointed
  *   at a `gpio/` folder in the working directory, where a test writes `gpio/gpio<pin>/value`: the interpreter's
- *   input thread polls it every millisecond and raises the same watch events, debounce included, that a pin
+ *   input thread polls it every millisecond and raises the same watch events, with their times, that a pin
  *   interrupt raises on a board. LEDs written by `digitalWrite` land in the same files.
  * - `SPIFLASH_BASE`: code run from Storage stays in flash instead of being copied into variables, as on a board
  *   with memory-mapped flash.

@@ -1,15 +1,17 @@
 /**
- * Test helpers for the firmware on the REAL Espruino interpreter (firmware/interpreter/): a board of one profile
- * with the built bundle in its Storage, and the gateway's side played by protocol/endpoints.ts `gatewayEnd()`
+ * A scripted peer for the firmware on the REAL Espruino interpreter, used by the tests (tests/firmware/real-*) and
+ * `npm run bench:firmware`: a board of one profile with the built bundle in its Storage, and the gateway's side
+ * played by protocol/endpoints.ts `gatewayEnd()`
  * over the board's console (serial builds, in the REPL form the gateway writes) or over an MQTT broker (MQTT
  * builds, through the interpreter's real sockets). Never a mock of the firmware: only its radio is a stand-in.
  */
 import mqtt from "mqtt";
-import { buildFirmware } from "../../firmware/build/build.ts";
-import { createInterpreterBoard, type Button, type InterpreterBoard } from "../../firmware/interpreter/board.ts";
+import { buildFirmware } from "../build/build.ts";
+import { createInterpreterBoard, type Button, type InterpreterBoard } from "./board.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import type { DownMsg, UpMsg } from "../../protocol/schemas.ts";
+import { SEG } from "../src/constants.ts";
 
 export type Transport = "serial" | "mqtt";
 
@@ -45,7 +47,7 @@ export interface RealPeer {
   close(): Promise<void>;
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The bundle of a variant, built once per test file. */
 const bundles = new Map<string, Promise<string>>();
@@ -161,4 +163,18 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
 /** The configuration a paired terminal gets, with a short long-press threshold to keep tests quick. */
 export function configFor(serial: string, role: string): DownMsg {
   return { t: "config", d: serial, tid: "test.till-1", role: role as "combo", q: "staff", qt: "Вас обслужили быстро?", w: 30000, l: 600, fm: 1800000, hb: 60000 };
+}
+
+/**
+ * `segments` full outbox segments of unacked events from boot `0000beef`, in the firmware's own line format
+ * (firmware/src/outbox.ts), as Storage files from `lbo<first>`: a terminal's flash after a long outage.
+ */
+export function fullOutbox(first: number, segments: number): { [file: string]: string } {
+  const files: { [file: string]: string } = {};
+  for (let s = 0; s < segments; s++) {
+    let text = "";
+    for (let k = 1; k <= SEG; k++) text += "0000beef," + (s * SEG + k) + ",yes," + (1796000000000 + s * SEG + k) + ",1,.\n";
+    files["lbo" + (first + s)] = text;
+  }
+  return files;
 }

@@ -32,7 +32,7 @@ const closeQuietly = (fd: number) => {
  * Opens `path` and feeds what arrives to `board.serialInput`. The board must have been created with
  * `onWrite: (d) => cable.write(d)`; use `connectSerialPath(path)` first, then `cable.attach(board)`.
  */
-export function connectSerialPath(path: string): SerialCable & { attach(board: SimBoard): void } {
+export function connectSerialPath(path: string): SerialCable & { attach(board: Pick<SimBoard, "serialInput">): void } {
   const readFd = openSync(path, "r");
   let rs: ReadStream;
   try {
@@ -45,7 +45,7 @@ export function connectSerialPath(path: string): SerialCable & { attach(board: S
   /* Bytes waiting for room in the pty, oldest first; `retry` is set while a later attempt is scheduled. */
   let queue: Buffer[] = [];
   let retry: NodeJS.Timeout | undefined;
-  let board: SimBoard | undefined;
+  let board: Pick<SimBoard, "serialInput"> | undefined;
   let early = "";
   rs.setEncoding("latin1");
   rs.on("data", (chunk) => {

@@ -61,7 +61,7 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
     say(`Port ${req.port}: Espruino ${board.version} on ${board.board}, serial ${board.serial}${board.firmware ? " (runs a loyalty firmware now; it is replaced, its outbox and pairing are kept)" : ""}`);
     const want = (BOARDS[req.board] as (typeof BOARDS)[string]).espruino;
     if (board.board !== want) {
-      throw new GatewayError("wrong_board", `the board on ${req.port} reports ${board.board}, but --board ${req.board} builds for ${want}: pass the --board that matches (pico = PICO_R1_3, wifi = ESPRUINOWIFI, esp32 = ESP32)`);
+      throw new GatewayError("wrong_board", `the board on ${req.port} reports ${board.board}, but --board ${req.board} builds for ${want}: pass the --board that matches (${Object.entries(BOARDS).map(([k, b]) => k + " = " + b.espruino).join(", ")})`);
     }
     const space = (await step(repl, SPACE_EXPR, "the free Storage query", 0, bytes.length)) as unknown;
     if (Array.isArray(space) && typeof space[0] === "number" && typeof space[1] === "number" && space[0] + space[1] < bytes.length) {

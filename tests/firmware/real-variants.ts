@@ -11,7 +11,7 @@ import { silentLogger } from "../../gateway/log.ts";
 import { BOARDS, ROLES } from "../../firmware/build/boards.ts";
 import { MAX_UNACKED, SEG } from "../../firmware/src/constants.ts";
 import { startMosquitto, type Mosquitto } from "../support/mosquitto.ts";
-import { configFor, realPeer, sleep, type RealPeer, type Transport } from "./real-peer.ts";
+import { configFor, fullOutbox, realPeer, sleep, type RealPeer, type Transport } from "../../firmware/interpreter/peer.ts";
 
 /** The memory target of docs/firmware.md "Memory": at least this share of the pool free. */
 export const FREE_SHARE = 0.25;
@@ -22,17 +22,6 @@ const PRESSES: { [role: string]: [string, number][] } = {
   seller: [["seller", 150], ["seller", 900]],
 };
 const KINDS: { [role: string]: string[] } = { combo: ["short", "long", "yes", "no", "unsure"], keypad: ["yes", "no", "unsure"], seller: ["short", "long"] };
-
-/** `segments` full outbox segments of unacked events, in the firmware's own line format (firmware/src/outbox.ts). */
-function fullOutbox(first: number, segments: number): { [file: string]: string } {
-  const files: { [file: string]: string } = {};
-  for (let s = 0; s < segments; s++) {
-    let text = "";
-    for (let k = 1; k <= SEG; k++) text += "0000beef," + (s * SEG + k) + ",yes," + (1796000000000 + s * SEG + k) + ",1,.\n";
-    files["lbo" + (first + s)] = text;
-  }
-  return files;
-}
 
 export function variantSuite(board: string): void {
   const transports: Transport[] = BOARDS[board]!.mqtt ? ["serial", "mqtt"] : ["serial"];
