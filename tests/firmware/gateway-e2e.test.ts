@@ -9,8 +9,8 @@ import { pair } from "../../gateway/terminals/manage.ts";
 import { buildFirmware } from "../../firmware/build/build.ts";
 import { connectSerialPath, createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
 import { testGateway } from "../support/gateway.ts";
-import { ptyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

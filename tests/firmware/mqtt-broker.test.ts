@@ -9,7 +9,7 @@ import mqtt from "mqtt";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
-import { freePort, startMosquitto } from "../support/mosquitto.ts";
+import { freePort, startMosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { bundle, CONFIG, SERIAL } from "./helpers.ts";
 
 interface Broker {

@@ -10,9 +10,9 @@ import type { Gateway } from "../../gateway/app.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { connectSerialPath } from "../../firmware/sim/index.ts";
 import { testGateway } from "../support/gateway.ts";
-import { startMosquitto } from "../support/mosquitto.ts";
-import { ptyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { startMosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 import { createInterpreterBoard, type InterpreterBoard } from "../../firmware/interpreter/board.ts";
 import { realBundle, sleep } from "../../firmware/interpreter/peer.ts";
 

@@ -13,8 +13,8 @@ import { createInterpreterBoard, type Button } from "../../firmware/interpreter/
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { prng } from "../support/corrupt.ts";
 import { testGateway } from "../support/gateway.ts";
-import { ptyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 import { realBundle, sleep } from "../../firmware/interpreter/peer.ts";
 
 const cleanups: (() => unknown)[] = [];

@@ -10,7 +10,7 @@ import { EmbeddedBroker, startEmbeddedBroker } from "../../gateway/ingest/broker
 import { silentLogger } from "../../gateway/log.ts";
 import { BOARDS, ROLES } from "../../firmware/build/boards.ts";
 import { MAX_UNACKED, SEG } from "../../firmware/src/constants.ts";
-import { startMosquitto, type Mosquitto } from "../support/mosquitto.ts";
+import { startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { configFor, fullOutbox, realPeer, sleep, type RealPeer, type Transport } from "../../firmware/interpreter/peer.ts";
 
 /** The memory target of docs/firmware.md "Memory": at least this share of the pool free. */

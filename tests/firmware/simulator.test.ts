@@ -7,7 +7,7 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectSerialPath, createSimulatedBoard } from "../../firmware/sim/index.ts";
-import { ptyPair } from "../support/socat.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import { bundle, CONFIG, SERIAL } from "./helpers.ts";

@@ -10,9 +10,9 @@ import { runCli } from "../support/cli.ts";
 import { flash } from "../../gateway/installer/flash.ts";
 import { flashRequest } from "../../gateway/installer/flash-options.ts";
 import { testGateway } from "../support/gateway.ts";
-import { waitFor } from "../support/wait.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 import { fakeEspruino, type FakeEspruinoOptions } from "../support/fake-espruino.ts";
-import { ptyPair } from "../support/socat.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -14,8 +14,8 @@ import { crc32 } from "../../protocol/crc32.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import { runCli } from "../support/cli.ts";
-import { ptyPair } from "../support/socat.ts";
-import { waitFor } from "../support/wait.ts";
+import { ptyPair } from "../../gateway/testkit/socat.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
