@@ -1,16 +1,21 @@
 /**
- * The Node simulator (firmware/sim/) against the real Espruino interpreter (firmware/interpreter/): the same
- * built bundle, the same scripted day (pairing, every button, a long press, a version query, a power cut with
- * an unacked event, the resend after it, acks) and the same frames out, compared after taking away only what
+ * The Node simulator (firmware/sim/) against the real Espruino interpreter (firmware/interpreter/), over the
+ * Pico's serial REPL and over MQTT on the ESP8266 (the simulator's sockets are real, so both reach one broker):
+ * the same built bundle, the same scripted day (pairing, every button, a long press, a version query, a power cut
+ * with an unacked event, the resend after it, acks) and the same frames out, compared after taking away only what
  * differs between any two runs (boot ids, times, uptimes, memory). When they differ, the simulator is wrong:
  * the interpreter is the runtime a board has.
  */
-import { describe, expect, it } from "vitest";
-import { createSimulatedBoard } from "../../firmware/sim/index.ts";
+import mqtt from "mqtt";
+import { afterAll, describe, expect, it } from "vitest";
+import { INTERPRETER_BOARDS } from "../../firmware/interpreter/boards.ts";
+import { configFor, realBundle, realPeer, sleep, type Transport } from "../../firmware/interpreter/peer.ts";
+import { createFlash, createSimulatedBoard } from "../../firmware/sim/index.ts";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../../gateway/ingest/broker.ts";
+import { silentLogger } from "../../gateway/log.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import type { DownMsg, UpMsg } from "../../protocol/schemas.ts";
-import { configFor, realBundle, realPeer, sleep } from "../../firmware/interpreter/peer.ts";
 
 type Button = "seller" | "yes" | "no" | "unsure";
 
@@ -30,7 +35,6 @@ interface Driver {
 }
 
 const SERIAL = "SIM-VS-REAL-1";
-const BOARD = "pico";
 
 async function day(b: Driver): Promise<void> {
   const hellos = () => b.got.filter((m) => m.t === "hello").length;
@@ -81,31 +85,60 @@ function normalized(got: UpMsg[]): unknown[] {
   });
 }
 
-async function simulated(bundle: string): Promise<Driver> {
+/** The gateway's side over a broker: up frames from the device's up topic, down frames to its down topic. */
+async function brokerPeer(port: number, got: UpMsg[]): Promise<{ send(msg: DownMsg): void; close(): Promise<void> }> {
   const end = gatewayEnd();
-  const got: UpMsg[] = [];
-  const board = createSimulatedBoard({ bundle, board: BOARD, serialNumber: SERIAL, clock: "fake", vars: 5100 });
-  board.onLine((l) => {
-    const at = l.indexOf("~LB");
-    const r = at >= 0 ? end.decode(l.slice(at)) : undefined;
+  const top = "lb/v1/dev/" + SERIAL + "/";
+  const client = await mqtt.connectAsync("mqtt://127.0.0.1:" + port, { clientId: "test-gw-sim", reconnectPeriod: 100 });
+  client.on("message", (topic, payload) => {
+    const r = topic === top + "up" ? end.decode(payload.toString("latin1")) : undefined;
     if (r?.ok) got.push(r.msg);
   });
+  await client.subscribeAsync(top + "up", { qos: 1 });
+  return {
+    send(msg) {
+      const r = end.encode(msg);
+      if (!r.ok) throw new Error(r.reason);
+      client.publish(top + "down", r.line, { qos: 1 });
+    },
+    close: () => client.endAsync(true),
+  };
+}
+
+/* The simulated board's clock is fake; over MQTT its sockets are real, so each step also lets the broker run. */
+async function simulated(v: Variant, bundle: string, brokerPort: number): Promise<Driver & { close(): Promise<void> }> {
+  const end = gatewayEnd();
+  const got: UpMsg[] = [];
+  const flash = createFlash();
+  if (v.transport === "mqtt") flash.files.set("lbnet", { data: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: brokerPort }), sf: false });
+  const board = createSimulatedBoard({ bundle, board: v.board, serialNumber: SERIAL, clock: "fake", vars: INTERPRETER_BOARDS[v.board]!.vars, flash });
+  const net = v.transport === "mqtt" ? await brokerPeer(brokerPort, got) : undefined;
+  board.onLine((l) => {
+    const at = l.indexOf("~LB");
+    const r = at >= 0 && !net ? end.decode(l.slice(at)) : undefined;
+    if (r?.ok) got.push(r.msg);
+  });
+  const step = async (ms: number) => {
+    board.advance(ms);
+    if (net) await sleep(5);
+  };
   return {
     got,
     send(msg) {
+      if (net) return net.send(msg);
       const r = end.encode(msg);
       if (!r.ok) throw new Error(r.reason);
       board.serialInput(replCall(r.line));
     },
     async press(btn, ms) {
       board.press(btn, ms);
-      board.advance(ms + 150);
+      for (let t = 0; t < ms + 150; t += 50) await step(50);
     },
     async wait(ms) {
-      board.advance(ms);
+      for (let t = 0; t < ms; t += 50) await step(50);
     },
     async until(what, cond) {
-      for (let i = 0; i < 600 && !cond(); i++) board.advance(50);
+      for (let i = 0; i < 600 && !cond(); i++) await step(50);
       if (!cond()) throw new Error("simulator: " + what);
     },
     async powerCut() {
@@ -115,11 +148,15 @@ async function simulated(bundle: string): Promise<Driver> {
       board.powerOn();
     },
     errors: () => board.errors,
+    async close() {
+      board.stop();
+      await net?.close();
+    },
   };
 }
 
-async function real(): Promise<Driver & { close(): Promise<void> }> {
-  const p = await realPeer({ board: BOARD, role: "combo", transport: "serial", serial: SERIAL });
+async function real(v: Variant, brokerPort: number): Promise<Driver & { close(): Promise<void> }> {
+  const p = await realPeer({ board: v.board, role: "combo", transport: v.transport, serial: SERIAL, brokerPort });
   return {
     got: p.got,
     send: (msg) => p.send(msg),
@@ -133,12 +170,31 @@ async function real(): Promise<Driver & { close(): Promise<void> }> {
   };
 }
 
+interface Variant {
+  name: string;
+  board: string;
+  transport: Transport;
+}
+
+const VARIANTS: Variant[] = [
+  { name: "Espruino Pico, combo, serial", board: "pico", transport: "serial" },
+  { name: "ESP8266, combo, MQTT through the embedded broker", board: "esp8266", transport: "mqtt" },
+];
+
 describe("the simulator and the real interpreter", () => {
-  it("give the same frames for the same scripted day (Espruino Pico, combo, serial)", { timeout: 180_000 }, async () => {
-    const bundle = await realBundle(BOARD, "combo", "serial");
-    const sim = await simulated(bundle);
-    await day(sim);
-    const board = await real();
+  let broker: EmbeddedBroker | undefined;
+  afterAll(() => broker?.stop());
+
+  it.each(VARIANTS)("give the same frames for the same scripted day ($name)", { timeout: 180_000 }, async (v) => {
+    broker ??= await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+    const bundle = await realBundle(v.board, "combo", v.transport);
+    const sim = await simulated(v, bundle, broker.port);
+    try {
+      await day(sim);
+    } finally {
+      await sim.close();
+    }
+    const board = await real(v, broker.port);
     try {
       await day(board);
       expect(board.errors()).toEqual([]);
