@@ -17,10 +17,13 @@ export interface BoardProfile {
 }
 
 export const BOARDS: { [name: string]: BoardProfile } = {
-  /* Espruino Pico: B3..B5 and A8 are free 5V-tolerant GPIO; B6/B7 stay free for Serial1. LED1 red, LED2 green. */
-  pico: { espruino: "PICO_R1_3", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: false, port: "USB", repl: true, wifi: "Wifi" },
+  /*
+   * Espruino Pico: B3..B5 and A8 are free 5V-tolerant GPIO; B6/B7 stay free for Serial1. The LEDs by their pins,
+   * B12 (LED2, green) and B2 (LED1, red): port-and-number names, as the issue asks of every profile.
+   */
+  pico: { espruino: "PICO_R1_3", pins: "B3 B4 B5 A8 B12 B2", mqtt: false, port: "USB", repl: true, wifi: "Wifi" },
   /* Espruino WiFi: same header layout as the Pico; its ESP8266 sits on A2/A3 (Serial2). */
-  wifi: { espruino: "ESPRUINOWIFI", pins: "B3 B4 B5 A8 LED2 LED1", mqtt: true, port: "USB", repl: true, wifi: "EspruinoWiFi" },
+  wifi: { espruino: "ESPRUINOWIFI", pins: "B3 B4 B5 A8 B12 B2", mqtt: true, port: "USB", repl: true, wifi: "EspruinoWiFi" },
   /* ESP32 DevKit: D25/D26/D27/D14 are plain GPIO with internal pull-ups; D2 is the on-board LED, D4 an external red one. */
   esp32: { espruino: "ESP32", pins: "D25 D26 D27 D14 D2 D4", mqtt: true, port: "Serial1", repl: true, wifi: "Wifi" },
   /*

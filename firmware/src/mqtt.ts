@@ -52,7 +52,8 @@ export const field = (s: string): string => String.fromCharCode(s.length >> 8, s
  * `st`: on CONNACK accepted; next packet id of a publish (1 and 2 are `online` and the subscription's); wait reconnect backoff; buf unparsed bytes; s the socket; pong the
  * last PINGREQ answered; h the reconnect timer; g the ping timer. Parts (comments kept out of function bodies):
  * - `lost` drops the connection and schedules the next one;
- * - `ping` runs every keepalive: no answer to the last one drops the link;
+ * - `ping` runs every keepalive: no answer to the last one drops the link; armed at `open` too, so a broker that
+ *   takes the connection but never sends CONNACK (a half-open socket) is left after one keepalive;
  * - `data` splits what the broker sent into packets: CONNACK (2), PUBLISH (3), PINGRESP (13); others ignored;
  * - `open` connects; a socket's handlers ignore it once it is not the current one (`this` is the socket);
  * - `pub(topic, payload)` publishes at QoS 1; false when not connected (the outbox sends it again later).
@@ -100,6 +101,7 @@ export const createMqtt = (o: MqttOptions) => {
       b = b.slice(i + n);
       if (h >> 4 === 2) {
         if (body.charCodeAt(1)) return lost();
+        if (st.g) T.clear(st.g);
         st.on = st.pong = true;
         st.wait = RECONNECT_MS;
         st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
@@ -127,6 +129,8 @@ export const createMqtt = (o: MqttOptions) => {
       s.on("data", data);
       s.on("close", drop);
       s.on("error", drop);
+      st.pong = false;
+      st.g = T.set(ping, KEEPALIVE_S * 1000, 0);
     } catch (e) {
       lost();
     }

@@ -145,7 +145,9 @@ export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
         retire();
         ok = app(g, line + "\n");
       }
+      /* Flash refused it even after the oldest segment went: the press is lost, so it is counted as dropped. */
       if (ok) st.s[g - st.lo] += ".";
+      else st.drop++;
       return ok;
     },
     done: (b: string, n: number, flag: string) => {

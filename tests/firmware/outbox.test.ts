@@ -51,6 +51,20 @@ describe("outbox", () => {
     expect(o.st.drop + o.count()).toBe(10);
   });
 
+  it("an event flash refuses even after the oldest segment went is counted as dropped", () => {
+    const fl = memoryFlash();
+    const o = createOutbox(fl, 4, 3);
+    expect(o.add(ev(1))).toBe(true);
+    const open = fl.open;
+    fl.open = (n: string, mode: "r" | "a") => {
+      const f = open(n, mode);
+      return { ...f, write: () => { throw new Error("Unable to write file: flash full"); } };
+    };
+    expect(o.add(ev(2))).toBe(false);
+    expect(o.st.drop).toBe(1);
+    expect(o.count()).toBe(1);
+  });
+
   it("ignores a line cut short, and the drop count survives a reload", () => {
     const fl = memoryFlash(new Map([["lbo0", "b,1,yes,5,0,.\nb,2,yes,6,0,.\nb,1,x\nb,3,ye"]]));
     const o = createOutbox(fl);

@@ -135,6 +135,24 @@ describe("MQTT client", () => {
     expect(r.socks).toHaveLength(3);
   });
 
+  it("leaves a connection whose broker never answers CONNACK after one keepalive, and connects again", () => {
+    const r = rig();
+    r.last().ready();
+    r.t.advance(29999);
+    expect(r.socks[0]!.ended).toBe(false);
+    r.t.advance(1);
+    expect(r.socks[0]!.ended).toBe(true);
+    expect(r.ups).toEqual([]);
+    r.t.advance(1000);
+    expect(r.socks).toHaveLength(2);
+    /* A CONNACK in time cancels that timer: only the keepalive's pings follow. */
+    r.feed("\x20\x02\x00\x00");
+    r.t.advance(30000);
+    expect(r.socks[1]!.ended).toBe(false);
+    expect(r.last().wrote[r.last().wrote.length - 1]).toBe("\xc0\x00");
+    expect(r.t.pending()).toBe(1);
+  });
+
   it("a refused connection (net.connect throws on Linux) is retried with backoff, and a stale socket's events are ignored", () => {
     const r = rig({ refuse: 2 });
     expect(r.socks).toHaveLength(0);
