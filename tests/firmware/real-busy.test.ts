@@ -3,7 +3,8 @@
  * when the event loop was busy for longer than the press (both edges then arrive together; the interpreter's
  * "timeout should have fired" check compares the wrong states). A flash erase or a long line keeps a board's loop
  * busy for that long. The firmware debounces on the edges' own times instead (firmware/src/press.ts `raw`):
- * here the loop is kept busy on purpose while the buttons are pressed, with contact bounce at both ends.
+ * here the loop is kept busy on purpose while the buttons are pressed, with contact bounce at both ends, and the
+ * test checks the presses fell inside the busy stretch.
  */
 import { describe, expect, it } from "vitest";
 import { configFor, realPeer, sleep } from "../../firmware/interpreter/peer.ts";
@@ -37,15 +38,18 @@ describe("presses while the event loop is busy (real interpreter, Espruino Pico,
       await p.until("hello", () => p.got.some((m) => m.t === "hello"));
       p.send(configFor(SERIAL, "combo"));
       p.send({ t: "time", d: SERIAL, ms: Date.now() });
-      await sleep(1500);
+      for (let i = 0; i < 100 && !(await p.board.evaluate("LB_.s.c!==undefined&&LB_.s.off>=0")); i++) await sleep(100);
+      expect(await p.board.evaluate("LB_.s.c!==undefined&&LB_.s.off>=0")).toBe(true);
       const press = (b: Button, down: boolean) => (down ? p.board.down(b) : p.board.up(b));
-      /* 1.2 s of a busy loop (a flash erase, a long line): a customer key, then a short seller press, inside it. */
-      const busy = p.board.evaluate(`(function(){var t=getTime();while(getTime()-t<1.2);return 1})()`, 20_000);
-      await sleep(100);
+      /* 1.5 s of a busy loop (a flash erase, a long line): a customer key, then a short seller press, inside it.
+         The loop says when it has begun (the port's output thread prints while the interpreter is busy). */
+      const busy = p.board.evaluate(`(function(){print("LB-BUSY");var t=getTime();while(getTime()-t<1.5);return [t*1000,getTime()*1000]})()`, 20_000) as Promise<[number, number]>;
+      await p.until("the busy loop begun", () => p.board.output().includes("LB-BUSY"), 20_000);
       await bouncyPress(press, "no", 120, 2);
       await sleep(150);
       await bouncyPress(press, "seller", 200, 2);
-      await busy;
+      const releasedAt = Date.now();
+      const [, to] = await busy;
       /* Outside a busy loop: a bouncy long press (L is 600 ms in configFor) and a plain key. */
       await sleep(300);
       await bouncyPress(press, "seller", 900, 3);
@@ -55,7 +59,10 @@ describe("presses while the event loop is busy (real interpreter, Espruino Pico,
       await sleep(500);
       expect(p.events().map((e) => e.k)).toEqual(["no", "short", "long", "yes"]);
       const [no, short] = p.events();
-      /* The seller press began after the key: the times are the edges', not the loop's. */
+      /* Both pressed while the loop was busy, else the test proves nothing: it began before the first press (it
+         printed LB-BUSY) and ended after the last release (the interpreter's clock and ours are the host's). */
+      expect(to, "the busy loop still ran at the last release").toBeGreaterThan(releasedAt);
+      /* The times are the edges', not the loop's: the seller press came 150 ms and more after the key's. */
       expect(short!.ts - no!.ts).toBeGreaterThanOrEqual(150);
       expect(p.errors()).toEqual([]);
     } finally {

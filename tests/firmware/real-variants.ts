@@ -61,6 +61,7 @@ export function variantSuite(board: string): void {
         p.send({ t: "time", d: serial, ms: Date.now() });
         const t0 = Date.now();
         while (!(await p.board.evaluate("LB_.s.c!==undefined&&LB_.s.off>=0")) && Date.now() - t0 < 20_000) await sleep(100);
+        expect(await p.board.evaluate("LB_.s.c!==undefined&&LB_.s.off>=0"), "paired and on the gateway's time within 20 s").toBe(true);
         await free("after start, paired");
 
         /* Acked as they arrive, as the gateway does: only FLIGHT (4) events are in flight at a time. */
