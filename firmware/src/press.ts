@@ -1,6 +1,6 @@
 /**
  * The buttons' press state machine (shared/methodology.md "Force-majeure"; docs/firmware.md "Buttons"), one for
- * all four buttons: per-button state lives in three small arrays indexed by button (0 seller, 1 yes, 2 no,
+ * all four buttons: per-button state lives in six small arrays indexed by button (0 seller, 1 yes, 2 no,
  * 3 unsure), so the device holds four functions, not four sets of closures.
  * Input: every raw edge of a button (setWatch without `debounce`) with its time in uptime ms, through `raw`, which
  * debounces on the edges' own times: an edge stands once the level has kept it DEBOUNCE_MS, told either by the

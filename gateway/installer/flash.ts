@@ -65,7 +65,7 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
     }
     const space = (await step(repl, SPACE_EXPR, "the free Storage query", 0, bytes.length)) as unknown;
     if (Array.isArray(space) && typeof space[0] === "number" && typeof space[1] === "number" && space[0] + space[1] < bytes.length) {
-      throw new GatewayError("too_large", `the firmware is too large for the board's Storage: ${n(bytes.length)} bytes, ${n(space[0] + space[1])} free; erase unused files (require("Storage").eraseAll() wipes everything, including the outbox) and run again; nothing was uploaded`);
+      throw new GatewayError("too_large", `the firmware is too large for the board's Storage: ${n(bytes.length)} bytes, ${n(space[0] + space[1])} free; erase unused files (require("Storage").eraseAll() wipes everything, including the outbox and, on ESP boards, the boot counter: docs/protocol.md "Boot id") and run again; nothing was uploaded`);
     }
 
     /* reset(): stops the running program (RAM only; Storage keeps the outbox, config and lbnet). */
