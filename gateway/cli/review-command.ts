@@ -1,9 +1,12 @@
-/** `loyalty review`: the expert's list of surveys and force-majeure periods, and the review actions (docs/reports.md#expert-review). */
+/**
+ * `loyalty review`: the expert's list of surveys and force-majeure periods, the untimed events that are in neither,
+ * and the review actions (docs/reports.md#expert-review).
+ */
 import type { Command } from "commander";
 import { GatewayError } from "../errors.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { FLAGS, type Flag } from "../indices/flags.ts";
-import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
+import { reviewPeriods, reviewSurveys, reviewUntimed, type ReviewFilter } from "../review/list.ts";
 import { parseDay } from "../reports/query.ts";
 import { catchUp } from "../reports/report.ts";
 import { parseTime } from "../time/zone.ts";
@@ -102,6 +105,17 @@ export function registerReview(program: Command, io: CliIo): void {
         const items = reviewPeriods(store, filter(f, config));
         if (f.json) return io.out(JSON.stringify(items, null, 2) + "\n");
         io.out(items.length === 0 ? "no periods match\n" : table(["id", "terminal", "start", "end", "ended by", "status", "cctv"], items.map((p) => [p.id, p.terminal, p.start, p.end.slice(11) + (p.corrected ? " (corrected)" : ""), p.endReason === "max" ? "Fmax" : "long press", p.status, p.cctv ?? "-"])));
+      }),
+    );
+  listOptions(review.command("untimed").description("events in no survey because their time cannot be known, by the day they arrived"))
+    .action((f: ListFlags) =>
+      withStore(f, (store, config) => {
+        const { total, items } = reviewUntimed(store, filter(f, config));
+        if (f.json) return io.out(JSON.stringify({ total, items }, null, 2) + "\n");
+        if (total === 0) return io.out("no untimed events arrived on these days\n");
+        io.out(`${total} untimed event${total === 1 ? "" : "s"}: unsynced presses of a boot the gateway never heard live, replayed later; stored and in no survey or period\n`);
+        io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "after boot", "arrived", "no later than"], items.map((e) => [e.id, e.terminal, e.device, e.boot, e.seq, e.kind, `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
+        if (items.length < total) io.out(`(${total - items.length} more; raise --limit)\n`);
       }),
     );
   withDbFlags(review.command("invalid").argument("<survey>").requiredOption("--reason <text>", "why the survey is doubtful").description("mark a survey invalid: it counts nowhere"))

@@ -6,7 +6,7 @@ import type { Flag } from "../indices/flags.ts";
 import { parseDay } from "../reports/query.ts";
 import { catchUp } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
-import { reviewPeriods, reviewSurveys, type ReviewFilter } from "../review/list.ts";
+import { reviewPeriods, reviewSurveys, reviewUntimed, type ReviewFilter } from "../review/list.ts";
 import type { Store } from "../store/store.ts";
 import { parseTime } from "../time/zone.ts";
 import { parse, periodReviewBody, reviewQuery, surveyReviewBody, undoBody } from "./schemas.ts";
@@ -24,6 +24,7 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
   };
   app.get("/api/review/surveys", async (req) => reviewSurveys(store, filter(req.query)));
   app.get("/api/review/periods", async (req) => reviewPeriods(store, filter(req.query)));
+  app.get("/api/review/untimed", async (req) => reviewUntimed(store, filter(req.query)));
   app.get("/api/review/log", async (req) => {
     const q = req.query as { terminal?: string; limit?: string };
     const limit = Number(q.limit ?? 100);

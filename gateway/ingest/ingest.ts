@@ -35,7 +35,7 @@ export interface IngestOptions {
 
 export class Ingest implements LinkSink {
   readonly rejects: RejectCounter;
-  readonly stats: IngestStats = { received: 0, stored: 0, duplicates: 0, batches: 0 };
+  readonly stats: IngestStats = { received: 0, stored: 0, duplicates: 0, untimed: 0, batches: 0 };
   private readonly reach: Reachability;
   private readonly batch: Batch;
   private readonly receiver: Receiver;

@@ -1,7 +1,7 @@
 /**
  * What the expert reviews (docs/reports.md#expert-review): surveys and force-majeure periods with their times to the
  * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
- * answer, flags and state.
+ * answer, flags and state; and the untimed events, which are in no survey (docs/gateway.md#clocks).
  */
 import type { Store } from "../store/store.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
@@ -58,6 +58,24 @@ export interface PeriodItem {
   corrected: boolean;
   derivedEnd: string;
   cctv: string | null;
+}
+
+/** An unsynced event whose boot was never heard live: stored, in no survey or period. */
+export interface UntimedItem {
+  id: number;
+  terminal: string;
+  store: string;
+  device: string;
+  boot: string;
+  seq: number;
+  kind: string;
+  /** ms after its boot started. */
+  uptimeMs: number;
+  /** Store-local `YYYY-MM-DD HH:MM:SS`: when the replay arrived. */
+  received: string;
+  /** The latest it can have happened (the press came no later than this), store-local. */
+  latest: string;
+  receivedIso: string;
 }
 
 const DEFAULT_LIMIT = 500;
@@ -138,4 +156,30 @@ export function reviewPeriods(store: Store, f: ReviewFilter): PeriodItem[] {
     }
   }
   return out;
+}
+
+/** Untimed events that arrived in the days of `f` (they have no day of their own), and how many there are in all. */
+export function reviewUntimed(store: Store, f: ReviewFilter): { total: number; items: UntimedItem[] } {
+  const items: UntimedItem[] = [];
+  let total = 0;
+  const limit = f.limit ?? DEFAULT_LIMIT;
+  for (const t of scope(store, f)) {
+    total += store.events.countUntimed(t.id, t.from, t.to);
+    for (const e of store.events.untimed(t.id, t.from, t.to, limit - items.length)) {
+      items.push({
+        id: e.id,
+        terminal: t.id,
+        store: t.storeId,
+        device: e.serial,
+        boot: e.boot,
+        seq: e.seq,
+        kind: e.kind,
+        uptimeMs: e.ts,
+        received: formatLocal(e.receivedMs, t.tz),
+        latest: formatLocal(e.latestMs, t.tz),
+        receivedIso: new Date(e.receivedMs).toISOString(),
+      });
+    }
+  }
+  return { total, items };
 }

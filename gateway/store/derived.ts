@@ -26,7 +26,7 @@ export function derivedRepo(db: Db) {
     queue: db.prepare(`SELECT terminal_id AS terminalId, from_ms AS fromMs FROM derive_queue ORDER BY terminal_id`),
     dequeue: db.prepare(`DELETE FROM derive_queue WHERE terminal_id = ? AND from_ms = ?`),
     lastShortBefore: db.prepare(
-      `SELECT at_ms AS t FROM events WHERE terminal_id = ? AND at_ms < ? AND kind = 'short' ORDER BY at_ms DESC LIMIT 1`,
+      `SELECT at_ms AS t FROM events WHERE terminal_id = ? AND at_ms < ? AND kind = 'short' AND untimed = 0 ORDER BY at_ms DESC LIMIT 1`,
     ),
     lastPeriodStart: db.prepare(
       `SELECT start_ms AS t FROM fm_periods WHERE terminal_id = ? AND start_ms <= ? ORDER BY start_ms DESC LIMIT 1`,
@@ -38,10 +38,10 @@ export function derivedRepo(db: Db) {
     delPeriods: db.prepare(`DELETE FROM fm_periods WHERE terminal_id = ? AND start_ms >= ?`),
     delUnsolicited: db.prepare(`DELETE FROM unsolicited WHERE terminal_id = ? AND at_ms >= ?`),
     surveyEvents: db.prepare(
-      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind != 'long'`,
+      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind != 'long' AND untimed = 0`,
     ),
     longEvents: db.prepare(
-      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind = 'long'`,
+      `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND kind = 'long' AND untimed = 0`,
     ),
     addSurvey: db.prepare(
       `INSERT INTO surveys (opening_event_id, terminal_id, opened_ms, window_ms, closed_ms, answer, answer_event_id,
@@ -114,11 +114,11 @@ export function derivedRepo(db: Db) {
       }
       return { surveysFrom, periodsFrom };
     },
-    /** The events the surveys are derived from (every kind but long presses), from `fromMs` on. */
+    /** The events the surveys are derived from (every kind but long presses; no untimed event), from `fromMs` on. */
     surveyEvents(terminalId: string, fromMs: number): TerminalEvent[] {
       return q.surveyEvents.all(terminalId, fromMs) as TerminalEvent[];
     },
-    /** The long presses the force-majeure periods are derived from, from `fromMs` on. */
+    /** The long presses the force-majeure periods are derived from (no untimed one), from `fromMs` on. */
     longPresses(terminalId: string, fromMs: number): TerminalEvent[] {
       return q.longEvents.all(terminalId, fromMs) as TerminalEvent[];
     },

@@ -11,6 +11,11 @@ export interface NewEvent {
   btn: string | null;
   ts: number;
   synced: boolean;
+  /**
+   * An unsynced event of a boot whose offset is not known (no hello or status of that boot arrived): kept out of
+   * surveys and periods, and `atMs` is only the latest time it can have happened (docs/gateway.md#clocks).
+   */
+  untimed?: boolean;
   atMs: number;
   receivedMs: number;
   /** Null for an event recorded while its device was between two pairings. */
@@ -18,19 +23,43 @@ export interface NewEvent {
   link: string;
 }
 
-export type StoredEvent = Omit<NewEvent, "boot" | "seq" | "terminalId" | "link"> & { id: number };
+export type StoredEvent = Omit<NewEvent, "boot" | "seq" | "terminalId" | "link" | "untimed"> & { id: number };
+
+/** An untimed event, as the expert's list shows it (gateway/review/list.ts). */
+export interface UntimedEvent {
+  id: number;
+  serial: string;
+  boot: string;
+  seq: number;
+  kind: EventKind;
+  /** ms since its boot started. */
+  ts: number;
+  /** The latest it can have happened: the boot's offset is an upper bound. */
+  latestMs: number;
+  receivedMs: number;
+  terminalId: string;
+}
 
 export function eventsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, at_ms, received_ms, terminal_id, link)
-     VALUES (@serial, @boot, @seq, @kind, @btn, @ts, @synced, @atMs, @receivedMs, @terminalId, @link)
+    `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, untimed, at_ms, received_ms, terminal_id, link)
+     VALUES (@serial, @boot, @seq, @kind, @btn, @ts, @synced, @untimed, @atMs, @receivedMs, @terminalId, @link)
      ON CONFLICT (serial, boot, seq) DO NOTHING`,
   );
   const forTerminal = db.prepare(
-    `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? ORDER BY at_ms, id`,
+    `SELECT id, at_ms AS at, kind, serial AS device, boot, seq FROM events WHERE terminal_id = ? AND at_ms >= ? AND untimed = 0 ORDER BY at_ms, id`,
   );
-  const unsynced = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`);
+  const unsynced = db.prepare(
+    `SELECT id, ts, at_ms AS atMs, untimed, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`,
+  );
   const setAt = db.prepare(`UPDATE events SET at_ms = ? WHERE id = ?`);
+  const untimedOfBoot = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND untimed = 1`);
+  const setTimed = db.prepare(`UPDATE events SET at_ms = ?, untimed = 0 WHERE id = ?`);
+  const untimedList = db.prepare(
+    `SELECT id, serial, boot, seq, kind, ts, at_ms AS latestMs, received_ms AS receivedMs, terminal_id AS terminalId
+     FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
+  );
+  const untimedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ?`);
   const count = db.prepare(`SELECT count(*) AS n FROM events`);
   const countBetween = db.prepare(`SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`);
   const since = db.prepare(
@@ -40,23 +69,45 @@ export function eventsRepo(db: Db) {
   return {
     /** Inserts one event; false when (serial, boot, seq) was already stored. Call inside a transaction. */
     insert(e: NewEvent): boolean {
-      return insert.run({ ...e, synced: e.synced ? 1 : 0 }).changes > 0;
+      return insert.run({ ...e, synced: e.synced ? 1 : 0, untimed: e.untimed ? 1 : 0 }).changes > 0;
     },
     forTerminal(terminalId: string, fromMs: number): TerminalEvent[] {
       return forTerminal.all(terminalId, fromMs) as TerminalEvent[];
     },
     /**
      * Re-times a boot's unsynced events with a better offset; returns the earliest affected time per terminal.
+     * Untimed events get the tighter bound too, but are in no survey, so they touch no terminal.
      */
     retime(serial: string, boot: string, offsetMs: number): Map<string, number> {
       const touched = new Map<string, number>();
-      for (const r of unsynced.all(serial, boot) as { id: number; ts: number; atMs: number; terminalId: string | null }[]) {
+      for (const r of unsynced.all(serial, boot) as { id: number; ts: number; atMs: number; untimed: number; terminalId: string | null }[]) {
         const at = r.ts + offsetMs;
         if (at === r.atMs) continue;
         setAt.run(at, r.id);
-        if (r.terminalId) touched.set(r.terminalId, Math.min(touched.get(r.terminalId) ?? Infinity, at, r.atMs));
+        if (r.terminalId && r.untimed === 0) touched.set(r.terminalId, Math.min(touched.get(r.terminalId) ?? Infinity, at, r.atMs));
       }
       return touched;
+    },
+    /**
+     * Places a boot's untimed events once its offset became known (its first hello or status arrived after them);
+     * returns the earliest placed time per terminal, to rebuild from.
+     */
+    place(serial: string, boot: string, offsetMs: number): Map<string, number> {
+      const touched = new Map<string, number>();
+      for (const r of untimedOfBoot.all(serial, boot) as { id: number; ts: number; terminalId: string | null }[]) {
+        const at = r.ts + offsetMs;
+        setTimed.run(at, r.id);
+        if (r.terminalId) touched.set(r.terminalId, Math.min(touched.get(r.terminalId) ?? Infinity, at));
+      }
+      return touched;
+    },
+    /** A terminal's untimed events that arrived in [fromMs, toMs), oldest arrival first, at most `limit`. */
+    untimed(terminalId: string, fromMs: number, toMs: number, limit: number): UntimedEvent[] {
+      return untimedList.all(terminalId, fromMs, toMs, limit) as UntimedEvent[];
+    },
+    /** How many of a terminal's untimed events arrived in [fromMs, toMs). */
+    countUntimed(terminalId: string, fromMs: number, toMs: number): number {
+      return (untimedCount.get(terminalId, fromMs, toMs) as { n: number }).n;
     },
     /** A terminal's events stored after the row `afterId`, in storage order (for `loyalty test`). */
     since(terminalId: string, afterId: number): StoredEvent[] {

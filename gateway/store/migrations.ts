@@ -118,6 +118,20 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO derive_queue (terminal_id, from_ms) SELECT id, -9007199254740991 FROM terminals WHERE true
     ON CONFLICT (terminal_id) DO UPDATE SET from_ms = excluded.from_ms;
   `,
+  /*
+   * 3: untimed events (docs/decisions.md, "An unsynced event whose boot was never heard live is untimed"). A boot's
+   * offset is known once a hello or status of that boot arrived; an unsynced event of a boot without one has no
+   * date and is kept out of surveys. Boots stored before this version are taken as known: which frame gave their
+   * offset was not recorded, and surveys the expert may have reviewed are not re-derived behind their back.
+   */
+  `
+  -- When the first hello or status of this boot arrived; NULL: only replayed events of it were seen.
+  ALTER TABLE boots ADD COLUMN live_ms INTEGER;
+  UPDATE boots SET live_ms = first_seen_ms;
+  -- 1: an unsynced event of a boot whose offset is not known; at_ms then holds only the latest it can have happened.
+  ALTER TABLE events ADD COLUMN untimed INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX events_untimed ON events(terminal_id, received_ms) WHERE untimed = 1;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

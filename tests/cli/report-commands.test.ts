@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { openStore } from "../../gateway/store/store.ts";
 import { runCli } from "../support/cli.ts";
 import { chain } from "../support/presses.ts";
 
@@ -106,5 +107,20 @@ describe("CCTV links", () => {
     /* 10:00 in Moscow is 07:00Z. */
     expect(items[0].cctv).toBe("https://nvr.example/cam/7?t=2026-11-20T07%3A00%3A00Z&l=2026-11-20T10%3A00%3A00");
     expect(items[0].opened).toBe("2026-11-20 10:00:00");
+  });
+});
+
+describe("loyalty review untimed", () => {
+  it("lists the events kept out of surveys because their time cannot be known, with a count", async () => {
+    const d = dataset();
+    const store = openStore(d.db);
+    const arrived = Date.parse("2026-11-20T09:30:00Z");
+    store.tx(() => store.events.insert({ serial: "D1", boot: "OLD", seq: 4, kind: "short", btn: null, ts: 81_000, synced: false, untimed: true, atMs: arrived, receivedMs: arrived, terminalId: "s1.till", link: "test" }));
+    store.close();
+    const list = await run("review", "untimed", "--db", d.db, "--from", "2026-11-20");
+    expect(list.out).toMatch(/^1 untimed event: /);
+    expect(list.out).toMatch(/s1\.till\s+D1\s+OLD\s+4\s+short\s+81\.0 s\s+2026-11-20 12:30:00\s+12:30:00/);
+    expect(JSON.parse((await run("review", "untimed", "--db", d.db, "--from", "2026-11-20", "--json")).out)).toMatchObject({ total: 1, items: [{ boot: "OLD", seq: 4 }] });
+    expect((await run("review", "untimed", "--db", d.db, "--from", "2026-11-21")).out).toBe("no untimed events arrived on these days\n");
   });
 });

@@ -48,6 +48,7 @@ describe("HTTP API", () => {
 
     const list = await json(`${base}/api/review/periods?from=2026-11-20&status=unreviewed`);
     expect((list.body as { id: number; start: string }[]).map((p) => [p.id, p.start])).toEqual([[period, "2026-11-20 11:00:00"]]);
+    expect((await json(`${base}/api/review/untimed?from=2026-11-20`)).body).toEqual({ total: 0, items: [] });
     expect((await post(`${base}/api/review/periods/${period}`, { status: "confirmed", by: "olga" })).status).toBe(200);
     r = await json(`${base}/api/report?${q}`);
     expect(staff(r.body)).toMatchObject({ value: 50, sample: 2 });

@@ -63,6 +63,7 @@ describe("ingest", () => {
     ingest.flush();
     const at = () => store.db.prepare("SELECT at_ms AS at FROM events WHERE seq = 1").get();
     expect(at()).toEqual({ at: T0 - 1000 + 5000 });
+    expect(store.db.prepare("SELECT untimed FROM events").get()).toEqual({ untimed: 0 });
     rebuildDerived(store, "s.p", 0, () => ({ questionKind: "staff", questionText: "", employee: null, windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 }));
     tick(3500);
     send(l, { t: "status", d: "D", b: "B1", up: 10_000, q: 0, drop: 0 });
@@ -72,14 +73,16 @@ describe("ingest", () => {
     expect(store.derived.queued()).toEqual([{ terminalId: "s.p", fromMs: T0 + 3500 }]);
   });
 
-  it("bounds the offset of a boot it never heard from by the event's own arrival", () => {
+  it("stores an unsynced event of a boot never heard live as untimed, bounded by its arrival, and acks it", () => {
     const { store, ingest, link, send } = setup();
     const l = link("serial:/dev/y");
     store.devices.seen("E", "x", 0);
     pair(store, { serial: "E", store: "s", point: "q", question: "staff", timeZone: "UTC" }, 0);
     send(l, { t: "event", d: "E", b: "OLD", n: 7, k: "yes", ts: 2000, sync: 0 });
     ingest.flush();
-    expect(store.db.prepare("SELECT at_ms AS at FROM events").get()).toEqual({ at: T0 });
+    expect(store.db.prepare("SELECT at_ms AS at, untimed FROM events").get()).toEqual({ at: T0, untimed: 1 });
+    expect(store.derived.queued()).toEqual([]);
+    expect(ingest.stats.untimed).toBe(1);
     expect(l.got()).toEqual([{ t: "ack", d: "E", b: "OLD", n: [7] }]);
   });
 

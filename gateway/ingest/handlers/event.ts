@@ -1,9 +1,12 @@
 /**
  * `event` (docs/gateway.md, "Events and terminals"): the time it happened (unsynced events through the boot's
  * offset), the terminal it belongs to by the pairing history, stored once and acked after the commit; an event of
- * a device that was never paired is refused with `nack not_paired`, so the device keeps it.
+ * a device that was never paired is refused with `nack not_paired`, so the device keeps it. An unsynced event of
+ * a boot never heard live (docs/gateway.md#clocks) is stored untimed: acked, kept, shown to the expert, and in no
+ * survey or period, since its replay's arrival says nothing of when it was pressed.
  */
 import type { EventMsg } from "../../../protocol/schemas.ts";
+import type { BootRow } from "../../store/boots.ts";
 import type { PairingRow } from "../../store/terminals.ts";
 import type { Collected, Item } from "../item.ts";
 import { observeOffset } from "./clock.ts";
@@ -13,9 +16,12 @@ export function onEvent(ctx: HandlerContext, m: EventMsg, it: Item, batch: Colle
   const s = ctx.store;
   batch.seen.set(m.d, { link: it.link.id, ms: it.receivedMs });
   let at = m.ts;
+  let untimed = false;
   if (m.sync === 0) {
-    observeOffset(ctx, m.d, m.b, it.receivedMs - m.ts, it.receivedMs);
-    at = m.ts + (s.boots.offset(m.d, m.b) as number);
+    observeOffset(ctx, m.d, m.b, it.receivedMs - m.ts, it.receivedMs, false);
+    const boot = s.boots.get(m.d, m.b) as BootRow;
+    at = m.ts + boot.offsetMs;
+    untimed = boot.liveMs === null;
   }
   const pairing = pairingFor(ctx, m.d, at, batch);
   if (pairing === undefined) {
@@ -30,6 +36,7 @@ export function onEvent(ctx: HandlerContext, m: EventMsg, it: Item, batch: Colle
     btn: m.btn ?? null,
     ts: m.ts,
     synced: m.sync === 1,
+    untimed,
     atMs: at,
     receivedMs: it.receivedMs,
     terminalId: pairing?.terminalId ?? null,
@@ -37,7 +44,10 @@ export function onEvent(ctx: HandlerContext, m: EventMsg, it: Item, batch: Colle
   });
   if (stored) {
     ctx.stats.stored++;
-    if (pairing) batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
+    if (untimed) {
+      ctx.stats.untimed++;
+      ctx.log.warn({ device: m.d, boot: m.b, seq: m.n, kind: m.k }, "unsynced event of a boot never heard live: stored untimed, in no survey");
+    } else if (pairing) batch.rebuildFrom.set(pairing.terminalId, Math.min(batch.rebuildFrom.get(pairing.terminalId) ?? Infinity, at));
     else ctx.log.warn({ device: m.d, boot: m.b, seq: m.n, at }, "event recorded while the device was not paired: stored without a terminal");
   } else ctx.stats.duplicates++;
   const key = it.link.id + "\u0000" + m.d + "\u0000" + m.b;

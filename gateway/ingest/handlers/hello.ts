@@ -11,7 +11,7 @@ import type { HandlerContext } from "./context.ts";
 export function onHello(ctx: HandlerContext, m: HelloMsg, it: Item, out: Outgoing[]): void {
   const s = ctx.store;
   s.devices.hello(m, it.link.id, it.receivedMs);
-  observeOffset(ctx, m.d, m.b, it.receivedMs - m.up, it.receivedMs);
+  observeOffset(ctx, m.d, m.b, it.receivedMs - m.up, it.receivedMs, true);
   out.push({ link: it.link, msg: { t: "time", d: m.d, ms: it.receivedMs } });
   s.boots.log(m.d, it.receivedMs, "time_sent", it.receivedMs);
   const config = configFor(s, ctx.defaults, m.d, it.receivedMs);

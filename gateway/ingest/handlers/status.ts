@@ -10,7 +10,7 @@ import type { HandlerContext } from "./context.ts";
 
 export function onStatus(ctx: HandlerContext, m: StatusMsg, it: Item, out: Outgoing[]): void {
   ctx.store.devices.status(m, it.link.id, it.receivedMs);
-  observeOffset(ctx, m.d, m.b, it.receivedMs - m.up, it.receivedMs);
+  observeOffset(ctx, m.d, m.b, it.receivedMs - m.up, it.receivedMs, true);
   if (m.clk === undefined) return;
   const offset = it.receivedMs - m.clk;
   const last = ctx.loggedOffsets.get(m.d);

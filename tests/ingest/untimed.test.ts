@@ -1,0 +1,131 @@
+/**
+ * Unsynced events of a boot the gateway never heard live (docs/gateway.md#clocks, docs/decisions.md "An unsynced
+ * event whose boot was never heard live is untimed"): a terminal whose cable was out for a whole boot reboots and
+ * replays that boot's outbox. Those presses have no date, so they must open, fill and start nothing; they are
+ * stored, acked once, and shown to the expert. The ingest runs on a real SQLite file with a controlled clock.
+ */
+import { describe, expect, it } from "vitest";
+import { Ingest } from "../../gateway/ingest/ingest.ts";
+import type { Link } from "../../gateway/ingest/link.ts";
+import { silentLogger } from "../../gateway/log.ts";
+import { reviewUntimed } from "../../gateway/review/list.ts";
+import { rebuildQueued } from "../../gateway/surveys/rebuild.ts";
+import type { TerminalSettings } from "../../gateway/surveys/model.ts";
+import { pair } from "../../gateway/terminals/manage.ts";
+import { deviceEnd } from "../../protocol/endpoints.ts";
+import type { DownMsg, EventMsg, UpMsg } from "../../protocol/schemas.ts";
+import { tempStore } from "../support/store.ts";
+
+const T0 = Date.UTC(2026, 10, 23, 9);
+const DEFAULTS: TerminalSettings = { questionKind: "staff", questionText: "", employee: null, windowMs: 30_000, longMs: 3000, fmMaxMs: 1_800_000, heartbeatMs: 60_000 };
+const ALL = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] as const;
+
+/** Device D, paired as terminal s.p, now in boot NOW (its hello arrived at T0 with 1 s of uptime); OLD was never heard. */
+function setup() {
+  const store = tempStore();
+  let now = T0;
+  const ingest = new Ingest({ store, log: silentLogger(), now: () => now, defaults: DEFAULTS, batchMs: 1000, batchMax: 10_000, nackIntervalMs: 0, clockToleranceMs: 2000 });
+  const dev = deviceEnd();
+  const written: string[] = [];
+  const l: Link = { id: "serial:/dev/d", kind: "serial", write: (t) => void written.push(t) };
+  const send = (m: UpMsg) => {
+    const r = dev.encode(m);
+    if (!r.ok) throw new Error(r.reason);
+    ingest.receive(r.line, l);
+    ingest.flush();
+  };
+  const acks = () => written.map((w) => dev.decode(w)).flatMap((r) => (r.ok && r.msg.t === "ack" ? [r.msg] : [])) as Extract<DownMsg, { t: "ack" }>[];
+  const ev = (b: string, n: number, k: EventMsg["k"], ts: number, sync: 0 | 1): EventMsg => ({ t: "event", d: "D", b, n, k, ts, sync });
+  send({ t: "hello", d: "D", b: "NOW", fw: "1", pv: "1.0", role: "combo", cap: [], up: 1000 });
+  pair(store, { serial: "D", store: "s", point: "p", question: "staff", timeZone: "UTC" }, 0);
+  const derived = () => {
+    rebuildQueued(store, DEFAULTS);
+    return {
+      surveys: store.derived.surveys("s.p", ...ALL).map((s) => ({ opened: s.openedAt, answer: s.answer, by: s.answerEventId })),
+      periods: store.derived.periods("s.p", ...ALL).length,
+      unsolicited: store.derived.unsolicitedCount("s.p", ...ALL),
+    };
+  };
+  const rows = () => store.db.prepare("SELECT boot, seq, kind, untimed, at_ms AS at FROM events ORDER BY id").all();
+  return { store, ingest, send, acks, ev, derived, rows, tick: (ms: number) => (now += ms) };
+}
+
+describe("unsynced events of a boot never heard live", () => {
+  it("are stored untimed: a replayed short press opens no survey that a real answer fills, a replayed long press starts no period", () => {
+    const { send, ev, derived, rows, acks, tick } = setup();
+    tick(60_000);
+    send(ev("OLD", 1, "short", 5_000, 0));
+    send(ev("OLD", 2, "long", 9_000, 0));
+    tick(2_000);
+    send(ev("NOW", 1, "yes", T0 + 62_000, 1));
+    expect(rows()).toEqual([
+      { boot: "OLD", seq: 1, kind: "short", untimed: 1, at: T0 + 56_000 },
+      { boot: "OLD", seq: 2, kind: "long", untimed: 1, at: T0 + 60_000 },
+      { boot: "NOW", seq: 1, kind: "yes", untimed: 0, at: T0 + 62_000 },
+    ]);
+    expect(derived()).toEqual({ surveys: [], periods: 0, unsolicited: 1 });
+    expect(acks().map((a) => [a.b, a.n])).toEqual([["OLD", [1]], ["OLD", [2]], ["NOW", [1]]]);
+  });
+
+  it("do not fill a real survey: a replayed answer arriving inside a real window leaves it silent", () => {
+    const { send, ev, derived, tick } = setup();
+    tick(10_000);
+    send(ev("NOW", 1, "short", T0 + 10_000, 1));
+    tick(1_000);
+    send(ev("OLD", 3, "yes", 12_000, 0));
+    expect(derived()).toEqual({ surveys: [{ opened: T0 + 10_000, answer: "silent", by: null }], periods: 0, unsolicited: 0 });
+  });
+
+  it("are stored once however often the device replays them, and acked every time", () => {
+    const { send, ev, rows, acks, ingest, tick } = setup();
+    send(ev("OLD", 4, "no", 3_000, 0));
+    tick(5_000);
+    send(ev("OLD", 4, "no", 3_000, 0));
+    expect(rows()).toHaveLength(1);
+    expect(ingest.stats).toMatchObject({ stored: 1, duplicates: 1, untimed: 1 });
+    expect(acks().map((a) => [a.b, a.n])).toEqual([["OLD", [4]], ["OLD", [4]]]);
+  });
+
+  it("leave the current boot's unsynced events and every synced event placed as before", () => {
+    const { send, ev, rows, derived, tick } = setup();
+    tick(4_000);
+    send(ev("NOW", 1, "short", 4_500, 0));
+    send(ev("OLD", 9, "yes", T0 + 5_000, 1));
+    expect(rows()).toEqual([
+      { boot: "NOW", seq: 1, kind: "short", untimed: 0, at: T0 - 1000 + 4_500 },
+      { boot: "OLD", seq: 9, kind: "yes", untimed: 0, at: T0 + 5_000 },
+    ]);
+    expect(derived().surveys).toEqual([{ opened: T0 + 3_500, answer: "yes", by: 2 }]);
+  });
+
+  it("are placed, and their terminal rebuilt, when a live frame of their boot arrives after them (a lost hello)", () => {
+    const { send, ev, rows, derived, store, tick } = setup();
+    tick(100_000);
+    send(ev("NEW", 1, "short", 2_000, 0));
+    send(ev("NEW", 2, "yes", 3_000, 0));
+    expect(derived().surveys).toEqual([]);
+    tick(60_000);
+    send({ t: "status", d: "D", b: "NEW", up: 63_500, q: 0, drop: 0 });
+    const offset = T0 + 160_000 - 63_500;
+    expect(store.boots.offset("D", "NEW")).toBe(offset);
+    expect(rows().slice(0, 2)).toEqual([
+      { boot: "NEW", seq: 1, kind: "short", untimed: 0, at: offset + 2_000 },
+      { boot: "NEW", seq: 2, kind: "yes", untimed: 0, at: offset + 3_000 },
+    ]);
+    expect(derived().surveys).toEqual([{ opened: offset + 2_000, answer: "yes", by: 2 }]);
+  });
+
+  it("are listed for the expert with a count, by the day they arrived", () => {
+    const { store, send, ev, tick } = setup();
+    tick(60_000);
+    send(ev("OLD", 1, "short", 5_000, 0));
+    send(ev("OLD", 2, "yes", 6_000, 0));
+    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" });
+    expect(list.total).toBe(2);
+    expect(list.items.map((e) => [e.terminal, e.device, e.boot, e.seq, e.kind, e.received, e.latest])).toEqual([
+      ["s.p", "D", "OLD", 1, "short", "2026-11-23 09:01:00", "2026-11-23 09:00:59"],
+      ["s.p", "D", "OLD", 2, "yes", "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
+    ]);
+    expect(reviewUntimed(store, { from: "2026-11-22", to: "2026-11-22" }).total).toBe(0);
+  });
+});
