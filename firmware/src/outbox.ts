@@ -90,7 +90,8 @@ export const createOutbox = (fl: Flash, seg?: number, max?: number) => {
   const fill = (max: number) => {
     st.s.forEach((s, k) => {
       const g = st.lo + k;
-      if (st.f.length >= max || s.indexOf(".") < 0) return;
+      /* Read a segment only when it has waiting events that are not in flight yet (pump runs every second). */
+      if (st.f.length >= max || left(s) <= st.f.filter((e) => e.g === g).length) return;
       let j = 0;
       each(g, (l) => {
         if (l.charAt(l.length - 1) !== ".") return;
