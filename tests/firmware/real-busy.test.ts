@@ -53,8 +53,12 @@ describe("presses while the event loop is busy (real interpreter, Espruino Pico,
       /* Outside a busy loop: a bouncy long press (L is 600 ms in configFor) and a plain key. */
       await sleep(300);
       await bouncyPress(press, "seller", 900, 3);
-      await sleep(200);
-      await p.press("yes", 100, 200);
+      /* The LEDs as digitalWrite left them (refreshed every 250 ms): a long press is confirmed by both for 1 s
+         from L (600 ms), then an answer in the window the short press opened shows the thank-you, green alone. */
+      await sleep(300);
+      expect([p.board.led(0), p.board.led(1)], "both LEDs confirm the long press").toEqual([1, 1]);
+      await p.press("yes", 100, 1000);
+      expect([p.board.led(0), p.board.led(1)], "green alone: thank you").toEqual([1, 0]);
       await p.until("four events", () => p.events().length >= 4);
       await sleep(500);
       expect(p.events().map((e) => e.k)).toEqual(["no", "short", "long", "yes"]);
