@@ -12,7 +12,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { boardFile, INTERPRETER_BOARDS, type InterpreterBoard } from "./boards.ts";
 
@@ -108,7 +108,44 @@ export function buildInterpreter(profile: string, log: (line: string) => void = 
   const out = join(cacheDir(), b.name);
   const bin = join(out, "espruino");
   const spec = boardFile(b) + "# console input: " + LINUX_INPUT.to.replace(/\s+/g, " ") + "\n";
-  if (existsSync(bin) && existsSync(join(out, "board.py")) && readFileSync(join(out, "board.py"), "utf8") === spec) return bin;
+  const cached = () => existsSync(bin) && existsSync(join(out, "board.py")) && readFileSync(join(out, "board.py"), "utf8") === spec;
+  if (cached()) return bin;
+  /* Two runs sharing a cache (ESPRUINO_CACHE, two checkouts) must not build in the same source folder at once. */
+  const unlock = lock(join(cacheDir(), b.name + ".lock"), b.name);
+  try {
+    if (cached()) return bin;
+    return build(b, bin, out, spec, log);
+  } finally {
+    unlock();
+  }
+}
+
+const LOCK_STALE_MS = 15 * 60_000;
+
+/* An exclusive lock as a directory (mkdir is atomic); one older than LOCK_STALE_MS is a dead build's, and taken. */
+function lock(path: string, what: string): () => void {
+  mkdirSync(dirname(path), { recursive: true });
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (const t0 = Date.now(); ; ) {
+    try {
+      mkdirSync(path);
+      return () => rmSync(path, { recursive: true, force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(path).mtimeMs;
+      } catch {
+        continue;
+      }
+      if (age > LOCK_STALE_MS) rmSync(path, { recursive: true, force: true });
+      else if (Date.now() - t0 > LOCK_STALE_MS) throw new InterpreterBuildError(`${path}: another build of ${what} holds the cache; remove the lock if no build runs`);
+      else Atomics.wait(wait, 0, 0, 500);
+    }
+  }
+}
+
+function build(b: InterpreterBoard, bin: string, out: string, spec: string, log: (line: string) => void): string {
   const src = join(cacheDir(), "src-" + b.name);
   const t0 = Date.now();
   const from = fetchSource(src);
