@@ -70,7 +70,10 @@ describe("the firmware bundle against the real gateway", () => {
     cleanups.push(() => gw.stop());
     const port = Number(new URL(gw.mqttUrl).port);
     const { code } = await buildFirmware({ board: "wifi", write: false, net: { ssid: "shop", pass: "x", host: "127.0.0.1", port } });
-    const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash: createFlash() });
+    /* Its credential the way `loyalty flash` gives it: issued in the gateway's database, written to lbnet. */
+    const flash = createFlash();
+    flash.files.set("lbnet", { data: JSON.stringify({ k: gw.store.credentials.issue("SIM-MQTT-1", Date.now()) }), sf: false });
+    const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash });
     cleanups.push(() => board.stop());
     await pairBoard(gw, board, "SIM-MQTT-1", "mqtt");
     await playDay(board);
