@@ -16,7 +16,8 @@ import { buildFirmware, BUDGET } from "../firmware/build/build.ts";
 import { configFor, fullOutbox, realBundle, realPeer, sleep, type RealPeer, type Transport } from "../firmware/interpreter/peer.ts";
 import { createSimulatedBoard } from "../firmware/sim/index.ts";
 import { MAX_UNACKED, SEG } from "../firmware/src/constants.ts";
-import { startEmbeddedBroker } from "../gateway/ingest/broker.ts";
+import { startEmbeddedBroker, type EmbeddedBroker } from "../gateway/ingest/broker.ts";
+import { testCredentials, type TestCredentials } from "../gateway/testkit/credentials.ts";
 import { silentLogger } from "../gateway/log.ts";
 import { replCall } from "../protocol/repl.ts";
 import { gatewayEnd } from "../protocol/endpoints.ts";
@@ -65,10 +66,12 @@ function simEstimate(code: string, board: string, role: string, pool: number): n
   return used;
 }
 
-async function measure(board: string, role: string, transport: Transport, brokerPort: number): Promise<Figures> {
+async function measure(board: string, role: string, transport: Transport, broker: EmbeddedBroker, creds: TestCredentials): Promise<Figures> {
   const serial = `BENCH-${board}-${role}-${transport}`.toUpperCase();
   const code = await realBundle(board, role, transport);
-  const p = await realPeer({ board, role, transport, serial, brokerPort: transport === "mqtt" ? brokerPort : undefined });
+  /* Over MQTT the board logs in with its own credential; the peer is the gateway's side in the broker's process. */
+  const mqttPeer = transport === "mqtt" ? { brokerPort: broker.port, local: broker.local, secret: creds.issue(serial) } : {};
+  const p = await realPeer({ board, role, transport, serial, ...mqttPeer });
   try {
     await paired(p, serial, role);
     const start = await p.memory();
@@ -107,7 +110,8 @@ async function main(): Promise<void> {
     if (!BOARDS[b]) throw new Error(`--board ${b}: expected one of ${Object.keys(BOARDS).join(", ")}`);
     for (const t of (BOARDS[b]!.mqtt ? ["serial", "mqtt"] : ["serial"]) as Transport[]) for (const r of ROLES) variants.push([b, r, t]);
   }
-  const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+  const creds = testCredentials();
+  const broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger(), check: creds.check });
   const results: Figures[] = [];
   try {
     /* Builds first (one at a time: esbuild per variant), then the interpreters, `jobs` at once. */
@@ -116,7 +120,7 @@ async function main(): Promise<void> {
     const worker = async () => {
       while (next < variants.length) {
         const [b, r, t] = variants[next++]!;
-        const f = await measure(b, r, t, broker.port);
+        const f = await measure(b, r, t, broker, creds);
         results.push(f);
         process.stdout.write(
           `${b}/${r}/${t}: ${f.bytes} bytes (budget ${BUDGET}); variables after start ${f.varsAfterStart}, full outbox ${f.varsFullOutbox} of ${f.pool} ` +

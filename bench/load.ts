@@ -143,8 +143,12 @@ async function paced(perSecond: number, durationMs: number, drainMs: number, slo
 
 /** Raw broker rate, publisher side: QoS 1 publishes, at most `window` awaiting PUBACK per client. */
 async function raw(c: Extract<Command, { op: "raw" }>): Promise<RawResult> {
-  /* Client ids from the topics, which are unique across load processes. */
-  const clients: MqttClient[] = await Promise.all(c.topics.map((topic) => mqtt.connectAsync(c.url, { clientId: `bench-pub-${topic.split("/")[3] ?? topic}`, clean: true, reconnectPeriod: 0 })));
+  /* Client ids from the topics, which are unique across load processes; with secrets, logged in as that device. */
+  const login = (device: string) => {
+    const secret = c.secrets?.[device];
+    return secret !== undefined ? { clientId: "lb-" + device, username: device, password: secret } : { clientId: `bench-pub-${device}` };
+  };
+  const clients: MqttClient[] = await Promise.all(c.topics.map((topic) => mqtt.connectAsync(c.url, { ...login(topic.split("/")[3] ?? topic), clean: true, reconnectPeriod: 0 })));
   const payload = Buffer.from(c.payload, "latin1");
   const cpu0 = process.cpuUsage();
   const start = epochMs();
@@ -184,7 +188,7 @@ async function raw(c: Extract<Command, { op: "raw" }>): Promise<RawResult> {
 async function handle(c: Command): Promise<unknown> {
   switch (c.op) {
     case "mqtt":
-      conns = await Promise.all(c.serials.map((serial) => overMqtt(new TimedTerminal({ serial }), c.url)));
+      conns = await Promise.all(c.serials.map((serial) => overMqtt(new TimedTerminal({ serial }), c.url, { secret: c.secrets?.[serial] })));
       return conns.length;
     case "serial":
       conns = await Promise.all(c.paths.map((path, i) => overSerial(new TimedTerminal({ serial: c.serials[i] as string }), path)));

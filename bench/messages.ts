@@ -2,14 +2,15 @@
 import type { Latency } from "./stats.ts";
 
 export type Command =
-  | { op: "mqtt"; url: string; serials: string[] }
+  /* `secrets`: each device's MQTT secret, for a broker that checks them (the embedded one). */
+  | { op: "mqtt"; url: string; serials: string[]; secrets?: Record<string, string> }
   | { op: "serial"; paths: string[]; serials: string[] }
   | { op: "hello" }
   | { op: "configured"; timeoutMs: number }
   | { op: "throughput"; perTerminal: number; window: number; timeoutMs: number }
   | { op: "paced"; perSecond: number; durationMs: number; drainMs: number; slot?: { index: number; of: number } }
   | { op: "close" }
-  | { op: "raw"; url: string; topics: string[]; perPublisher: number; window: number; payload: string; timeoutMs: number };
+  | { op: "raw"; url: string; topics: string[]; perPublisher: number; window: number; payload: string; timeoutMs: number; secrets?: Record<string, string> };
 
 /** Result of a run of events from the terminals: every time is measured in the load process. */
 export interface RunResult {

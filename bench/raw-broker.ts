@@ -2,7 +2,8 @@
  * Raw broker rate, QoS 1 one way, no gateway: publishers in the load process -> broker -> one subscriber in this
  * process (where the gateway is). The subscriber is an mqtt.js client subscribed as the gateway subscribes through
  * a client (`+/up`, QoS 1, clean: false); or, given `local`, the embedded broker's own in-process subscribe, as the
- * gateway itself receives on that broker. Rate = messages received / (first publish -> last message received).
+ * gateway itself receives on that broker (the only subscriber the embedded broker admits: its clients are devices
+ * with their own credentials, which the publishers get from `issue`). Rate = messages received / (first publish -> last message received).
  */
 import mqtt from "mqtt";
 import type { LocalBus } from "../gateway/ingest/broker.ts";
@@ -30,10 +31,22 @@ function eventFrame(): string {
   return r.line;
 }
 
+/** The topic prefix of the raw runs, for an embedded broker started for them. */
+export const RAW_PREFIX = PREFIX;
+
 export async function rawBrokerRate(
   url: string,
   load: LoadPool,
-  o: { publishers: number; perPublisher: number; window: number; timeoutMs: number; brokerPid?: number | undefined; local?: LocalBus | undefined },
+  o: {
+    publishers: number;
+    perPublisher: number;
+    window: number;
+    timeoutMs: number;
+    brokerPid?: number | undefined;
+    local?: LocalBus | undefined;
+    /** Issues a publisher's secret on a broker that checks them (the embedded one, with PREFIX as its prefix). */
+    issue?: ((device: string) => string) | undefined;
+  },
 ): Promise<BrokerRate> {
   const total = o.publishers * o.perPublisher;
   let received = 0;
@@ -63,7 +76,9 @@ export async function rawBrokerRate(
   const broker0 = procCpuMs([o.brokerPid]);
   const wall0 = performance.now();
   try {
-    const r = await load.call<RawResult>({ op: "raw", url, topics, perPublisher: o.perPublisher, window: o.window, payload: eventFrame(), timeoutMs: o.timeoutMs });
+    const issue = o.issue;
+    const secrets = issue ? Object.fromEntries(topics.map((t) => t.split("/")[3] as string).map((d) => [d, issue(d)])) : undefined;
+    const r = await load.call<RawResult>({ op: "raw", url, topics, perPublisher: o.perPublisher, window: o.window, payload: eventFrame(), timeoutMs: o.timeoutMs, ...(secrets ? { secrets } : {}) });
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([allIn, new Promise((resolve) => (timer = setTimeout(resolve, o.timeoutMs)))]);
     clearTimeout(timer);

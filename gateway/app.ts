@@ -25,6 +25,8 @@ export interface Gateway {
   readonly workers: Workers;
   /** The broker URL in use (embedded or external); "" when MQTT is off. */
   readonly mqttUrl: string;
+  /** The embedded broker, when the gateway runs it. */
+  readonly broker: EmbeddedBroker | undefined;
   readonly serial: SerialLink[];
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
@@ -79,6 +81,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     ingest,
     workers,
     mqttUrl: "",
+    broker: undefined,
     serial: serial.links,
     http: undefined,
     nightly: undefined,
@@ -104,8 +107,16 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     let url = config.mqtt.url;
     let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
-      const broker = new EmbeddedBroker({ ...config.mqtt.embedded, log: log.child({ part: "broker" }) });
+      const broker = new EmbeddedBroker({
+        ...config.mqtt.embedded,
+        log: log.child({ part: "broker" }),
+        /* Each device's own credential, from the database that `loyalty flash` registers it in. */
+        check: (serial, secret) => store.credentials.check(serial, secret),
+        prefix: config.mqtt.topicPrefix,
+        gatewayClientId: config.mqtt.clientId,
+      });
       await life.start("broker", broker);
+      gw.broker = broker;
       url = broker.url;
       local = broker.local;
     }

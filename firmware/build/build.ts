@@ -69,7 +69,8 @@ function defines(o: BuildOptions): { [k: string]: string } {
   const mqtt = o.transport ? o.transport === "mqtt" : b.mqtt;
   const port = o.port || b.port;
   if (o.raw && port === "USB" && boardName === "esp32") throw new Error("--raw: the esp32 has no USB console to move the REPL to");
-  const net = Object.assign({ ssid: "", pass: "", host: "127.0.0.1", port: 1883, prefix: "lb" }, o.net || {});
+  /* `k`, the device's MQTT secret, is never built in: `loyalty flash` writes it to `lbnet` (docs/installer.md). */
+  const net = Object.assign({ ssid: "", pass: "", host: "127.0.0.1", port: 1883, prefix: "lb" }, o.net || {}, { k: "" });
   return {
     LB_FW: JSON.stringify(FW_VERSION),
     LB_ROLE: JSON.stringify(role),

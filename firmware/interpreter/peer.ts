@@ -3,7 +3,7 @@
  * `npm run bench:firmware`: a board of one profile with the built bundle in its Storage, and the gateway's side
  * played by protocol/endpoints.ts `gatewayEnd()`
  * over the board's console (serial builds, in the REPL form the gateway writes) or over an MQTT broker (MQTT
- * builds, through the interpreter's real sockets). Never a mock of the firmware: only its radio is a stand-in.
+ * builds, through the interpreter's real sockets; on the embedded broker with the device's own credential). Never a mock of the firmware: only its radio is a stand-in.
  */
 import mqtt from "mqtt";
 import { buildFirmware } from "../build/build.ts";
@@ -12,6 +12,7 @@ import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import type { DownMsg, UpMsg } from "../../protocol/schemas.ts";
 import { SEG } from "../src/constants.ts";
+import type { LocalBus } from "../../gateway/ingest/broker.ts";
 
 export type Transport = "serial" | "mqtt";
 
@@ -22,7 +23,14 @@ export interface RealPeerOptions {
   /** Hardware serial the board answers. */
   serial: string;
   /** MQTT builds: the broker's port on 127.0.0.1. */
-  brokerPort?: number;
+  brokerPort?: number | undefined;
+  /**
+   * MQTT builds on the embedded broker: its in-process bus, which the peer plays the gateway on (as the gateway
+   * does; the broker admits no other client than devices), and the device's secret written to `lbnet`. Without
+   * them the peer is an anonymous client of a broker that allows it (a test Mosquitto).
+   */
+  local?: LocalBus | undefined;
+  secret?: string | undefined;
   /** Working folder (flash and GPIO) to reuse, e.g. across a power cut. */
   dir?: string;
 }
@@ -95,8 +103,11 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
     },
   });
   let client: mqtt.MqttClient | undefined;
+  let offBus: (() => Promise<void>) | undefined;
   const top = "lb/v1/dev/" + o.serial + "/";
-  if (o.transport === "mqtt") {
+  const local = o.transport === "mqtt" ? o.local : undefined;
+  if (local) offBus = await local.subscribe(top + "up", (_topic, payload) => take(payload.toString("latin1")));
+  else if (o.transport === "mqtt") {
     client = mqtt.connect("mqtt://127.0.0.1:" + o.brokerPort, { clientId: "test-gw-" + o.serial, reconnectPeriod: 100 });
     client.on("message", (topic, payload) => {
       if (topic === top + "up") take(payload.toString("latin1"));
@@ -107,7 +118,7 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
     });
     await client.subscribeAsync(top + "up", { qos: 1 });
   }
-  const files: { [name: string]: string } = o.transport === "mqtt" ? { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: o.brokerPort }) } : {};
+  const files: { [name: string]: string } = o.transport === "mqtt" ? { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: o.brokerPort, ...(o.secret !== undefined ? { k: o.secret } : {}) }) } : {};
   if (o.dir) await board.boot();
   else await board.flash(await realBundle(o.board, role, o.transport), files);
   const peer: RealPeer = {
@@ -117,7 +128,8 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
     send(msg) {
       const r = end.encode(msg);
       if (!r.ok) throw new Error("test sent a bad frame: " + r.reason);
-      if (client) client.publish(top + "down", r.line, { qos: 1 });
+      if (local) void local.publish(top + "down", r.line);
+      else if (client) client.publish(top + "down", r.line, { qos: 1 });
       else board.serialInput(replCall(r.line));
     },
     events() {
@@ -154,6 +166,7 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
     },
     async close() {
       if (client) await client.endAsync(true);
+      await offBus?.();
       await board.close();
     },
   };

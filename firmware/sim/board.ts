@@ -43,6 +43,8 @@ export interface SimBoardOptions {
   onWrite?: (data: string) => void;
   /** WiFi network reachable (default true). */
   wifi?: boolean;
+  /** Every byte on the board's TCP sockets: `out` what it writes, `in` what it receives (to show MQTT traffic). */
+  onNet?: (dir: "in" | "out", data: string) => void;
 }
 
 export interface SimBoard {
@@ -264,7 +266,7 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       userTimers.delete(id as number);
     };
     const storage = createStorageModule(flash, die, live);
-    const net = createNetModule({ call, track: (s) => sockets.push(s), online: () => wifi });
+    const net = createNetModule({ call, track: (s) => sockets.push(s), online: () => wifi, tap: opts.onNet });
     const wifiModule = {
       connect(ssid: unknown, o: unknown, cb: unknown) {
         if (typeof ssid !== "string") throw new Error("Wifi.connect: ssid must be a string");

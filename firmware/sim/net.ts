@@ -16,6 +16,8 @@ export interface NetHost {
   track(s: Socket): void;
   /** False when the simulated network is down: connections fail. */
   online(): boolean;
+  /** Sees every byte written (`out`) and received (`in`). */
+  tap?: ((dir: "in" | "out", data: string) => void) | undefined;
 }
 
 export function createNetModule(host: NetHost) {
@@ -32,7 +34,10 @@ export function createNetModule(host: NetHost) {
       const s = new Socket();
       host.track(s);
       s.setNoDelay(true);
-      s.on("data", (b: Buffer) => emit("data", b.toString("latin1")));
+      s.on("data", (b: Buffer) => {
+        host.tap?.("in", b.toString("latin1"));
+        emit("data", b.toString("latin1"));
+      });
       s.on("error", (e) => emit("error", { message: e.message }));
       s.on("close", () => emit("close"));
       s.on("drain", () => emit("drain"));
@@ -45,6 +50,7 @@ export function createNetModule(host: NetHost) {
       const api = {
         write(data: unknown): boolean {
           if (s.destroyed) return false;
+          host.tap?.("out", String(data));
           return s.write(Buffer.from(String(data), "latin1"));
         },
         end(data?: unknown): void {

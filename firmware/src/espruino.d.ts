@@ -120,8 +120,8 @@ declare const LB_PINS: string;
 declare const LB_MQTT: boolean;
 /** Serial device for frames: "USB" (REPL form) or "Serial1" (raw lines). */
 declare const LB_PORT: string;
-/** Network defaults (an object literal in the bundle); the Storage file `lbnet` overrides them. */
-declare const LB_NET: { ssid: string; pass: string; host: string; port: number; prefix: string };
+/** Network defaults (an object literal in the bundle; `k`, the device's MQTT secret, is empty there); the Storage file `lbnet` overrides them. */
+declare const LB_NET: { ssid: string; pass: string; host: string; port: number; prefix: string; k: string };
 /** Which WiFi module: "Wifi" (ESP32/ESP8266) or "EspruinoWiFi". */
 declare const LB_WIFI: string;
 /** True: down frames arrive through the REPL as `LB("<frame>")`; false: raw lines on LB_PORT. */

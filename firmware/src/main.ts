@@ -82,6 +82,8 @@ const start = () => {
         const mq = createMqtt({
           open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
+          u: d,
+          k: net.k,
           top: top,
           timers: T,
           msg: s.recv,

@@ -1,6 +1,7 @@
 /**
  * A small MQTT 3.1.1 client over Espruino's `net` (docs/firmware.md "MQTT transport"; OASIS MQTT 3.1.1 sections 2
- * and 3): CONNECT with a retained last will and keepalive, `online` retained on connect, PUBLISH at QoS 1,
+ * and 3): CONNECT with username and password (flags 0xee: username, password, will retain, will QoS 1, will, clean
+ * session; section 3.1.2.3), a retained last will and keepalive, `online` retained on connect, PUBLISH at QoS 1,
  * SUBSCRIBE to one topic, PUBACK for what it receives at QoS 1, PINGREQ, reconnect with backoff 1 s doubling to
  * 30 s. Packets are byte strings (one char per byte), as Espruino sockets read and write them.
  *
@@ -21,7 +22,11 @@ export interface MqttSocket {
 export interface MqttOptions {
   /** Opens a TCP connection; `ready` runs once connected (require("net").connect). May throw (no route). */
   open: (ready: () => void) => MqttSocket;
+  /** Client id, `lb-<serial>`. */
   id: string;
+  /** Username (the serial) and password (the device's secret from `lbnet`), docs/protocol.md "MQTT". */
+  u: string;
+  k: string;
   /**
    * The device's topic prefix `<prefix>/v1/dev/<d>/` (docs/protocol.md "MQTT"): `state` (retained, last will
    * `offline`, `online` after connect) and `down` (subscribed) are built from it when needed.
@@ -123,7 +128,7 @@ export const createMqtt = (o: MqttOptions) => {
     st.h = 0;
     try {
       const s = o.open(() => {
-        if (st.s === s) s.write(packet(0x10, "\x00\x04MQTT\x04\x2e" + String.fromCharCode(0, KEEPALIVE_S) + field(o.id) + field(o.top + "state") + field("offline")));
+        if (st.s === s) s.write(packet(0x10, "\x00\x04MQTT\x04\xee" + String.fromCharCode(0, KEEPALIVE_S) + field(o.id) + field(o.top + "state") + field("offline") + field(o.u) + field(o.k)));
       });
       st.s = s;
       s.on("data", data);

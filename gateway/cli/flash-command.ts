@@ -1,15 +1,19 @@
 /** `loyalty flash`: build, upload and save the firmware to a board on a serial port, then check its version. */
+import { existsSync } from "node:fs";
 import type { Command } from "commander";
+import { GatewayError } from "../errors.ts";
 import { flash } from "../installer/flash.ts";
 import { flashRequest, type FlashFlags } from "../installer/flash-options.ts";
 import { openTextPort } from "../installer/serial-open.ts";
+import type { GatewayRecord } from "../installer/verify.ts";
 import type { OpenSerialPort } from "../ingest/serial-port.ts";
+import { openStore, type Store } from "../store/store.ts";
 import type { CliIo } from "./io.ts";
+import { configFrom, withDbFlags, type DbFlags } from "./open.ts";
 
 /** `openPort`: the CLI's serial ports (cli/main.ts). */
 export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialPort): void {
-  program
-    .command("flash")
+  withDbFlags(program.command("flash"))
     .description("build the firmware, upload it to the board on --port, save it to flash and check its version")
     .option("-p, --port <path>", "serial port of the board, e.g. /dev/ttyACM0 (loyalty ports lists them)")
     .option("--board <name>", "pico, wifi or esp32", "pico")
@@ -20,12 +24,32 @@ export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialP
     .option("--prefix <prefix>", "MQTT topic prefix", "lb")
     .option("--answer-timeout <ms>", "how long the board may take to answer one REPL line", "2000")
     .option("--verify-timeout <ms>", "how long the new firmware may take to answer the version query", "15000")
-    .action(async (f: FlashFlags & { answerTimeout: string; verifyTimeout: string }) => {
+    .action(async (f: FlashFlags & DbFlags & { answerTimeout: string; verifyTimeout: string }) => {
       const req = flashRequest(f);
-      const r = await flash(req, { say: (l) => io.out(l + "\n"), open: (path) => openTextPort(path, openPort) });
-      io.out(
-        `\nDone: ${req.port} runs firmware ${r.verified.fw} and keeps it after power-off.\n` +
-          `Next: connect the terminal to the gateway (it appears as pending), then \`loyalty pair\` to see it and \`loyalty pair <serial> --store ... --point ... --question ...\`.\n`,
-      );
+      /* MQTT: the device's credential is registered in the gateway's database, found as every command finds it. */
+      const store = req.transport === "mqtt" ? openGatewayStore(f) : undefined;
+      const gateway: GatewayRecord | undefined = store && {
+        issue: (serial) => store.credentials.issue(serial, Date.now()),
+        device: (serial) => store.devices.get(serial),
+        where: store.path,
+      };
+      try {
+        const r = await flash(req, { say: (l) => io.out(l + "\n"), open: (path) => openTextPort(path, openPort), ...(gateway ? { gateway } : {}) });
+        io.out(
+          `\nDone: ${req.port} runs firmware ${r.verified.fw} and keeps it after power-off.\n` +
+            `Next: connect the terminal to the gateway (it appears as pending), then \`loyalty pair\` to see it and \`loyalty pair <serial> --store ... --point ... --question ...\`.\n`,
+        );
+      } finally {
+        store?.close();
+      }
     });
+}
+
+/** The gateway's existing database (never a new one: a credential registered elsewhere would never be checked). */
+function openGatewayStore(f: DbFlags): Store & { path: string } {
+  const config = configFrom(f);
+  if (!existsSync(config.database)) {
+    throw new GatewayError("not_found", `no gateway database at ${config.database}: flash an MQTT terminal where the gateway runs, with its --config or --db (the terminal's credential is registered there)`);
+  }
+  return Object.assign(openStore(config.database), { path: config.database });
 }

@@ -82,7 +82,9 @@ export function registerSimulate(program: Command, io: CliIo): void {
     const leds = createLedWatch();
     let status = "";
     const line = (text: string) => io.out(`\r\x1b[2K${text}\n${status}`);
-    const sim = await startSimulation({ serial, board: f.board as "wifi", mqttUrl, port: f.port, topicPrefix: config.mqtt.topicPrefix, onFrame: (dir, m) => line(frameText(dir, m, tz)) });
+    /* Over MQTT the board logs in with its own credential, issued in the gateway's database as `loyalty flash` does. */
+    const secret = f.board !== "pico" && store ? store.credentials.issue(serial, Date.now()) : undefined;
+    const sim = await startSimulation({ serial, board: f.board as "wifi", mqttUrl, port: f.port, topicPrefix: config.mqtt.topicPrefix, secret, onFrame: (dir, m) => line(frameText(dir, m, tz)) });
     line(`Simulated terminal ${serial}: ${f.board} board, the real firmware, ${f.board === "pico" ? `serial on ${f.port}` : `MQTT via ${mqttUrl}`}.`);
     const current = store?.terminals.currentPairing(serial);
     if (current) line(`Paired to terminal ${current.terminalId}; the gateway sends its config.`);

@@ -67,6 +67,8 @@ export function describe(v: Visit): string {
 export async function startDemoTerminal(o: DemoTerminalOptions): Promise<RunningTerminal> {
   const { gw, spec } = o;
   const flash = createFlash();
+  /* A WiFi board gets its own MQTT credential as `loyalty flash` gives it: issued in the gateway's database, written to lbnet. */
+  if (!o.devicePath) flash.files.set("lbnet", { data: JSON.stringify({ k: gw.store.credentials.issue(spec.serial, Date.now()) }), sf: false });
   const cable = o.devicePath ? connectSerialPath(o.devicePath) : undefined;
   const boot = (clock: "fake" | "real") => {
     const board = createSimulatedBoard({ bundle: o.bundle, board: spec.board, clock, serialNumber: spec.serial, flash, onWrite: cable ? (d) => cable.write(d) : undefined });

@@ -24,7 +24,10 @@ export interface DemoOptions {
   pty?: ("socat" | "python3")[];
 }
 
-/* The simulated WiFi board reaches plain MQTT without credentials: the embedded broker or one like it. */
+/*
+ * The simulated WiFi board speaks plain MQTT (no TLS) and logs in with its own credential, which the demo issues in
+ * the gateway's database as `loyalty flash` does: the embedded broker, or a broker that needs no password.
+ */
 function reachableBroker(url: string): { host: string; port: number } | string {
   if (!url) return "MQTT is off in this configuration";
   const u = new URL(url);

@@ -40,7 +40,9 @@ function frame(msg: DownMsg): string {
 /** Runs every press of the day on its own board (booted now, stopped at the end); resolves to the presses made. */
 export async function playOfflineDay(o: OfflineDayOptions): Promise<number> {
   const yesterday = o.board === "pico" ? undefined : await privateBroker(o.serial);
-  if (yesterday) o.flash.files.set("lbnet", { data: JSON.stringify({ host: "127.0.0.1", port: yesterday.port }), sf: false });
+  /* Yesterday's network is this private broker; the board's own settings (its credential) come back afterwards. */
+  const own = o.flash.files.get("lbnet");
+  if (yesterday) o.flash.files.set("lbnet", { data: JSON.stringify({ ...(own ? (JSON.parse(own.data) as object) : {}), host: "127.0.0.1", port: yesterday.port }), sf: false });
   const board = createSimulatedBoard({ bundle: o.bundle, board: o.board, clock: "fake", serialNumber: o.serial, flash: o.flash });
   let presses = 0;
   try {
@@ -64,7 +66,8 @@ export async function playOfflineDay(o: OfflineDayOptions): Promise<number> {
     return presses;
   } finally {
     board.stop();
-    o.flash.files.delete("lbnet");
+    if (own) o.flash.files.set("lbnet", own);
+    else o.flash.files.delete("lbnet");
     await yesterday?.close();
   }
 }

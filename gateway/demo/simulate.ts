@@ -4,9 +4,8 @@
  * pseudo-terminal pair (Pico). It reports every frame the board sends and receives, decoded; the keys are mapped
  * to presses on the board's pins by `pressFor`.
  */
-import mqtt, { type MqttClient } from "mqtt";
 import { buildFirmware } from "../../firmware/build/build.ts";
-import { connectSerialPath, createSimulatedBoard, type Button, type SimBoard } from "../../firmware/sim/index.ts";
+import { connectSerialPath, createFlash, createSimulatedBoard, type Button, type SimBoard } from "../../firmware/sim/index.ts";
 import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
 import type { ConfigMsg, DownMsg, UpMsg } from "../../protocol/schemas.ts";
 import { downTopic, upTopic, DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
@@ -17,6 +16,8 @@ export interface SimulateOptions {
   board: "pico" | "wifi" | "esp32";
   /** MQTT boards: the broker, e.g. mqtt://127.0.0.1:1883. */
   mqttUrl?: string;
+  /** MQTT boards: the device's secret, written to its `lbnet` as `loyalty flash` does (issued in the gateway's database). */
+  secret?: string | undefined;
   topicPrefix?: string;
   /** Serial boards: the port the board is cabled to (the gateway reads the other end). */
   port?: string;
@@ -49,6 +50,34 @@ export function pressFor(k: string, longMs: number): { button: Button; holdMs: n
     default:
       return undefined;
   }
+}
+
+/**
+ * Reads one direction of an MQTT 3.1.1 byte stream and calls `onPublish` for every PUBLISH (section 3.3): topic,
+ * then the payload after the packet id when QoS > 0. A new connection starts with CONNECT or CONNACK, which this
+ * reads as any packet, so the stream of a reconnect needs no reset beyond dropping a half packet.
+ */
+export function publishes(onPublish: (topic: string, payload: string) => void): (data: string) => void {
+  let buf = "";
+  return (data) => {
+    buf += data;
+    for (;;) {
+      let n = 0;
+      let i = 1;
+      let c = 128;
+      for (let m = 1; c & 128 && i < buf.length && i < 5; m *= 128) {
+        c = buf.charCodeAt(i++);
+        n += (c & 127) * m;
+      }
+      if (c & 128 || buf.length < i + n) return;
+      const h = buf.charCodeAt(0);
+      const body = buf.substr(i, n);
+      buf = buf.slice(i + n);
+      if (h >> 4 !== 3) continue;
+      const tl = (body.charCodeAt(0) << 8) | body.charCodeAt(1);
+      onPublish(body.substr(2, tl), body.slice(2 + tl + (h & 6 ? 2 : 0)));
+    }
+  };
 }
 
 /* The REPL form the gateway writes to serial boards: \x10LB("<frame>"); the argument is a JSON string literal. */
@@ -113,17 +142,15 @@ export async function startSimulation(o: SimulateOptions): Promise<Simulation> {
     const url = new URL(o.mqttUrl ?? "mqtt://127.0.0.1:1883");
     const prefix = o.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
     const code = (await buildFirmware({ board: o.board, write: false, net: { ssid: "sim", pass: "sim", host: url.hostname, port: Number(url.port || 1883), prefix } })).code;
-    /* A second client watches the board's topics, so the frames shown are the ones on the broker. */
-    let watch: MqttClient;
-    try {
-      watch = await mqtt.connectAsync(url.toString(), { clientId: `lb-sim-watch-${process.pid}`, reconnectPeriod: 1000, connectTimeout: 3000 });
-    } catch (e) {
-      throw new Error(`simulate: no MQTT broker at ${url} (${(e as Error).message}): is the gateway running (npm start)?`);
-    }
-    await watch.subscribeAsync([upTopic(prefix, o.serial), downTopic(prefix, o.serial)], { qos: 1 });
-    watch.on("message", (topic, payload) => (topic === upTopic(prefix, o.serial) ? sawUp : sawDown)(payload.toString("latin1")));
-    board = createSimulatedBoard({ bundle: code, board: o.board, clock: "real", serialNumber: o.serial });
-    close = () => watch.endAsync();
+    /*
+     * The frames shown are the PUBLISH packets on the board's own socket: the broker admits no watcher on a
+     * device's topics (each client reaches only its own, docs/protocol.md "MQTT").
+     */
+    const seen = { out: publishes((topic, payload) => topic === upTopic(prefix, o.serial) && sawUp(payload)), in: publishes((topic, payload) => topic === downTopic(prefix, o.serial) && sawDown(payload)) };
+    const flash = createFlash();
+    if (o.secret !== undefined) flash.files.set("lbnet", { data: JSON.stringify({ k: o.secret }), sf: false });
+    board = createSimulatedBoard({ bundle: code, board: o.board, clock: "real", serialNumber: o.serial, flash, onNet: (dir, data) => seen[dir](data) });
+    close = async () => undefined;
   }
   return {
     board,

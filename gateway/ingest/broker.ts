@@ -1,12 +1,15 @@
 /**
  * The embedded MQTT broker (aedes) for installations without one: plain TCP on 127.0.0.1 by default.
  * QoS 1 sessions are kept in memory, so they last as long as the gateway process; devices keep their events
- * until the gateway acks them, so a restart loses nothing.
+ * until the gateway acks them, so a restart loses nothing. Every client is a device with its own credential and
+ * reaches only its own topics (broker-access.ts); a device whose credential is revoked is disconnected.
  */
 import { createServer, type AddressInfo, type Server } from "node:net";
-import { Aedes, type AedesPublishPacket } from "aedes";
+import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
+import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { brokerAccess, loginOf, type CheckCredential } from "./broker-access.ts";
 
 /**
  * Subscribing and publishing inside the broker's process, without an MQTT client: no loopback socket, no packets
@@ -30,7 +33,18 @@ export interface EmbeddedBrokerOptions {
   /** 0 for any free port. */
   port: number;
   log: Logger;
+  /** Whether a device's secret is its current credential (the gateway: the database's `device_credentials`). */
+  check: CheckCredential;
+  /** Topic prefix; default `lb`. */
+  prefix?: string | undefined;
+  /** The gateway's own client id, which no client may take; default `loyalty-gateway`. */
+  gatewayClientId?: string | undefined;
+  /** How often connected devices' credentials are checked again, so a revoked one is disconnected (ms); default 2000. */
+  recheckMs?: number | undefined;
 }
+
+/** Default of `recheckMs`: `loyalty unpair` runs in another process, so the broker looks again this often. */
+const RECHECK_MS = 2000;
 
 /** The broker as a part of the gateway: listening between start() and stop(). */
 export class EmbeddedBroker {
@@ -38,6 +52,7 @@ export class EmbeddedBroker {
   private server: Server | undefined;
   private bus: LocalBus | undefined;
   private listening = 0;
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: EmbeddedBrokerOptions) {}
 
@@ -59,7 +74,8 @@ export class EmbeddedBroker {
 
   async start(): Promise<void> {
     const opts = this.opts;
-    const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000 });
+    const access = brokerAccess({ prefix: opts.prefix ?? DEFAULT_TOPIC_PREFIX, check: opts.check, gatewayClientId: opts.gatewayClientId ?? "loyalty-gateway", log: opts.log });
+    const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000, ...access });
     aedes.on("clientError", (client, err) => opts.log.debug({ client: client?.id, err: err.message }, "broker client error"));
     aedes.on("connectionError", (_client, err) => opts.log.debug({ err: err.message }, "broker connection error"));
     /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
@@ -84,10 +100,25 @@ export class EmbeddedBroker {
     this.server = server;
     this.listening = (server.address() as AddressInfo).port;
     this.bus = localBus(aedes, opts.log);
+    this.recheck = setInterval(() => this.disconnectRevoked(), opts.recheckMs ?? RECHECK_MS);
+    this.recheck.unref();
     opts.log.info({ host: opts.host, port: this.listening }, "embedded MQTT broker listening");
   }
 
+  /** Closes the connection of every device whose credential no longer holds (revoked, or replaced by a re-flash). */
+  disconnectRevoked(): void {
+    const aedes = this.aedes;
+    if (!aedes) return;
+    for (const client of Object.values((aedes as unknown as { clients: Record<string, Client> }).clients)) {
+      const login = loginOf(client);
+      if (!login || this.opts.check(login.serial, login.secret)) continue;
+      this.opts.log.info({ device: login.serial, client: client.id }, "device credential revoked: disconnected");
+      client.close();
+    }
+  }
+
   stop(): Promise<void> {
+    clearInterval(this.recheck);
     const { aedes, server } = this;
     this.aedes = undefined;
     this.server = undefined;

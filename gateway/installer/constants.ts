@@ -12,3 +12,5 @@ export const QUERY_EVERY_MS = 1000;
 export const PROBE_TIMEOUT_MS = 1000;
 /** Seconds a device blinks after `loyalty pair --identify`. */
 export const IDENTIFY_SECONDS = 30;
+/** How often `loyalty flash` looks in the gateway's database for the MQTT terminal's hello (ms). */
+export const GATEWAY_POLL_MS = 200;

@@ -22,10 +22,8 @@ export interface FlashRequest {
   board: string;
   role: (typeof ROLES)[number];
   transport: "serial" | "mqtt";
-  /** Written to Storage `lbnet` when set (MQTT builds). */
+  /** Written to Storage `lbnet` when set (MQTT builds), with the device's secret `k` added by flash.ts. */
   net: NetSettings | undefined;
-  /** The broker as the laptop reaches it, for the MQTT version query. */
-  brokerUrl: string | undefined;
   answerTimeoutMs: number;
   verifyTimeoutMs: number;
 }
@@ -78,14 +76,12 @@ export function flashRequest(flags: FlashFlags): FlashRequest {
     throw new GatewayError("invalid", "--wifi and --broker are for --transport mqtt; a serial terminal talks to the gateway over its cable");
   }
   let net: NetSettings | undefined;
-  let brokerUrl: string | undefined;
   if (transport === "mqtt") {
     if (f.wifi === undefined || f.broker === undefined) {
       throw new GatewayError("invalid", `--board ${f.board} --transport mqtt needs --wifi <ssid:password> and --broker <host:port> (the gateway's broker as the terminal reaches it)`);
     }
     const b = parseBroker(f.broker);
     net = { ...parseWifi(f.wifi), host: b.host, port: b.port, prefix: f.prefix };
-    brokerUrl = b.url;
   }
-  return { port: f.port, board: f.board, role: f.role, transport, net, brokerUrl, answerTimeoutMs: f.answerTimeout, verifyTimeoutMs: f.verifyTimeout };
+  return { port: f.port, board: f.board, role: f.role, transport, net, answerTimeoutMs: f.answerTimeout, verifyTimeoutMs: f.verifyTimeout };
 }

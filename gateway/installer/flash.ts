@@ -1,8 +1,9 @@
 /**
- * `loyalty flash`: build the firmware, check the board, upload the bundle into the Storage file `.bootcde` (the
- * file Espruino runs at every boot, so it survives power-off), check its CRC, restart from flash with `load()`,
- * and ask the running firmware for its version (the `query` down message; the firmware answers `hello` with its
- * `fw`). docs/installer.md "Flash" and docs/decisions.md ("our uploader, not the espruino package") say why.
+ * `loyalty flash`: build the firmware, check the board, (MQTT) write its network settings and a new per-device
+ * secret registered in the gateway's database, upload the bundle into the Storage file `.bootcde` (the file
+ * Espruino runs at every boot, so it survives power-off), check its CRC, restart from flash with `load()`, and
+ * check the running firmware's version (serial: the `query` down message, answered by `hello` with its `fw`;
+ * MQTT: the hello the gateway stored). docs/installer.md "Flash" and docs/decisions.md ("our uploader, not the espruino package") say why.
  *
  * A failure at any step leaves the board with its REPL (Espruino's own firmware is never touched): running the
  * command again starts over from the first byte.
@@ -16,7 +17,7 @@ import { ReplClient, ReplTimeout } from "./repl-client.ts";
 import { CRC_EXPR, SPACE_EXPR, storageWrites, type ProbeAnswer } from "./repl-text.ts";
 import { openTextPort, type TextPort } from "./serial-open.ts";
 import { probeBoard } from "./probe.ts";
-import { verifyOverMqtt, verifyOverRepl, type Verified } from "./verify.ts";
+import { verifyOverRepl, verifyThroughGateway, type GatewayRecord, type Verified } from "./verify.ts";
 
 export interface FlashResult {
   board: ProbeAnswer;
@@ -31,6 +32,8 @@ export interface FlashDeps {
   /** Builds the firmware (default: buildFirmware in memory). */
   build?(req: FlashRequest): Promise<BuildResult>;
   open?(path: string): Promise<TextPort>;
+  /** MQTT terminals: the gateway's database, where the device's credential is registered and its hello awaited. */
+  gateway?: GatewayRecord;
 }
 
 const n = (x: number) => x.toLocaleString("en-US");
@@ -71,10 +74,18 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
     /* reset(): stops the running program (RAM only; Storage keeps the outbox, config and lbnet). */
     repl.write("\x10reset();\n");
     await step(repl, "1", "the REPL after reset()", 0, bytes.length);
+    /* The gateway's record of the device before the restart: the new firmware's hello has another boot id. */
+    const before = req.net ? gateway(deps).device(board.serial)?.boot : undefined;
     if (req.net) {
-      const ok = await step(repl, `require("Storage").write("lbnet",${JSON.stringify(JSON.stringify(req.net))})`, "writing the network settings (lbnet)", 0, bytes.length);
+      /*
+       * A new secret at every flash, registered (its hash) before the board can use it; the previous one stops
+       * working. It goes only to the board's Storage, never into the bundle or onto the screen.
+       */
+      const k = gateway(deps).issue(board.serial);
+      const ok = await step(repl, `require("Storage").write("lbnet",${JSON.stringify(JSON.stringify({ ...req.net, k }))})`, "writing the network settings (lbnet)", 0, bytes.length);
       if (ok !== true) throw new GatewayError("upload_failed", `the board refused to store its network settings (Storage.write returned ${JSON.stringify(ok)}); run the same command again`);
       say(`  network: WiFi ${req.net.ssid}, broker ${req.net.host}:${req.net.port}, prefix ${req.net.prefix} (Storage file lbnet)`);
+      say(`  MQTT credential: user ${board.serial} and a new secret, on the board only; the gateway's database (${gateway(deps).where}) keeps its hash`);
     }
 
     say(`Uploading ${n(bytes.length)} bytes into Storage .bootcde ...`);
@@ -93,7 +104,7 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
     const verified =
       req.transport === "serial"
         ? await verifyOverRepl(repl, board.serial, req.verifyTimeoutMs)
-        : await verifyOverMqtt(req.brokerUrl as string, (req.net as { prefix: string }).prefix, board.serial, req.verifyTimeoutMs);
+        : await verifyThroughGateway(gateway(deps), board.serial, before, req.verifyTimeoutMs, (req.net as { prefix: string }).prefix);
     if (verified.fw !== FW_VERSION || verified.role !== req.role) {
       throw new GatewayError("upload_failed", `the board answered with firmware ${verified.fw} (${verified.role}), expected ${FW_VERSION} (${req.role}): the new firmware did not start; run the same command again`);
     }
@@ -103,6 +114,11 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
     repl.close();
     await port.close();
   }
+}
+
+function gateway(deps: FlashDeps): GatewayRecord {
+  if (!deps.gateway) throw new GatewayError("invalid", "an MQTT terminal is flashed where the gateway's database is: its credential is registered there");
+  return deps.gateway;
 }
 
 /* One REPL round trip of the upload; a silent board here means the upload stopped half-way. */

@@ -1,16 +1,14 @@
 /**
  * Asks the freshly started firmware for its version with the protocol's `query` down message
  * (docs/protocol.md "unpair, query, identify"); the firmware answers with `hello`, whose `fw` is its version.
- * Over serial the query goes through the firmware's one REPL entry (protocol/repl.ts); over MQTT through the
- * broker, on the device's down topic, and the hello comes back on its up topic.
+ * Over serial the query goes through the firmware's one REPL entry (protocol/repl.ts); over MQTT the hello that
+ * the firmware sends at connect is read from the gateway's database.
  */
-import mqtt from "mqtt";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
 import type { HelloMsg } from "../../protocol/schemas.ts";
-import { downTopic, upTopic } from "../../protocol/topics.ts";
 import { GatewayError } from "../errors.ts";
-import { QUERY_EVERY_MS } from "./constants.ts";
+import { GATEWAY_POLL_MS, QUERY_EVERY_MS } from "./constants.ts";
 import { ReplTimeout, type ReplClient } from "./repl-client.ts";
 
 export interface Verified {
@@ -52,41 +50,33 @@ export async function verifyOverRepl(repl: ReplClient, serial: string, timeoutMs
   }
 }
 
-export async function verifyOverMqtt(url: string, prefix: string, serial: string, timeoutMs: number): Promise<Verified> {
-  const client = mqtt.connect(url, { clean: true, reconnectPeriod: 0, connectTimeout: Math.min(timeoutMs, 5000) });
-  const pick = helloOf(serial);
-  let timer: NodeJS.Timeout | undefined;
-  let repeat: NodeJS.Timeout | undefined;
-  try {
-    return await new Promise<Verified>((resolve, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new GatewayError(
-              "no_answer",
-              `the firmware was stored but did not answer the version query over MQTT (${url}, prefix ${prefix}) within ${timeoutMs} ms: ` +
-                `check the WiFi name and password and that the terminal reaches the broker at the --broker address; \`loyalty status\` shows it once it connects`,
-            ),
-          ),
-        timeoutMs,
+/** What `loyalty flash` needs of the gateway's database for an MQTT terminal (cli/flash-command.ts opens it). */
+export interface GatewayRecord {
+  /** Registers a new secret for the device (replacing and un-revoking any earlier one) and returns it. */
+  issue(serial: string): string;
+  /** The device as the gateway last stored it: the boot and the identity of its last hello. */
+  device(serial: string): { boot: string | null; fw: string | null; role: string | null; caps: string[] } | undefined;
+  /** Where that database is, for messages. */
+  where: string;
+}
+
+/**
+ * Over MQTT the firmware says `hello` at every connect, and the gateway stores it: the new firmware is verified
+ * once the gateway's database holds a hello of a boot other than `before` (the one it had before `load()`). Nobody
+ * else can ask the device: the broker admits only devices, each to its own topics (docs/protocol.md "MQTT").
+ */
+export async function verifyThroughGateway(gw: GatewayRecord, serial: string, before: string | null | undefined, timeoutMs: number, prefix: string): Promise<Verified> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const d = gw.device(serial);
+    if (d && d.boot !== before && d.fw && d.role) return { serial, fw: d.fw, role: d.role, caps: d.caps, via: `through the gateway (it stored the hello, ${gw.where})` };
+    if (Date.now() > deadline) {
+      throw new GatewayError(
+        "no_answer",
+        `the firmware was stored but the gateway (${gw.where}) did not hear its hello over MQTT (prefix ${prefix}) within ${timeoutMs} ms: ` +
+          `is the gateway running with this database? Check the WiFi name and password and that the terminal reaches the broker at the --broker address; \`loyalty status\` shows it once it connects`,
       );
-      client.on("error", (err) => reject(new GatewayError("no_answer", `cannot reach the broker ${url} to ask the firmware for its version: ${err.message}`)));
-      client.on("message", (_topic, payload) => {
-        const h = pick(payload.toString("latin1"));
-        if (h) resolve(verified(h, `over MQTT (${url})`));
-      });
-      client.on("connect", () => {
-        client.subscribe(upTopic(prefix, serial), { qos: 1 }, () => {
-          const q = queryLine(serial).replace(/\n$/, "");
-          const send = () => client.publish(downTopic(prefix, serial), q, { qos: 1 });
-          send();
-          repeat = setInterval(send, QUERY_EVERY_MS);
-        });
-      });
-    });
-  } finally {
-    clearTimeout(timer);
-    clearInterval(repeat);
-    await client.endAsync(true);
+    }
+    await new Promise((r) => setTimeout(r, GATEWAY_POLL_MS));
   }
 }

@@ -132,6 +132,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN untimed INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX events_untimed ON events(terminal_id, received_ms) WHERE untimed = 1;
   `,
+  /*
+   * 4: per-device MQTT credentials (docs/protocol.md "MQTT", docs/decisions.md "Each device has its own MQTT
+   * secret"). Only a SHA-256 of the secret is kept: the secret is 128 random bits, so a slow hash adds nothing.
+   * One row per device; `loyalty flash` replaces it, `unpair` and `replace` revoke it.
+   */
+  `
+  CREATE TABLE device_credentials (
+    serial TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, issued_ms INTEGER NOT NULL, revoked_ms INTEGER
+  );
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

@@ -1,6 +1,7 @@
 /** The gateway's store: one SQLite database, one repository per table family. Only wires. */
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
+import { credentialsRepo } from "./credentials.ts";
 import { openDatabase, type Db } from "./db.ts";
 import { derivedRepo } from "./derived.ts";
 import { devicesRepo } from "./devices.ts";
@@ -26,6 +27,7 @@ export function createStore(db: Db) {
     traffic: trafficRepo(db),
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
+    credentials: credentialsRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();

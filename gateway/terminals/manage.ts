@@ -80,18 +80,23 @@ export function pair(store: Store, req: PairRequest, now: number, by: string | n
   });
 }
 
-/** Ends a device's pairing now; the device is told to forget its config. */
+/**
+ * Ends a device's pairing now; the device is told to forget its config, and its MQTT credential is revoked (the
+ * running gateway's broker disconnects it within seconds; docs/installer.md "Pairing": an MQTT device is flashed
+ * again, with a new secret, before it is paired again, and then receives the `unpair`).
+ */
 export function unpair(store: Store, serial: string, now: number): string {
   return store.tx(() => {
     const current = store.terminals.currentPairing(serial);
     if (!current) throw new GatewayError("not_found", `device ${serial} is not paired`);
     store.terminals.endPairing(serial, now);
     store.commands.add(serial, { t: "unpair" }, now);
+    store.credentials.revoke(serial, now);
     return current.terminalId;
   });
 }
 
-/** Puts `newSerial` in place of `oldSerial` in its terminal; the terminal keeps its history. */
+/** Puts `newSerial` in place of `oldSerial` in its terminal; the terminal keeps its history; the old device's MQTT credential is revoked. */
 export function replace(store: Store, oldSerial: string, newSerial: string, now: number): string {
   return store.tx(() => {
     const current = store.terminals.currentPairing(oldSerial);
@@ -103,6 +108,7 @@ export function replace(store: Store, oldSerial: string, newSerial: string, now:
     }
     store.terminals.endPairing(oldSerial, now);
     store.commands.add(oldSerial, { t: "unpair" }, now);
+    store.credentials.revoke(oldSerial, now);
     store.terminals.pair(newSerial, current.terminalId, current.role, now);
     store.commands.add(newSerial, { t: "config" }, now);
     return current.terminalId;

@@ -8,6 +8,9 @@ import type { Gateway } from "../../gateway/app.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { buildFirmware } from "../../firmware/build/build.ts";
 import { connectSerialPath, createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
+import pino from "pino";
+import { startGateway } from "../../gateway/app.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
 import { testGateway } from "../support/gateway.ts";
 import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
@@ -70,10 +73,43 @@ describe("the firmware bundle against the real gateway", () => {
     cleanups.push(() => gw.stop());
     const port = Number(new URL(gw.mqttUrl).port);
     const { code } = await buildFirmware({ board: "wifi", write: false, net: { ssid: "shop", pass: "x", host: "127.0.0.1", port } });
-    const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash: createFlash() });
+    /* Its credential the way `loyalty flash` gives it: issued in the gateway's database, written to lbnet. */
+    const flash = createFlash();
+    flash.files.set("lbnet", { data: JSON.stringify({ k: gw.store.credentials.issue("SIM-MQTT-1", Date.now()) }), sf: false });
+    const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash });
     cleanups.push(() => board.stop());
     await pairBoard(gw, board, "SIM-MQTT-1", "mqtt");
     await playDay(board);
     await expectDerived(gw, "e2e.mqtt");
+  });
+
+  it("over MQTT, a board without its credential, or with one a later flash replaced, is refused and never heard", { timeout: 60_000 }, async () => {
+    /* The gateway's warnings, to see each refusal the broker makes. */
+    const warnings: string[] = [];
+    const gw = await startGateway(testConfig(), { log: pino({ level: "warn" }, { write: (line: string) => void warnings.push(line) }) });
+    cleanups.push(() => gw.stop());
+    const port = Number(new URL(gw.mqttUrl).port);
+    const { code } = await buildFirmware({ board: "wifi", write: false, net: { ssid: "shop", pass: "x", host: "127.0.0.1", port } });
+    const stale = gw.store.credentials.issue("SIM-STALE", Date.now());
+    gw.store.credentials.issue("SIM-STALE", Date.now());
+    const boards = (
+      [
+        ["SIM-NOKEY", undefined],
+        ["SIM-STALE", stale],
+        ["SIM-GOOD", gw.store.credentials.issue("SIM-GOOD", Date.now())],
+      ] as const
+    ).map(([serial, k]) => {
+      const flash = createFlash();
+      if (k) flash.files.set("lbnet", { data: JSON.stringify({ k }), sf: false });
+      const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: serial, flash });
+      cleanups.push(() => board.stop());
+      return board;
+    });
+    const refused = (serial: string) => warnings.some((w) => w.includes("MQTT connection refused") && w.includes(`"username":"${serial}"`));
+    await waitFor("both boards refused by the broker", () => refused("SIM-NOKEY") && refused("SIM-STALE"), 20_000);
+    await waitFor("the hello of SIM-GOOD", () => (gw.ingest.flush(), gw.store.devices.get("SIM-GOOD")), 20_000);
+    gw.ingest.flush();
+    expect(gw.store.devices.all().map((d) => d.serial)).toEqual(["SIM-GOOD"]);
+    expect(boards.map((b) => (b.context() as { LB_: { m?: { on: boolean } } }).LB_.m?.on)).toEqual([false, false, true]);
   });
 });

@@ -90,7 +90,9 @@ describe("the firmware on the real interpreter against the real gateway", () => 
     const serial = "REAL-MQTT-" + profile.toUpperCase();
     const board = createInterpreterBoard({ board: profile, serial, wifi: true });
     cleanups.push(() => board.close());
-    await board.flash(await realBundle(profile, "combo", "mqtt"), { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port }) });
+    /* On the embedded broker the board logs in with its own credential, issued in the gateway's database as `loyalty flash` does. */
+    const k = url ? {} : { k: gw.store.credentials.issue(serial, Date.now()) };
+    await board.flash(await realBundle(profile, "combo", "mqtt"), { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port, ...k }) });
     await pairBoard(gw, board, serial, "mqtt");
     await playDay(board);
     await expectDerived(gw, "real.mqtt");

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EmbeddedBroker, startEmbeddedBroker } from "../../gateway/ingest/broker.ts";
 import { silentLogger } from "../../gateway/log.ts";
+import { testCredentials } from "../../gateway/testkit/credentials.ts";
 import { BOARDS, ROLES } from "../../firmware/build/boards.ts";
 import { MAX_UNACKED, SEG } from "../../firmware/src/constants.ts";
 import { startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
@@ -26,10 +27,11 @@ const KINDS: { [role: string]: string[] } = { combo: ["short", "long", "yes", "n
 export function variantSuite(board: string): void {
   const transports: Transport[] = BOARDS[board]!.mqtt ? ["serial", "mqtt"] : ["serial"];
   let broker: EmbeddedBroker | undefined;
+  const creds = testCredentials();
   let mosquitto: Mosquitto | undefined;
   beforeAll(async () => {
     if (transports.includes("mqtt")) {
-      broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+      broker = await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger(), check: creds.check });
       mosquitto = await startMosquitto();
     }
   });
@@ -46,7 +48,9 @@ export function variantSuite(board: string): void {
     it("starts, answers every press with an event frame, and keeps a quarter of its memory free, full outbox included", { timeout: 240_000 }, async () => {
       const serial = `REAL-${board}-${role}-${t}-${via === "mosquitto" ? "m" : "e"}`.toUpperCase();
       const port = t === "mqtt" ? (via === "mosquitto" ? mosquitto!.port : broker!.port) : undefined;
-      let p: RealPeer = await realPeer({ board, role, transport: t, serial, brokerPort: port });
+      /* On the embedded broker the board logs in with its own credential and the peer is the gateway's in-process side. */
+      const embedded = t === "mqtt" && via !== "mosquitto" ? { local: broker!.local, secret: creds.issue(serial) } : {};
+      let p: RealPeer = await realPeer({ board, role, transport: t, serial, brokerPort: port, ...embedded });
       const free = async (when: string) => {
         const m = await p.memory();
         const share = m.free / m.total;

@@ -6,12 +6,12 @@
  * differs between any two runs (boot ids, times, uptimes, memory). When they differ, the simulator is wrong:
  * the interpreter is the runtime a board has.
  */
-import mqtt from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import { INTERPRETER_BOARDS } from "../../firmware/interpreter/boards.ts";
 import { configFor, realBundle, realPeer, sleep, type Transport } from "../../firmware/interpreter/peer.ts";
 import { createFlash, createSimulatedBoard } from "../../firmware/sim/index.ts";
-import { startEmbeddedBroker, type EmbeddedBroker } from "../../gateway/ingest/broker.ts";
+import { startEmbeddedBroker, type EmbeddedBroker, type LocalBus } from "../../gateway/ingest/broker.ts";
+import { testCredentials } from "../../gateway/testkit/credentials.ts";
 import { silentLogger } from "../../gateway/log.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { replCall } from "../../protocol/repl.ts";
@@ -92,34 +92,32 @@ function normalized(got: UpMsg[]): unknown[] {
   });
 }
 
-/** The gateway's side over a broker: up frames from the device's up topic, down frames to its down topic. */
-async function brokerPeer(port: number, got: UpMsg[]): Promise<{ send(msg: DownMsg): void; close(): Promise<void> }> {
+/** The gateway's side on the embedded broker, as the gateway has it: up frames from its in-process bus, down frames to it. */
+async function brokerPeer(local: LocalBus, got: UpMsg[]): Promise<{ send(msg: DownMsg): void; close(): Promise<void> }> {
   const end = gatewayEnd();
   const top = "lb/v1/dev/" + SERIAL + "/";
-  const client = await mqtt.connectAsync("mqtt://127.0.0.1:" + port, { clientId: "test-gw-sim", reconnectPeriod: 100 });
-  client.on("message", (topic, payload) => {
-    const r = topic === top + "up" ? end.decode(payload.toString("latin1")) : undefined;
-    if (r?.ok) got.push(r.msg);
+  const off = await local.subscribe(top + "up", (_topic, payload) => {
+    const r = end.decode(payload.toString("latin1"));
+    if (r.ok) got.push(r.msg);
   });
-  await client.subscribeAsync(top + "up", { qos: 1 });
   return {
     send(msg) {
       const r = end.encode(msg);
       if (!r.ok) throw new Error(r.reason);
-      client.publish(top + "down", r.line, { qos: 1 });
+      void local.publish(top + "down", r.line);
     },
-    close: () => client.endAsync(true),
+    close: off,
   };
 }
 
 /* The simulated board's clock is fake; over MQTT its sockets are real, so each step also lets the broker run. */
-async function simulated(v: Variant, bundle: string, brokerPort: number): Promise<Driver & { close(): Promise<void> }> {
+async function simulated(v: Variant, bundle: string, broker: EmbeddedBroker, secret: string): Promise<Driver & { close(): Promise<void> }> {
   const end = gatewayEnd();
   const got: UpMsg[] = [];
   const flash = createFlash();
-  if (v.transport === "mqtt") flash.files.set("lbnet", { data: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: brokerPort }), sf: false });
+  if (v.transport === "mqtt") flash.files.set("lbnet", { data: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: broker.port, k: secret }), sf: false });
   const board = createSimulatedBoard({ bundle, board: v.board, serialNumber: SERIAL, clock: "fake", vars: INTERPRETER_BOARDS[v.board]!.vars, flash });
-  const net = v.transport === "mqtt" ? await brokerPeer(brokerPort, got) : undefined;
+  const net = v.transport === "mqtt" ? await brokerPeer(broker.local, got) : undefined;
   board.onLine((l) => {
     const at = l.indexOf("~LB");
     const r = at >= 0 && !net ? end.decode(l.slice(at)) : undefined;
@@ -167,8 +165,8 @@ async function simulated(v: Variant, bundle: string, brokerPort: number): Promis
   };
 }
 
-async function real(v: Variant, brokerPort: number): Promise<Driver & { close(): Promise<void> }> {
-  const p = await realPeer({ board: v.board, role: "combo", transport: v.transport, serial: SERIAL, brokerPort });
+async function real(v: Variant, broker: EmbeddedBroker, secret: string): Promise<Driver & { close(): Promise<void> }> {
+  const p = await realPeer({ board: v.board, role: "combo", transport: v.transport, serial: SERIAL, brokerPort: broker.port, local: broker.local, secret });
   return {
     got: p.got,
     send: (msg) => p.send(msg),
@@ -199,18 +197,20 @@ const VARIANTS: Variant[] = [
 
 describe("the simulator and the real interpreter", () => {
   let broker: EmbeddedBroker | undefined;
+  const creds = testCredentials();
   afterAll(() => broker?.stop());
 
   it.each(VARIANTS)("give the same frames for the same scripted day ($name)", { timeout: 180_000 }, async (v) => {
-    broker ??= await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger() });
+    broker ??= await startEmbeddedBroker({ host: "127.0.0.1", port: 0, log: silentLogger(), check: creds.check });
+    const secret = creds.issue(SERIAL);
     const bundle = await realBundle(v.board, "combo", v.transport);
-    const sim = await simulated(v, bundle, broker.port);
+    const sim = await simulated(v, bundle, broker, secret);
     try {
       await day(sim);
     } finally {
       await sim.close();
     }
-    const board = await real(v, broker.port);
+    const board = await real(v, broker, secret);
     try {
       await day(board);
       expect(board.errors()).toEqual([]);

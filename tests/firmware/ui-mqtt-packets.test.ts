@@ -68,6 +68,8 @@ describe("MQTT client", () => {
         return s.api;
       },
       id: "lb-x",
+      u: "x",
+      k: "0123456789abcdef0123456789abcdef",
       top: "lb/v1/dev/x/",
       timers: t.timers,
       msg: (p) => void got.push(p),
@@ -78,12 +80,13 @@ describe("MQTT client", () => {
     return { t, mq, socks, last, feed, got, ups };
   }
 
-  it("connects with protocol MQTT level 4, a retained QoS 1 will and a 30 s keepalive, then goes online and subscribes", () => {
+  it("connects with protocol MQTT level 4, username and password, a retained QoS 1 will and a 30 s keepalive, then goes online and subscribes", () => {
     const r = rig();
     r.last().ready();
     const c = r.last().wrote[0]!;
-    expect(bytes(c.slice(0, 14))).toEqual([0x10, c.length - 2, 0, 4, 77, 81, 84, 84, 4, 0x2e, 0, 30, 0, 4]);
-    expect(c.endsWith(field("lb/v1/dev/x/state") + field("offline"))).toBe(true);
+    expect(bytes(c.slice(0, 14))).toEqual([0x10, c.length - 2, 0, 4, 77, 81, 84, 84, 4, 0xee, 0, 30, 0, 4]);
+    /* Will topic and message, then username (the serial) and password (the device's secret), in that order (3.1.3). */
+    expect(c.endsWith(field("lb/v1/dev/x/state") + field("offline") + field("x") + field("0123456789abcdef0123456789abcdef"))).toBe(true);
     expect(r.mq.pub("t", "x")).toBe(false);
     r.feed("\x20\x02\x00\x00");
     expect(r.ups).toEqual([true]);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { overMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
+import { overGatewayMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
 import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
 import { badLine, prng } from "../support/corrupt.ts";
 import { testGateway } from "../support/gateway.ts";
@@ -23,7 +23,7 @@ beforeAll(async () => {
   gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] } });
   await waitFor("port open", () => gw.serial[0]?.isOpen);
   serialDev = await overSerial({ serial: "FLOOD-S" }, pty.device);
-  mqttDev = await overMqtt({ serial: "FLOOD-M" }, gw.mqttUrl);
+  mqttDev = await overGatewayMqtt({ serial: "FLOOD-M" }, gw);
   await helloAndPair(gw, serialDev, "s", "flood");
   await helloAndPair(gw, mqttDev, "m", "flood");
 });

@@ -47,9 +47,10 @@ describe("faults", () => {
     const db = join(mkdtempSync(join(tmpdir(), "lb-kill-")), "loyalty.sqlite");
     const port = await freePort();
     let child = await spawnGateway(db, port);
-    const conn = await overMqtt({ serial: "KILL-1" }, `mqtt://127.0.0.1:${port}`);
-    const t = conn.terminal;
     const store = openStore(db);
+    /* The gateway's embedded broker checks the device's credential, issued in its database as `loyalty flash` does. */
+    const conn = await overMqtt({ serial: "KILL-1" }, `mqtt://127.0.0.1:${port}`, { secret: store.credentials.issue("KILL-1", Date.now()) });
+    const t = conn.terminal;
     try {
       t.hello();
       await waitFor("the device's hello stored", () => store.devices.get("KILL-1"));

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { overMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
+import { overGatewayMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
 import { testGateway } from "../support/gateway.ts";
@@ -25,7 +25,7 @@ describe.each(["embedded", "mosquitto"] as const)("ingest over serial and MQTT (
     gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] }, ingest: { deriveIntervalMs: 60_000 }, ...(mosquitto ? { mqtt: { url: mosquitto.url } } : {}) });
     await waitFor("the gateway to open the pseudo-terminal", () => gw.serial[0]?.isOpen);
     serialDev = await overSerial({ serial: "SERIAL-A" }, pty.device);
-    mqttDev = await overMqtt({ serial: "MQTT-B" }, gw.mqttUrl);
+    mqttDev = await overGatewayMqtt({ serial: "MQTT-B" }, gw);
   });
 
   afterAll(async () => {

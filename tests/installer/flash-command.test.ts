@@ -58,13 +58,35 @@ describe("loyalty flash", () => {
     cleanups.push(() => gw.stop());
     const broker = new URL(gw.mqttUrl).host;
     const { port, fake } = await boardOnPty({ boardName: "ESPRUINOWIFI", simBoard: "wifi", serialNumber: "FLASH-MQTT" });
-    const r = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:secret:1", "--broker", broker);
+    const db = gw.store.db.name;
+    const r = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:secret:1", "--broker", broker, "--db", db);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(fake.flash.files.get("lbnet")?.data ?? "")).toEqual({ ssid: "shop", pass: "secret:1", host: "127.0.0.1", port: Number(new URL(gw.mqttUrl).port), prefix: "lb" });
-    expect(r.out).toContain(`firmware ${FW_VERSION} answered: device FLASH-MQTT, role combo, over MQTT (mqtt://${broker})`);
-    /* The gateway heard the same device: it is pending, ready to pair. */
-    await waitFor("the gateway's record of the device", () => (gw.ingest.flush(), gw.store.devices.get("FLASH-MQTT")));
+    const lbnet = JSON.parse(fake.flash.files.get("lbnet")?.data ?? "") as { k: string };
+    expect(lbnet).toEqual({ ssid: "shop", pass: "secret:1", host: "127.0.0.1", port: Number(new URL(gw.mqttUrl).port), prefix: "lb", k: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    /* The secret is on the board and registered (hashed) in the gateway's database, nowhere in the bundle or the output. */
+    expect(gw.store.credentials.check("FLASH-MQTT", lbnet.k)).toBe(true);
+    expect(fake.flash.files.get(".bootcde")?.data).not.toContain(lbnet.k);
+    expect(r.out).not.toContain(lbnet.k);
+    expect(r.out).toContain("MQTT credential: user FLASH-MQTT and a new secret, on the board only");
+    /* The gateway heard the new firmware's hello (the broker let it in with that credential): it is pending, ready to pair. */
+    expect(r.out).toContain(`firmware ${FW_VERSION} answered: device FLASH-MQTT, role combo, through the gateway (it stored the hello, ${db})`);
+    expect(gw.store.devices.get("FLASH-MQTT")).toMatchObject({ fw: FW_VERSION });
+    /* Flashing again issues a new secret; the old one no longer opens the broker. */
+    const again = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:secret:1", "--broker", broker, "--db", db);
+    expect(again.err).toBe("");
+    const k2 = (JSON.parse(fake.flash.files.get("lbnet")?.data ?? "") as { k: string }).k;
+    expect(k2).not.toBe(lbnet.k);
+    expect(gw.store.credentials.check("FLASH-MQTT", lbnet.k)).toBe(false);
+    expect(gw.store.credentials.check("FLASH-MQTT", k2)).toBe(true);
+  });
+
+  it("needs the gateway's database for an MQTT terminal, and touches nothing without it", async () => {
+    const { port, fake } = await boardOnPty({ boardName: "ESPRUINOWIFI", simBoard: "wifi", serialNumber: "FLASH-NODB" });
+    const r = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:x", "--broker", "127.0.0.1:1", "--db", "/nonexistent-lb/loyalty.sqlite");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^no gateway database at \/nonexistent-lb\/loyalty\.sqlite: flash an MQTT terminal where the gateway runs/);
+    expect(fake.received()).toBe("");
   });
 
   it("refuses a build over the board's size budget before opening the port", async () => {

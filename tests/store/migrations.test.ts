@@ -18,9 +18,28 @@ describe("migration 3", () => {
     db.prepare(
       `INSERT INTO events (serial, boot, seq, kind, ts, synced, at_ms, received_ms, terminal_id) VALUES ('D', 'B', 1, 'short', 10, 0, 110, 5000, 't')`,
     ).run();
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db).slice(0, 1)).toEqual([3]);
     expect(db.prepare(`SELECT live_ms AS live FROM boots`).get()).toEqual({ live: 5000 });
     expect(db.prepare(`SELECT untimed FROM events`).get()).toEqual({ untimed: 0 });
     db.close();
+  });
+});
+
+describe("migration 4", () => {
+  it("adds the device credentials, kept as a SHA-256 only, replaced by a new issue and refused once revoked", async () => {
+    const { openStore } = await import("../../gateway/store/store.ts");
+    const store = openStore(join(dir, "v4.sqlite"));
+    const secret = store.credentials.issue("DEV-1", 1000);
+    expect(secret).toMatch(/^[0-9a-f]{32}$/);
+    expect(JSON.stringify(store.db.prepare(`SELECT * FROM device_credentials`).all())).not.toContain(secret);
+    expect(store.credentials.check("DEV-1", secret)).toBe(true);
+    expect(store.credentials.check("DEV-1", secret + "x")).toBe(false);
+    expect(store.credentials.check("DEV-2", secret)).toBe(false);
+    expect(store.credentials.revoke("DEV-1", 2000)).toBe(true);
+    expect(store.credentials.check("DEV-1", secret)).toBe(false);
+    const again = store.credentials.issue("DEV-1", 3000);
+    expect(store.credentials.check("DEV-1", again)).toBe(true);
+    expect(store.credentials.check("DEV-1", secret)).toBe(false);
+    store.close();
   });
 });

@@ -71,6 +71,22 @@ describe("pairing", () => {
     expect(s.commands.pending(["OLD", "NEW"]).map((c) => `${c.serial}:${c.command.t}`)).toEqual(["OLD:config", "OLD:unpair", "NEW:config", "NEW:unpair"]);
   });
 
+  it("revokes the MQTT credential of a device that is unpaired or replaced; a new flash issues a new one", () => {
+    const s = tempStore();
+    heard(s, "OLD");
+    heard(s, "NEW");
+    const oldSecret = s.credentials.issue("OLD", 500);
+    const newSecret = s.credentials.issue("NEW", 500);
+    pair(s, { ...base, serial: "OLD" }, 1000);
+    replace(s, "OLD", "NEW", 2000);
+    expect(s.credentials.check("OLD", oldSecret)).toBe(false);
+    expect(s.credentials.check("NEW", newSecret)).toBe(true);
+    unpair(s, "NEW", 3000);
+    expect(s.credentials.check("NEW", newSecret)).toBe(false);
+    const again = s.credentials.issue("NEW", 4000);
+    expect(s.credentials.check("NEW", again)).toBe(true);
+  });
+
   it("changes the question and the employee from a given time, and re-derives the past", () => {
     const s = tempStore();
     heard(s, "A");
