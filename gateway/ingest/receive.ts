@@ -51,7 +51,12 @@ export class Receiver {
     }
     const msg = r.msg;
     if (link.device !== undefined && msg.d !== link.device) {
-      return this.reject(link, "wrong_device", `frame from ${msg.d} on the topic of ${link.device}`, link.device);
+      /*
+       * Answered to the sender, as it names itself (its `d`), on the topic it wrote to: only the topic's owner may
+       * write there (docs/protocol.md "Who may connect"), and a device ignores a nack for another `d`, so a nack
+       * naming the topic's device would never reach the device that is wrong.
+       */
+      return this.reject(link, "wrong_device", `frame from ${msg.d} on the topic of ${link.device}`, msg.d);
     }
     this.stats.received++;
     this.deviceOnLink.set(link.id, msg.d);

@@ -112,14 +112,15 @@ describe("ingest", () => {
     ]);
   });
 
-  it("refuses a frame whose device differs from its MQTT topic", () => {
+  it("refuses a frame whose device differs from its MQTT topic, and answers the sender as it names itself", () => {
     const { store, ingest, link, send } = setup();
     const l = link("mqtt:T", "mqtt", "T");
     send(l, { t: "hello", d: "OTHER", b: "B", fw: "1", pv: "1.0", role: "combo", cap: [], up: 5 });
     ingest.flush();
     expect(store.devices.all()).toEqual([]);
     expect(ingest.rejects.total("wrong_device")).toBe(1);
-    expect(l.got()).toEqual([{ t: "nack", d: "T", code: "wrong_device" }]);
+    /* On the topic written to, for the `d` the sender gave: that device's firmware takes it (one for T it would not). */
+    expect(l.got()).toEqual([{ t: "nack", d: "OTHER", code: "wrong_device" }]);
   });
 
   it("sends time again when a device clock is off by more than the tolerance, and logs the offset", () => {
