@@ -53,6 +53,21 @@ function flashed(serial: string): string {
   return secret;
 }
 
+/** `systemctl reload mosquitto` after the flashes: done once each new terminal's credential opens a connection. */
+async function reloadedFor(...serials: string[]): Promise<void> {
+  broker.reload();
+  for (const serial of serials) {
+    await waitFor(`Mosquitto to know ${serial}`, async () => {
+      try {
+        await (await mqtt.connectAsync(broker.url, { username: serial, password: secrets.get(serial)!, reconnectPeriod: 0 })).endAsync();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
 beforeAll(async () => {
   etc = mkdtempSync(join(tmpdir(), "lb-mosq-etc-"));
   passwd = join(etc, "loyalty.passwd");
@@ -79,8 +94,7 @@ beforeAll(async () => {
   broker = await startMosquitto("", undefined, { config: conf });
   gw = await testGateway({ ingest: { deriveIntervalMs: 60_000 }, mqtt: { url: broker.url, username: "gateway", password: GATEWAY_PASSWORD } });
   for (const s of [VICTIM, OTHER]) flashed(s);
-  broker.reload();
-  await new Promise((r) => setTimeout(r, 300));
+  await reloadedFor(VICTIM, OTHER);
   const observer = await mqtt.connectAsync(broker.url, { username: OBSERVER, password: "observer-pw", reconnectPeriod: 0 });
   attackers.push(observer);
   observer.on("message", (topic, payload) => topic === "lb/v1/gw/state" && gatewayStates.push(payload.toString()));
@@ -149,8 +163,7 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
 
   it("drops the event a device publishes on another's up topic; nothing of it is stored", async () => {
     flashed("EVIL-1");
-    broker.reload();
-    await new Promise((r) => setTimeout(r, 300));
+    await reloadedFor("EVIL-1");
     const evil = (await attacker({ clientId: "lb-EVIL-1", username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     expect(typeof evil).not.toBe("number");
     await publishDropped(evil, `lb/v1/dev/${VICTIM}/up`, forgedEvent(VICTIM, 1));
@@ -171,8 +184,7 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
 
   it("gives no client-id takeover: another device's credential under a device's id gets its own user name as id", async () => {
     flashed("SHOP-TILL-3");
-    broker.reload();
-    await new Promise((r) => setTimeout(r, 300));
+    await reloadedFor("SHOP-TILL-3");
     /* A device's own client, watched for a close (it does not reconnect). */
     const till3 = (await attacker({ clientId: "lb-SHOP-TILL-3", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! })) as MqttClient;
     let closes = 0;
@@ -240,6 +252,7 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
   it("revokes a terminal when its line leaves the password file and Mosquitto reloads (SIGHUP)", async () => {
     const before = victim.terminal.recorded;
     execFileSync("mosquitto_passwd", ["-D", passwd, VICTIM], { stdio: "ignore" });
+    expect(readFileSync(passwd, "utf8")).not.toContain(VICTIM + ":");
     broker.reload();
     /* Mosquitto closes the revoked device's connection at the reload; its client keeps trying and is refused. */
     expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(VICTIM)! })).toBe(5);
