@@ -1,5 +1,5 @@
 /** A real Mosquitto broker (Debian's package) on a free loopback port, for tests and benchmarks. */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -25,16 +25,35 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Starts it again on the same port (a broker restart). */
   restart(): Promise<void>;
+  /** SIGHUP: Mosquitto reads its configuration, password file and ACL file again (`systemctl reload mosquitto`). */
+  reload(): void;
+}
+
+export interface MosquittoOptions {
+  /**
+   * The whole configuration instead of the test default above (e.g. docs/operations.md's, with its paths made
+   * temporary); a `listener <port> 127.0.0.1` line is put first. Files it names (password file, ACL) must exist.
+   */
+  config?: string;
+}
+
+/** `mosquitto_passwd -b` (with `-c` when the file does not exist yet): adds or replaces `user`'s line in `file`. */
+export function mosquittoPasswd(file: string, user: string, password: string): void {
+  const bin = ["/usr/bin/mosquitto_passwd", "/usr/sbin/mosquitto_passwd"].find((p) => existsSync(p)) ?? "mosquitto_passwd";
+  execFileSync(bin, [...(existsSync(file) ? [] : ["-c"]), "-b", file, user, password], { stdio: "ignore" });
 }
 
 /** Starts mosquitto with the configuration docs/operations.md recommends (nothing dropped, no Nagle delay). */
-export async function startMosquitto(extraConfig = "", fixedPort?: number): Promise<Mosquitto> {
+export async function startMosquitto(extraConfig = "", fixedPort?: number, options: MosquittoOptions = {}): Promise<Mosquitto> {
   const port = fixedPort ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), "lb-mosq-"));
   const conf = join(dir, "mosquitto.conf");
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", extraConfig.includes("max_queued_messages") ? "" : "max_queued_messages 0", "max_inflight_messages 0", "set_tcp_nodelay true", extraConfig].join("\n") + "\n",
+    (options.config !== undefined
+      ? [`listener ${port} 127.0.0.1`, options.config, extraConfig]
+      : [`listener ${port} 127.0.0.1`, "allow_anonymous true", "persistence false", extraConfig.includes("max_queued_messages") ? "" : "max_queued_messages 0", "max_inflight_messages 0", "set_tcp_nodelay true", extraConfig]
+    ).join("\n") + "\n",
   );
   const bin = ["/usr/sbin/mosquitto", "/usr/bin/mosquitto"].find((p) => existsSync(p)) ?? "mosquitto";
   const state: { process: ChildProcess } = { process: spawn(bin, ["-c", conf], { stdio: "ignore" }) };
@@ -45,8 +64,9 @@ export async function startMosquitto(extraConfig = "", fixedPort?: number): Prom
         const c = await mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 500 });
         await c.endAsync();
         return true;
-      } catch {
-        return false;
+      } catch (e) {
+        /* A CONNACK refusal (a broker without anonymous access) is a broker that accepts connections. */
+        return typeof (e as { code?: unknown }).code === "number";
       }
     });
   await ready();
@@ -64,6 +84,7 @@ export async function startMosquitto(extraConfig = "", fixedPort?: number): Prom
       return state.process;
     },
     stop,
+    reload: () => void state.process.kill("SIGHUP"),
     restart: async () => {
       await stop();
       state.process = spawn(bin, ["-c", conf], { stdio: "ignore" });

@@ -1,0 +1,270 @@
+/**
+ * The attacks of issue 14 ("Device identity") against an external Mosquitto configured as docs/operations.md says:
+ * the configuration, password file and ACL are taken from the doc's own blocks (only the paths and the port made
+ * temporary), the password file is made with `mosquitto_passwd` for the gateway and each terminal, as the doc's steps
+ * do. The real gateway logs in as the doc's `gateway` user; real mqtt.js clients attack. Where Mosquitto's answer
+ * differs from the embedded broker's (tests/ingest/broker-access.integration.test.ts), this asserts what Mosquitto
+ * does: it acknowledges and drops a publish the ACL denies instead of disconnecting, and it replaces the client id by
+ * the user name instead of refusing a foreign client id.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Gateway } from "../../gateway/app.ts";
+import { pair } from "../../gateway/terminals/manage.ts";
+import { mosquittoPasswd, startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
+import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
+import { testGateway } from "../support/gateway.ts";
+
+const VICTIM = "SHOP-TILL-1";
+const OTHER = "SHOP-TILL-2";
+const GATEWAY_PASSWORD = "gw-" + "7".repeat(29);
+const OBSERVER = "test-observer";
+
+/** The ```conf blocks of docs/operations.md whose first line names `file`, joined. */
+function docBlocks(file: string): string {
+  const doc = readFileSync(new URL("../../docs/operations.md", import.meta.url), "utf8");
+  const blocks = [...doc.matchAll(/```conf\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.split("\n")[0]!.startsWith(`# ${file}`));
+  if (blocks.length === 0) throw new Error(`docs/operations.md has no conf block for ${file}`);
+  return blocks.join("\n");
+}
+
+let etc: string;
+let passwd: string;
+let broker: Mosquitto;
+let gw: Gateway;
+let victim: Connected;
+let other: Connected;
+const secrets = new Map<string, string>();
+const attackers: MqttClient[] = [];
+/** What a test-only observer (ACL `user test-observer`, read `#`) sees on the gateway's state topic. */
+const gatewayStates: string[] = [];
+
+/** As `loyalty flash` does: a secret in the gateway's database; and as the doc says: its line in the password file. */
+function flashed(serial: string): string {
+  const secret = gw.store.credentials.issue(serial, Date.now());
+  mosquittoPasswd(passwd, serial, secret);
+  secrets.set(serial, secret);
+  return secret;
+}
+
+/** `systemctl reload mosquitto` after the flashes: done once each new terminal's credential opens a connection. */
+async function reloadedFor(...serials: string[]): Promise<void> {
+  broker.reload();
+  for (const serial of serials) {
+    await waitFor(`Mosquitto to know ${serial}`, async () => {
+      try {
+        await (await mqtt.connectAsync(broker.url, { username: serial, password: secrets.get(serial)!, reconnectPeriod: 0 })).endAsync();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+}
+
+beforeAll(async () => {
+  etc = mkdtempSync(join(tmpdir(), "lb-mosq-etc-"));
+  passwd = join(etc, "loyalty.passwd");
+  const acl = join(etc, "loyalty.acl");
+  const conf = docBlocks("/etc/mosquitto/conf.d/loyalty.conf")
+    .split("\n")
+    .filter((l) => !/^listener\b/.test(l))
+    .join("\n")
+    .replaceAll("/etc/mosquitto/loyalty.passwd", passwd)
+    .replaceAll("/etc/mosquitto/loyalty.acl", acl)
+    .replaceAll("/var/lib/mosquitto/", etc + "/");
+  /* The doc's ACL, and a test-only user that watches every topic (its lines apply to it alone). */
+  writeFileSync(acl, docBlocks("/etc/mosquitto/loyalty.acl") + `\nuser ${OBSERVER}\ntopic read #\n`);
+  /* The doc's steps: the gateway's line first (-c), later one line per terminal at its flash. */
+  mosquittoPasswd(passwd, "gateway", GATEWAY_PASSWORD);
+  mosquittoPasswd(passwd, OBSERVER, "observer-pw");
+  /* Mosquitto started as root runs as the user mosquitto, which must read its files (the doc's chown). */
+  if (process.getuid?.() === 0) {
+    const uid = Number(execFileSync("id", ["-u", "mosquitto"]).toString());
+    const gid = Number(execFileSync("id", ["-g", "mosquitto"]).toString());
+    for (const f of [etc, passwd, acl]) chownSync(f, uid, gid);
+  }
+  chmodSync(passwd, 0o600);
+  broker = await startMosquitto("", undefined, { config: conf });
+  gw = await testGateway({ ingest: { deriveIntervalMs: 60_000 }, mqtt: { url: broker.url, username: "gateway", password: GATEWAY_PASSWORD } });
+  for (const s of [VICTIM, OTHER]) flashed(s);
+  await reloadedFor(VICTIM, OTHER);
+  const observer = await mqtt.connectAsync(broker.url, { username: OBSERVER, password: "observer-pw", reconnectPeriod: 0 });
+  attackers.push(observer);
+  observer.on("message", (topic, payload) => topic === "lb/v1/gw/state" && gatewayStates.push(payload.toString()));
+  await observer.subscribeAsync("lb/v1/gw/state", { qos: 1 });
+  victim = await overMqtt({ serial: VICTIM }, broker.url, { secret: secrets.get(VICTIM) });
+  other = await overMqtt({ serial: OTHER }, broker.url, { secret: secrets.get(OTHER) });
+  for (const d of [victim, other]) d.terminal.hello();
+  await waitFor("both hellos stored", () => (gw.ingest.flush(), gw.store.devices.all().length === 2));
+  for (const [serial, point] of [[VICTIM, "till-1"], [OTHER, "till-2"]] as const) pair(gw.store, { serial, store: "s1", point, question: "staff", timeZone: "UTC" }, Date.now());
+  gw.workers.commands();
+  await waitFor("config on both terminals", () => victim.terminal.config && other.terminal.config);
+});
+
+afterAll(async () => {
+  await Promise.all(attackers.map((c) => c.endAsync(true)));
+  await victim?.close(true);
+  await other?.close(true);
+  await gw?.stop();
+  await broker?.stop();
+});
+
+/** Connects as an attacker would; resolves to the client, or to the refusal's CONNACK return code. */
+async function attacker(o: IClientOptions): Promise<MqttClient | number> {
+  try {
+    const c = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 5000, ...o });
+    attackers.push(c);
+    return c;
+  } catch (e) {
+    return (e as { code?: number }).code ?? -1;
+  }
+}
+
+function forgedEvent(serial: string, n: number): string {
+  const r = deviceEnd().encode({ t: "event", d: serial, b: "0bad0bad", n, k: "yes", ts: Date.now(), sync: 1 });
+  if (!r.ok) throw new Error(r.reason);
+  return r.line;
+}
+
+const storedFromBoot = (boot: string) => (gw.ingest.flush(), gw.store.db.prepare(`SELECT count(*) AS n FROM events WHERE boot = ?`).get(boot) as { n: number }).n;
+
+async function pressAcked(d: Connected): Promise<void> {
+  d.terminal.press("no");
+  await waitFor(`the ack of ${d.terminal.serial}'s press`, () => d.terminal.outbox.size === 0);
+}
+
+/**
+ * Mosquitto acknowledges a QoS 1 publish its ACL denies (MQTT 3.1.1's PUBACK cannot say no) and drops it. With the
+ * doc's `max_queued_messages 0`, Mosquitto 2.0.11 then closes the connection too (without it, it keeps it): the
+ * helper waits for the PUBACK and for that close, so that each attack is over before the next step.
+ */
+async function publishDropped(c: MqttClient, topic: string, payload: string, retain = false): Promise<void> {
+  const closed = new Promise<void>((resolve) => c.once("close", () => resolve()));
+  await c.publishAsync(topic, payload, { qos: 1, retain });
+  await closed;
+}
+
+describe("Mosquitto configured as docs/operations.md says, against the attacks of issue 14", () => {
+  it("refuses a forged event under a real terminal's serial without a credential, with a wrong one, or with another device's", async () => {
+    expect(await attacker({ clientId: "lb-" + VICTIM })).toBe(5);
+    expect(await attacker({ clientId: "evil" })).toBe(5);
+    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: "0".repeat(32) })).toBe(5);
+    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(OTHER)! })).toBe(5);
+    await pressAcked(victim);
+    expect(storedFromBoot("0bad0bad")).toBe(0);
+  });
+
+  it("drops the event a device publishes on another's up topic; nothing of it is stored", async () => {
+    flashed("EVIL-1");
+    await reloadedFor("EVIL-1");
+    const evil = (await attacker({ clientId: "lb-EVIL-1", username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    expect(typeof evil).not.toBe("number");
+    await publishDropped(evil, `lb/v1/dev/${VICTIM}/up`, forgedEvent(VICTIM, 1));
+    await pressAcked(victim);
+    expect(storedFromBoot("0bad0bad")).toBe(0);
+  });
+
+  it("drops a forged down frame: the terminal obeys nothing it did not get from the gateway", async () => {
+    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const before = victim.terminal.received.length;
+    const r = gatewayEnd().encode({ t: "unpair", d: VICTIM });
+    if (!r.ok) throw new Error(r.reason);
+    await publishDropped(evil, `lb/v1/dev/${VICTIM}/down`, r.line);
+    await pressAcked(victim);
+    expect(victim.terminal.received.slice(before).map((m) => m.t)).toEqual(["ack"]);
+    expect(victim.terminal.config).toBeDefined();
+  });
+
+  it("gives no client-id takeover: another device's credential under a device's id gets its own user name as id", async () => {
+    flashed("SHOP-TILL-3");
+    await reloadedFor("SHOP-TILL-3");
+    /* A device's own client, watched for a close (it does not reconnect). */
+    const till3 = (await attacker({ clientId: "lb-SHOP-TILL-3", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! })) as MqttClient;
+    let closes = 0;
+    till3.on("close", () => closes++);
+    const evil = await attacker({ clientId: "lb-SHOP-TILL-3", username: "EVIL-1", password: secrets.get("EVIL-1")! });
+    expect(typeof evil).not.toBe("number");
+    /* Nor the gateway's: its id is its user name, `gateway`, whatever client id it sends. */
+    const gwTakeover = await attacker({ clientId: "loyalty-gateway", username: "EVIL-1", password: secrets.get("EVIL-1")! });
+    expect(typeof gwTakeover).not.toBe("number");
+    expect(await attacker({ clientId: "lb-SHOP-TILL-3" })).toBe(5);
+    await pressAcked(victim);
+    expect(closes).toBe(0);
+    expect(till3.connected).toBe(true);
+    expect(gw.ingest.reachableDevices()).toContain(VICTIM);
+    /* What Mosquitto does not refuse: a second login with the device's own credential replaces the first. */
+    const again = await attacker({ clientId: "anything", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! });
+    expect(typeof again).not.toBe("number");
+    await waitFor("the first SHOP-TILL-3 connection closed", () => closes === 1);
+  });
+
+  it("sends nothing to a `#` subscriber, nor to one of another device's topics (Mosquitto grants them and filters each message)", async () => {
+    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const seen: string[] = [];
+    evil.on("message", (topic) => seen.push(topic));
+    const granted = await evil.subscribeAsync(["#", `lb/v1/dev/${VICTIM}/down`, `lb/v1/dev/+/up`, "lb/v1/gw/state"], { qos: 1 }).then(
+      (g) => g.map((x) => x.qos),
+      (e: { packet?: { granted?: number[] } }) => e.packet?.granted,
+    );
+    /* Unlike the embedded broker (SUBACK 0x80), Mosquitto 2.0 grants these and checks the ACL on every message it would deliver. */
+    expect(granted).toEqual([1, 1, 1, 1]);
+    await pressAcked(victim);
+    await pressAcked(other);
+    expect(seen).toEqual([]);
+    expect(evil.connected).toBe(true);
+  });
+
+  it("drops a retained gateway state, or another device's state, from a device", async () => {
+    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    await publishDropped(evil, "lb/v1/gw/state", "offline", true);
+    const evil2 = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    await publishDropped(evil2, `lb/v1/dev/${VICTIM}/state`, "offline", true);
+    await pressAcked(victim);
+    expect(gatewayStates.filter((s) => s === "offline")).toEqual([]);
+    expect(gw.ingest.reachableDevices()).toContain(VICTIM);
+    /* A new subscriber gets the retained states: the gateway's and the victim's, as their owners set them. */
+    const late = (await attacker({ username: OBSERVER, password: "observer-pw" })) as MqttClient;
+    const retained: string[] = [];
+    late.on("message", (topic, payload, packet) => packet.retain && retained.push(`${topic} ${payload.toString()}`));
+    await late.subscribeAsync(["lb/v1/gw/state", `lb/v1/dev/${VICTIM}/state`], { qos: 1 });
+    await waitFor("both retained states", () => retained.length === 2);
+    expect(retained.sort()).toEqual(["lb/v1/dev/SHOP-TILL-1/state online", "lb/v1/gw/state online"]);
+  });
+
+  it("lets the paired terminals keep working: their events stored once each, none of the attackers'", async () => {
+    await pressAcked(victim);
+    await pressAcked(other);
+    gw.ingest.flush();
+    const rows = gw.store.db.prepare(`SELECT serial, count(*) AS n FROM events GROUP BY serial ORDER BY serial`).all() as { serial: string; n: number }[];
+    expect(rows).toEqual([
+      { serial: VICTIM, n: victim.terminal.recorded },
+      { serial: OTHER, n: other.terminal.recorded },
+    ].sort((a, b) => a.serial.localeCompare(b.serial)));
+  });
+
+  it("revokes a terminal when its line leaves the password file and Mosquitto reloads (SIGHUP)", async () => {
+    const before = victim.terminal.recorded;
+    execFileSync("mosquitto_passwd", ["-D", passwd, VICTIM], { stdio: "ignore" });
+    expect(readFileSync(passwd, "utf8")).not.toContain(VICTIM + ":");
+    broker.reload();
+    /* Mosquitto closes the revoked device's connection at the reload; its client keeps trying and is refused. */
+    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(VICTIM)! })).toBe(5);
+    victim.terminal.press("yes");
+    await pressAcked(other);
+    gw.ingest.flush();
+    expect((gw.store.db.prepare(`SELECT count(*) AS n FROM events WHERE serial = ?`).get(VICTIM) as { n: number }).n).toBe(before);
+    expect(victim.terminal.outbox.size).toBe(1);
+    /*
+     * Unlike the embedded broker, Mosquitto does not publish the will of a client it drops at a reload: the retained
+     * state stays `online` and the gateway still counts the device reachable (docs/operations.md says so).
+     */
+    expect(gw.ingest.reachableDevices()).toContain(VICTIM);
+  });
+});
