@@ -4,14 +4,16 @@
  * mqtt.js clients. Each attack is refused and nothing is stored or obeyed; the paired terminals keep working.
  * docs/protocol.md "MQTT" says who may do what.
  */
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { pair, unpair } from "../../gateway/terminals/manage.ts";
+import { unpair } from "../../gateway/terminals/manage.ts";
 import { overGatewayMqtt, overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
-import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
+import { gatewayEnd } from "../../protocol/endpoints.ts";
+import { attacker, forgedEvent, pressAcked, storedFromBoot } from "../support/attacks.ts";
 import { testGateway } from "../support/gateway.ts";
+import { helloAndPair } from "../support/pairing.ts";
 
 const VICTIM = "SHOP-TILL-1";
 const OTHER = "SHOP-TILL-2";
@@ -28,11 +30,8 @@ beforeAll(async () => {
   victimSecret = gw.store.credentials.issue(VICTIM, Date.now());
   victim = await overMqtt({ serial: VICTIM }, gw.mqttUrl, { secret: victimSecret });
   other = await overGatewayMqtt({ serial: OTHER }, gw);
-  for (const d of [victim, other]) d.terminal.hello();
-  await waitFor("both hellos stored", () => (gw.ingest.flush(), gw.store.devices.all().length === 2));
-  for (const [serial, point] of [[VICTIM, "till-1"], [OTHER, "till-2"]] as const) pair(gw.store, { serial, store: "s1", point, question: "staff", timeZone: "UTC" }, Date.now());
-  gw.workers.commands();
-  await waitFor("config on both terminals", () => victim.terminal.config && other.terminal.config);
+  await helloAndPair(gw, victim, "till-1");
+  await helloAndPair(gw, other, "till-2");
 });
 
 afterAll(async () => {
@@ -41,32 +40,6 @@ afterAll(async () => {
   await other?.close();
   await gw?.stop();
 });
-
-/** Connects as an attacker would; resolves to the client, or to the refusal's CONNACK return code. */
-async function attacker(o: IClientOptions): Promise<MqttClient | number> {
-  try {
-    const c = await mqtt.connectAsync(gw.mqttUrl, { reconnectPeriod: 0, connectTimeout: 5000, ...o });
-    attackers.push(c);
-    return c;
-  } catch (e) {
-    return (e as { code?: number }).code ?? -1;
-  }
-}
-
-/** A valid event frame as if from `serial`. */
-function forgedEvent(serial: string, n: number): string {
-  const r = deviceEnd().encode({ t: "event", d: serial, b: "0bad0bad", n, k: "yes", ts: Date.now(), sync: 1 });
-  if (!r.ok) throw new Error(r.reason);
-  return r.line;
-}
-
-const storedFromBoot = (boot: string) => (gw.ingest.flush(), gw.store.db.prepare(`SELECT count(*) AS n FROM events WHERE boot = ?`).get(boot) as { n: number }).n;
-
-/** One real press of a terminal, acked: after it, whatever an attacker sent before has been through the gateway. */
-async function pressAcked(d: Connected): Promise<void> {
-  d.terminal.press("no");
-  await waitFor(`the ack of ${d.terminal.serial}'s press`, () => d.terminal.outbox.size === 0);
-}
 
 /** Publishes and waits until the broker has answered: PUBACK, or a closed connection when it refuses. */
 async function publishRefused(c: MqttClient, topic: string, payload: string, retain = false): Promise<void> {
@@ -77,28 +50,28 @@ async function publishRefused(c: MqttClient, topic: string, payload: string, ret
 
 describe("the embedded broker against the attacks of issue 14", () => {
   it("refuses a forged event under a real terminal's serial without a credential, or with a wrong one", async () => {
-    expect(await attacker({ clientId: "lb-" + VICTIM })).toBe(4);
-    expect(await attacker({ clientId: "evil" })).toBe(4);
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: "0".repeat(32) })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "evil" })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: "0".repeat(32) })).toBe(4);
     /* A real terminal's own credential does not open another's serial. */
     const otherSecret = gw.store.credentials.issue("SPARE-3", Date.now());
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: otherSecret })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: otherSecret })).toBe(4);
     await pressAcked(victim);
-    expect(storedFromBoot("0bad0bad")).toBe(0);
+    expect(storedFromBoot(gw, "0bad0bad")).toBe(0);
   });
 
   it("refuses a device that publishes another's event, and stores nothing of it", async () => {
     const secret = gw.store.credentials.issue("EVIL-1", Date.now());
-    const evil = await attacker({ clientId: "lb-EVIL-1", username: "EVIL-1", password: secret });
+    const evil = await attacker(gw.mqttUrl, attackers, { clientId: "lb-EVIL-1", username: "EVIL-1", password: secret });
     expect(typeof evil).not.toBe("number");
     await publishRefused(evil as MqttClient, `lb/v1/dev/${VICTIM}/up`, forgedEvent(VICTIM, 1));
     await pressAcked(victim);
-    expect(storedFromBoot("0bad0bad")).toBe(0);
+    expect(storedFromBoot(gw, "0bad0bad")).toBe(0);
   });
 
   it("refuses a forged down frame: the terminal obeys nothing it did not get from the gateway", async () => {
     const secret = gw.store.credentials.issue("EVIL-2", Date.now());
-    const evil = (await attacker({ clientId: "lb-EVIL-2", username: "EVIL-2", password: secret })) as MqttClient;
+    const evil = (await attacker(gw.mqttUrl, attackers, { clientId: "lb-EVIL-2", username: "EVIL-2", password: secret })) as MqttClient;
     const before = victim.terminal.received.length;
     const r = gatewayEnd().encode({ t: "unpair", d: VICTIM });
     if (!r.ok) throw new Error(r.reason);
@@ -110,16 +83,16 @@ describe("the embedded broker against the attacks of issue 14", () => {
 
   it("refuses a client-id takeover of a device; the real device stays connected", async () => {
     const secret = gw.store.credentials.issue("EVIL-3", Date.now());
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: "EVIL-3", password: secret })).toBe(2);
-    expect(await attacker({ clientId: "lb-" + VICTIM })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM, username: "EVIL-3", password: secret })).toBe(2);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM })).toBe(4);
     /* The gateway's client id is nobody's, even with a valid credential. */
-    expect(await attacker({ clientId: "loyalty-gateway", username: "EVIL-3", password: secret })).toBe(2);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "loyalty-gateway", username: "EVIL-3", password: secret })).toBe(2);
     await pressAcked(victim);
   });
 
   it("grants no `#` subscription, nor another device's down topic: the subscriber sees nothing", async () => {
     const secret = gw.store.credentials.issue("EVIL-4", Date.now());
-    const evil = (await attacker({ clientId: "lb-EVIL-4", username: "EVIL-4", password: secret })) as MqttClient;
+    const evil = (await attacker(gw.mqttUrl, attackers, { clientId: "lb-EVIL-4", username: "EVIL-4", password: secret })) as MqttClient;
     const seen: string[] = [];
     evil.on("message", (topic) => seen.push(topic));
     /* SUBACK 0x80 (failure) for each: mqtt.js rejects the subscription with that packet. */
@@ -133,9 +106,9 @@ describe("the embedded broker against the attacks of issue 14", () => {
 
   it("refuses a retained gateway state, or a device's state, from a client", async () => {
     const secret = gw.store.credentials.issue("EVIL-5", Date.now());
-    const evil = (await attacker({ clientId: "lb-EVIL-5", username: "EVIL-5", password: secret })) as MqttClient;
+    const evil = (await attacker(gw.mqttUrl, attackers, { clientId: "lb-EVIL-5", username: "EVIL-5", password: secret })) as MqttClient;
     await publishRefused(evil, "lb/v1/gw/state", "offline", true);
-    const evil2 = (await attacker({ clientId: "lb-EVIL-5", username: "EVIL-5", password: secret })) as MqttClient;
+    const evil2 = (await attacker(gw.mqttUrl, attackers, { clientId: "lb-EVIL-5", username: "EVIL-5", password: secret })) as MqttClient;
     await publishRefused(evil2, `lb/v1/dev/${VICTIM}/state`, "offline", true);
     const retained: string[] = [];
     const off = await gw.broker!.local.subscribe("lb/v1/+/#", (topic, payload) => retained.push(`${topic} ${payload.toString()}`), { retained: true });
@@ -163,7 +136,7 @@ describe("the embedded broker against the attacks of issue 14", () => {
     unpair(gw.store, VICTIM, Date.now());
     /* The broker looks again every 2 s (`loyalty unpair` runs in another process): the device is dropped (its will says offline). */
     await waitFor("the revoked device disconnected", () => !gw.ingest.reachableDevices().includes(VICTIM), 10_000);
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: victimSecret })).toBe(4);
+    expect(await attacker(gw.mqttUrl, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: victimSecret })).toBe(4);
     /* Its own client keeps trying with the revoked secret: its presses reach nothing. */
     victim.terminal.press("yes");
     await pressAcked(other);

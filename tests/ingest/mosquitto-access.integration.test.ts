@@ -11,15 +11,16 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
 import { mosquittoPasswd, startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
-import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
+import { gatewayEnd } from "../../protocol/endpoints.ts";
+import { attacker, forgedEvent, pressAcked, storedFromBoot } from "../support/attacks.ts";
 import { testGateway } from "../support/gateway.ts";
+import { helloAndPair } from "../support/pairing.ts";
 
 const VICTIM = "SHOP-TILL-1";
 const OTHER = "SHOP-TILL-2";
@@ -101,11 +102,8 @@ beforeAll(async () => {
   await observer.subscribeAsync("lb/v1/gw/state", { qos: 1 });
   victim = await overMqtt({ serial: VICTIM }, broker.url, { secret: secrets.get(VICTIM) });
   other = await overMqtt({ serial: OTHER }, broker.url, { secret: secrets.get(OTHER) });
-  for (const d of [victim, other]) d.terminal.hello();
-  await waitFor("both hellos stored", () => (gw.ingest.flush(), gw.store.devices.all().length === 2));
-  for (const [serial, point] of [[VICTIM, "till-1"], [OTHER, "till-2"]] as const) pair(gw.store, { serial, store: "s1", point, question: "staff", timeZone: "UTC" }, Date.now());
-  gw.workers.commands();
-  await waitFor("config on both terminals", () => victim.terminal.config && other.terminal.config);
+  await helloAndPair(gw, victim, "till-1");
+  await helloAndPair(gw, other, "till-2");
 });
 
 afterAll(async () => {
@@ -115,30 +113,6 @@ afterAll(async () => {
   await gw?.stop();
   await broker?.stop();
 });
-
-/** Connects as an attacker would; resolves to the client, or to the refusal's CONNACK return code. */
-async function attacker(o: IClientOptions): Promise<MqttClient | number> {
-  try {
-    const c = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0, connectTimeout: 5000, ...o });
-    attackers.push(c);
-    return c;
-  } catch (e) {
-    return (e as { code?: number }).code ?? -1;
-  }
-}
-
-function forgedEvent(serial: string, n: number): string {
-  const r = deviceEnd().encode({ t: "event", d: serial, b: "0bad0bad", n, k: "yes", ts: Date.now(), sync: 1 });
-  if (!r.ok) throw new Error(r.reason);
-  return r.line;
-}
-
-const storedFromBoot = (boot: string) => (gw.ingest.flush(), gw.store.db.prepare(`SELECT count(*) AS n FROM events WHERE boot = ?`).get(boot) as { n: number }).n;
-
-async function pressAcked(d: Connected): Promise<void> {
-  d.terminal.press("no");
-  await waitFor(`the ack of ${d.terminal.serial}'s press`, () => d.terminal.outbox.size === 0);
-}
 
 /**
  * Mosquitto acknowledges a QoS 1 publish its ACL denies (MQTT 3.1.1's PUBACK cannot say no) and drops it. With the
@@ -153,26 +127,26 @@ async function publishDropped(c: MqttClient, topic: string, payload: string, ret
 
 describe("Mosquitto configured as docs/operations.md says, against the attacks of issue 14", () => {
   it("refuses a forged event under a real terminal's serial without a credential, with a wrong one, or with another device's", async () => {
-    expect(await attacker({ clientId: "lb-" + VICTIM })).toBe(5);
-    expect(await attacker({ clientId: "evil" })).toBe(5);
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: "0".repeat(32) })).toBe(5);
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(OTHER)! })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "lb-" + VICTIM })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "evil" })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: "0".repeat(32) })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(OTHER)! })).toBe(5);
     await pressAcked(victim);
-    expect(storedFromBoot("0bad0bad")).toBe(0);
+    expect(storedFromBoot(gw, "0bad0bad")).toBe(0);
   });
 
   it("drops the event a device publishes on another's up topic; nothing of it is stored", async () => {
     flashed("EVIL-1");
     await reloadedFor("EVIL-1");
-    const evil = (await attacker({ clientId: "lb-EVIL-1", username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const evil = (await attacker(broker.url, attackers, { clientId: "lb-EVIL-1", username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     expect(typeof evil).not.toBe("number");
     await publishDropped(evil, `lb/v1/dev/${VICTIM}/up`, forgedEvent(VICTIM, 1));
     await pressAcked(victim);
-    expect(storedFromBoot("0bad0bad")).toBe(0);
+    expect(storedFromBoot(gw, "0bad0bad")).toBe(0);
   });
 
   it("drops a forged down frame: the terminal obeys nothing it did not get from the gateway", async () => {
-    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const evil = (await attacker(broker.url, attackers, { username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     const before = victim.terminal.received.length;
     const r = gatewayEnd().encode({ t: "unpair", d: VICTIM });
     if (!r.ok) throw new Error(r.reason);
@@ -186,27 +160,27 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
     flashed("SHOP-TILL-3");
     await reloadedFor("SHOP-TILL-3");
     /* A device's own client, watched for a close (it does not reconnect). */
-    const till3 = (await attacker({ clientId: "lb-SHOP-TILL-3", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! })) as MqttClient;
+    const till3 = (await attacker(broker.url, attackers, { clientId: "lb-SHOP-TILL-3", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! })) as MqttClient;
     let closes = 0;
     till3.on("close", () => closes++);
-    const evil = await attacker({ clientId: "lb-SHOP-TILL-3", username: "EVIL-1", password: secrets.get("EVIL-1")! });
+    const evil = await attacker(broker.url, attackers, { clientId: "lb-SHOP-TILL-3", username: "EVIL-1", password: secrets.get("EVIL-1")! });
     expect(typeof evil).not.toBe("number");
     /* Nor the gateway's: its id is its user name, `gateway`, whatever client id it sends. */
-    const gwTakeover = await attacker({ clientId: "loyalty-gateway", username: "EVIL-1", password: secrets.get("EVIL-1")! });
+    const gwTakeover = await attacker(broker.url, attackers, { clientId: "loyalty-gateway", username: "EVIL-1", password: secrets.get("EVIL-1")! });
     expect(typeof gwTakeover).not.toBe("number");
-    expect(await attacker({ clientId: "lb-SHOP-TILL-3" })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "lb-SHOP-TILL-3" })).toBe(5);
     await pressAcked(victim);
     expect(closes).toBe(0);
     expect(till3.connected).toBe(true);
     expect(gw.ingest.reachableDevices()).toContain(VICTIM);
     /* What Mosquitto does not refuse: a second login with the device's own credential replaces the first. */
-    const again = await attacker({ clientId: "anything", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! });
+    const again = await attacker(broker.url, attackers, { clientId: "anything", username: "SHOP-TILL-3", password: secrets.get("SHOP-TILL-3")! });
     expect(typeof again).not.toBe("number");
     await waitFor("the first SHOP-TILL-3 connection closed", () => closes === 1);
   });
 
   it("sends nothing to a `#` subscriber, nor to one of another device's topics (Mosquitto grants them and filters each message)", async () => {
-    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const evil = (await attacker(broker.url, attackers, { username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     const seen: string[] = [];
     evil.on("message", (topic) => seen.push(topic));
     const granted = await evil.subscribeAsync(["#", `lb/v1/dev/${VICTIM}/down`, `lb/v1/dev/+/up`, "lb/v1/gw/state"], { qos: 1 }).then(
@@ -222,15 +196,15 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
   });
 
   it("drops a retained gateway state, or another device's state, from a device", async () => {
-    const evil = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const evil = (await attacker(broker.url, attackers, { username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     await publishDropped(evil, "lb/v1/gw/state", "offline", true);
-    const evil2 = (await attacker({ username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
+    const evil2 = (await attacker(broker.url, attackers, { username: "EVIL-1", password: secrets.get("EVIL-1")! })) as MqttClient;
     await publishDropped(evil2, `lb/v1/dev/${VICTIM}/state`, "offline", true);
     await pressAcked(victim);
     expect(gatewayStates.filter((s) => s === "offline")).toEqual([]);
     expect(gw.ingest.reachableDevices()).toContain(VICTIM);
     /* A new subscriber gets the retained states: the gateway's and the victim's, as their owners set them. */
-    const late = (await attacker({ username: OBSERVER, password: "observer-pw" })) as MqttClient;
+    const late = (await attacker(broker.url, attackers, { username: OBSERVER, password: "observer-pw" })) as MqttClient;
     const retained: string[] = [];
     late.on("message", (topic, payload, packet) => packet.retain && retained.push(`${topic} ${payload.toString()}`));
     await late.subscribeAsync(["lb/v1/gw/state", `lb/v1/dev/${VICTIM}/state`], { qos: 1 });
@@ -255,7 +229,7 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
     expect(readFileSync(passwd, "utf8")).not.toContain(VICTIM + ":");
     broker.reload();
     /* Mosquitto closes the revoked device's connection at the reload; its client keeps trying and is refused. */
-    expect(await attacker({ clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(VICTIM)! })).toBe(5);
+    expect(await attacker(broker.url, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(VICTIM)! })).toBe(5);
     victim.terminal.press("yes");
     await pressAcked(other);
     gw.ingest.flush();
