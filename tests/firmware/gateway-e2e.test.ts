@@ -4,8 +4,6 @@
  * surveys and force-majeure periods appear in the gateway's database.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { Gateway } from "../../gateway/app.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
 import { buildFirmware } from "../../firmware/build/build.ts";
 import { connectSerialPath, createFlash, createSimulatedBoard, type SimBoard } from "../../firmware/sim/index.ts";
 import pino from "pino";
@@ -14,19 +12,12 @@ import { testConfig } from "../../gateway/testkit/config.ts";
 import { testGateway } from "../support/gateway.ts";
 import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
+import { expectDayDerived, pairBoard } from "../support/pairing.ts";
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** Pairs the board once the gateway has its hello, and waits until the board has stored the config. */
-async function pairBoard(gw: Gateway, board: SimBoard, serial: string, point: string): Promise<void> {
-  await waitFor(`the hello of ${serial}`, () => (gw.ingest.flush(), gw.store.devices.get(serial)), 20_000);
-  pair(gw.store, { serial, store: "e2e", point, question: "staff", employee: "elena", timeZone: "UTC" }, Date.now());
-  gw.workers.commands();
-  await waitFor(`config stored on ${serial}`, () => board.flash.files.has("lbc"), 20_000);
-}
 
 /** A short press answered Yes, then a force-majeure long press (held past L = 3 s), as a seller would. */
 async function playDay(board: SimBoard): Promise<void> {
@@ -37,16 +28,6 @@ async function playDay(board: SimBoard): Promise<void> {
   board.pressAndHold("seller");
   await new Promise((r) => setTimeout(r, 3400));
   board.release("seller");
-}
-
-async function expectDerived(gw: Gateway, terminal: string): Promise<void> {
-  await waitFor("three events stored and acked", () => (gw.ingest.flush(), gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ?").get(terminal) as { n: number }).n >= 3 || undefined, 20_000);
-  gw.workers.derive();
-  const surveys = gw.store.derived.surveys(terminal, 0, Date.now() + 60_000);
-  expect(surveys.map((s) => [s.answer, s.questionKind, s.employee])).toEqual([["yes", "staff", "elena"]]);
-  const periods = gw.store.derived.periods(terminal, 0, Date.now() + 3_600_000);
-  expect(periods).toHaveLength(1);
-  expect(periods[0]!.start).toBeGreaterThan(surveys[0]!.openedAt);
 }
 
 describe("the firmware bundle against the real gateway", () => {
@@ -62,10 +43,10 @@ describe("the firmware bundle against the real gateway", () => {
     const board = createSimulatedBoard({ bundle: code, board: "pico", clock: "real", serialNumber: "SIM-SERIAL-1", onWrite: (d) => cable.write(d) });
     cleanups.push(() => board.stop());
     cable.attach(board);
-    await pairBoard(gw, board, "SIM-SERIAL-1", "serial");
+    await pairBoard(gw, { serial: "SIM-SERIAL-1", store: "e2e", point: "serial", stored: () => board.flash.files.has("lbc"), ms: 20_000 });
     expect(gw.store.devices.get("SIM-SERIAL-1")?.caps).toContain("repl");
     await playDay(board);
-    await expectDerived(gw, "e2e.serial");
+    await expectDayDerived(gw, "e2e.serial", 20_000);
   });
 
   it("over MQTT through the embedded broker", { timeout: 90_000 }, async () => {
@@ -78,9 +59,9 @@ describe("the firmware bundle against the real gateway", () => {
     flash.files.set("lbnet", { data: JSON.stringify({ k: gw.store.credentials.issue("SIM-MQTT-1", Date.now()) }), sf: false });
     const board = createSimulatedBoard({ bundle: code, board: "wifi", clock: "real", serialNumber: "SIM-MQTT-1", flash });
     cleanups.push(() => board.stop());
-    await pairBoard(gw, board, "SIM-MQTT-1", "mqtt");
+    await pairBoard(gw, { serial: "SIM-MQTT-1", store: "e2e", point: "mqtt", stored: () => board.flash.files.has("lbc"), ms: 20_000 });
     await playDay(board);
-    await expectDerived(gw, "e2e.mqtt");
+    await expectDayDerived(gw, "e2e.mqtt", 20_000);
   });
 
   it("over MQTT, a board without its credential, or with one a later flash replaced, is refused and never heard", { timeout: 60_000 }, async () => {

@@ -7,12 +7,12 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
 import { connectSerialPath } from "../../firmware/sim/index.ts";
 import { testGateway } from "../support/gateway.ts";
 import { startMosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { ptyPair } from "../../gateway/testkit/socat.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
+import { expectDayDerived, pairBoard } from "../support/pairing.ts";
 import { createInterpreterBoard, type InterpreterBoard } from "../../firmware/interpreter/board.ts";
 import { realBundle, sleep } from "../../firmware/interpreter/peer.ts";
 
@@ -20,13 +20,6 @@ const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-async function pairBoard(gw: Gateway, board: InterpreterBoard, serial: string, point: string): Promise<void> {
-  await waitFor(`the hello of ${serial}`, () => (gw.ingest.flush(), gw.store.devices.get(serial)), 30_000);
-  pair(gw.store, { serial, store: "real", point, question: "staff", employee: "elena", timeZone: "UTC" }, Date.now());
-  gw.workers.commands();
-  await waitFor(`config stored on ${serial}`, async () => (await board.evaluate("LB_.s.c!==undefined")) === true, 30_000);
-}
 
 /** A short press answered Yes, then a force-majeure long press (held past the default L of 3 s). */
 async function playDay(board: InterpreterBoard): Promise<void> {
@@ -44,13 +37,7 @@ async function playDay(board: InterpreterBoard): Promise<void> {
 }
 
 async function expectDerived(gw: Gateway, terminal: string): Promise<void> {
-  await waitFor("three events stored and acked", () => (gw.ingest.flush(), gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ?").get(terminal) as { n: number }).n >= 3 || undefined, 30_000);
-  gw.workers.derive();
-  const surveys = gw.store.derived.surveys(terminal, 0, Date.now() + 60_000);
-  expect(surveys.map((s) => [s.answer, s.questionKind, s.employee])).toEqual([["yes", "staff", "elena"]]);
-  const periods = gw.store.derived.periods(terminal, 0, Date.now() + 3_600_000);
-  expect(periods).toHaveLength(1);
-  expect(periods[0]!.start).toBeGreaterThan(surveys[0]!.openedAt);
+  await expectDayDerived(gw, terminal, 30_000);
   const synced = gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE terminal_id = ? AND synced = 1").get(terminal) as { n: number };
   expect(synced.n).toBe(3);
 }
@@ -68,7 +55,7 @@ describe("the firmware on the real interpreter against the real gateway", () => 
     cleanups.push(() => board.close());
     cable.attach(board);
     await board.flash(await realBundle("pico", "combo", "serial"));
-    await pairBoard(gw, board, "REAL-PTY-1", "serial");
+    await pairBoard(gw, { serial: "REAL-PTY-1", store: "real", point: "serial", stored: async () => (await board.evaluate("LB_.s.c!==undefined")) === true, ms: 30_000 });
     expect(gw.store.devices.get("REAL-PTY-1")?.caps).toContain("repl");
     await playDay(board);
     await expectDerived(gw, "real.serial");
@@ -93,7 +80,7 @@ describe("the firmware on the real interpreter against the real gateway", () => 
     /* On the embedded broker the board logs in with its own credential, issued in the gateway's database as `loyalty flash` does. */
     const k = url ? {} : { k: gw.store.credentials.issue(serial, Date.now()) };
     await board.flash(await realBundle(profile, "combo", "mqtt"), { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port, ...k }) });
-    await pairBoard(gw, board, serial, "mqtt");
+    await pairBoard(gw, { serial, store: "real", point: "mqtt", stored: async () => (await board.evaluate("LB_.s.c!==undefined")) === true, ms: 30_000 });
     await playDay(board);
     await expectDerived(gw, "real.mqtt");
   });
