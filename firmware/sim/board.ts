@@ -18,6 +18,7 @@ import { createNetModule } from "./net.ts";
 import { createPins } from "./pins.ts";
 import { SimSerial } from "./serial.ts";
 import { createStorageModule } from "./storage.ts";
+import { STRING_2V29 } from "./string-2v29.ts";
 
 export type Button = "seller" | "yes" | "no" | "unsure";
 const BUTTONS: Button[] = ["seller", "yes", "no", "unsure"];
@@ -89,30 +90,6 @@ export interface SimBoard {
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEFAULT_SERIAL = "33ffd605-41573033-15720843";
 const WATCHDOG_RUN = new vm.Script("__lbCall()");
-
-/*
- * Espruino 2v29's String search, in the board's own realm (shared/espruino.md; src/jswrap_string.c
- * jswrap_string_indexOf): from each position it compares only as far as the string goes, so a partial match at
- * the end counts ("abcd".indexOf("dq") is 3), and includes and a string replace inherit it. Firmware that relies
- * on the standard answer must fail here as it fails on a board.
- */
-const STRING_2V29 = `(function () {
-  var P = String.prototype, indexOf = P.indexOf, replace = P.replace;
-  var find = function (s, sub, from) {
-    sub = String(sub);
-    if (sub.length > s.length) return -1;
-    var i = Math.min(Math.max(from | 0, 0), s.length - sub.length + 1);
-    for (; i < s.length; i++) if (sub.slice(0, s.length - i) === s.slice(i, i + sub.length)) return i;
-    return sub.length ? -1 : indexOf.call(s, sub, from);
-  };
-  P.indexOf = function (sub, from) { return find(String(this), sub, from); };
-  P.includes = function (sub, from) { return find(String(this), sub, from) >= 0; };
-  P.replace = function (pat, rep) {
-    if (pat instanceof RegExp || typeof rep === "function") return replace.call(this, pat, rep);
-    var s = String(this), i = find(s, pat, 0);
-    return i < 0 ? s : s.slice(0, i) + String(rep) + s.slice(i + String(pat).length);
-  };
-})();`;
 
 export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
   const boardName = opts.board || "pico";
