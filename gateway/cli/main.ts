@@ -15,6 +15,7 @@ import { registerImport } from "./import-command.ts";
 import { registerSimulate } from "./simulate-command.ts";
 import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
+import { registerStores } from "./stores-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 import { registerTest } from "./test-command.ts";
 
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   registerGateway(program, io);
   registerPairing(program, io);
+  registerStores(program, io);
   registerTerminals(program, io);
   registerStatus(program, io);
   registerReport(program, io);
@@ -57,7 +59,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.err(e.message + "\n");
       return 2;
     }
-    throw e;
+    /* Anything else is a fault of ours or of the system (a file, a socket): its message in words, the stack only on request. */
+    if (process.env.LOYALTY_DEBUG) throw e;
+    io.err(`loyalty: ${e instanceof Error ? e.message : String(e)}\n(set LOYALTY_DEBUG=1 to see where it happened)\n`);
+    return 1;
   }
   return code;
 }

@@ -4,6 +4,7 @@ import { questionKindSchema } from "../../protocol/schemas.ts";
 import { GatewayError } from "../errors.ts";
 import { IDENTIFY_SECONDS } from "../installer/constants.ts";
 import { identify, pair, replace, unpair } from "../terminals/manage.ts";
+import { storeList } from "../terminals/stores.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { table } from "../reports/table.ts";
@@ -26,7 +27,7 @@ export function registerPairing(program: Command, io: CliIo): void {
       .command("pair")
       .argument("[serial]", "hardware serial of a pending device; without it, pending devices are listed")
       .description("pair a pending device to a new terminal, or a seller button to a keypad's terminal")
-      .option("--store <id>", "store id, e.g. msk-01")
+      .option("--store <id>", "store id, e.g. msk-01 (added first with loyalty stores add)")
       .option("--point <id>", "service point in the store, e.g. till-2")
       .option("--question <kind>", "key question kind: staff, office or recommend")
       .option("--text <question>", "the printed key question")
@@ -52,14 +53,22 @@ export function registerPairing(program: Command, io: CliIo): void {
         io.out(table(["serial", "role", "firmware", "seen", "where"], pending.map((d) => [d.serial, d.role ?? "?", d.fw ?? "?", ago(now, d.lastSeenMs), d.link ?? ""])));
         io.out("\nFind one on site: loyalty pair --identify <serial> (its LEDs blink for " + IDENTIFY_SECONDS + " s)\n");
         io.out("Pair one with: loyalty pair <serial> --store <id> --point <id> --question staff|office|recommend [--employee <name>]\n");
+        io.out(`Stores: ${storeList(store)}${store.terminals.stores().length ? "" : "; add one first: loyalty stores add <id> --zone <IANA zone, e.g. Europe/Moscow>"}\n`);
         return;
       }
       if (f.question !== undefined && !questionKindSchema.safeParse(f.question).success) {
         throw new GatewayError("invalid", `--question '${f.question}': expected staff, office or recommend`);
       }
+      if (f.terminal === undefined) {
+        const missing = (["store", "point", "question"] as const).filter((k) => f[k] === undefined).map((k) => `--${k}`);
+        if (missing.length) {
+          throw new GatewayError("invalid", `loyalty pair ${serial} needs ${missing.join(", ")} for a new terminal (or --terminal <id> to join an existing one): loyalty pair ${serial} --store <id> --point <id> --question staff|office|recommend`);
+        }
+      }
+      /* No time zone here: the store must exist (loyalty stores add); an unknown one is refused with the list. */
       const id = pair(
         store,
-        { serial, terminal: f.terminal, store: f.store, point: f.point, question: f.question as never, questionText: f.text, employee: f.employee, timeZone: config.timeZone, timing: config.terminalDefaults },
+        { serial, terminal: f.terminal, store: f.store, point: f.point, question: f.question as never, questionText: f.text, employee: f.employee, timing: config.terminalDefaults },
         Date.now(),
         "cli",
       );

@@ -10,7 +10,9 @@ import { startSimulation } from "../demo/simulate.ts";
 import { GatewayError } from "../errors.ts";
 import { openStore, type Store } from "../store/store.ts";
 import { pair } from "../terminals/manage.ts";
+import { existingStore } from "../terminals/stores.ts";
 import { formatLocal } from "../time/zone.ts";
+import { probeBroker } from "./broker-probe.ts";
 import type { CliIo } from "./io.ts";
 import { configFrom, withDbFlags, type DbFlags } from "./open.ts";
 
@@ -70,15 +72,31 @@ export function registerSimulate(program: Command, io: CliIo): void {
     if (!questionKindSchema.safeParse(f.question).success) throw new GatewayError("invalid", `--question '${f.question}': expected staff, office or recommend`);
     const pairAs = f.pairAs === undefined ? undefined : /^([A-Za-z0-9._-]+)\.([A-Za-z0-9_-]+)$/.exec(f.pairAs);
     if (f.pairAs !== undefined && !pairAs) throw new GatewayError("invalid", `--pair-as '${f.pairAs}': expected <store>.<point>, e.g. demo.till-3`);
+    if (f.board === "pico" && f.port === undefined) throw new GatewayError("invalid", "--board pico talks serial: give --port <path> (one end of a pseudo-terminal pair; the gateway reads the other)");
+    if (f.port !== undefined && !existsSync(f.port)) throw new GatewayError("not_found", `--port '${f.port}': no such serial port (make a pseudo-terminal pair with socat, docs/demo.md "loyalty simulate")`);
+    const mqttUrl = f.mqtt ?? config.mqtt.url ?? `mqtt://${config.mqtt.embedded.host}:${config.mqtt.embedded.port}`;
+    if (f.board !== "pico") {
+      const why = URL.canParse(mqttUrl) ? await probeBroker(mqttUrl) : "not a URL";
+      if (why !== undefined) throw new GatewayError("not_found", `no gateway answers at ${mqttUrl} (${why}): start it first (npm start, or loyalty gateway), or give its broker with --mqtt`);
+    }
+    if (!existsSync(config.database) && (pairAs || f.terminal || f.board !== "pico")) {
+      throw new GatewayError("not_found", `no gateway database at ${config.database}: start the gateway first (npm start), or give its --db or --config`);
+    }
     const store: Store | undefined = existsSync(config.database) ? openStore(config.database) : undefined;
-    if (!store && (pairAs || f.terminal)) throw new GatewayError("not_found", `no database at ${config.database}: start the gateway first (npm start), or give its --db`);
+    if (store && pairAs) {
+      try {
+        existingStore(store, pairAs[1]!);
+      } catch (e) {
+        store.close();
+        throw e;
+      }
+    }
     let serial = f.serial ?? "SIM-0001";
     if (f.terminal) {
       const devices = store?.terminals.devicesOf(f.terminal) ?? [];
       if (devices.length === 0) throw new GatewayError("not_found", `terminal ${f.terminal} has no paired device in ${config.database}`);
       serial = devices[0]!.serial;
     }
-    const mqttUrl = f.mqtt ?? config.mqtt.url ?? `mqtt://${config.mqtt.embedded.host}:${config.mqtt.embedded.port}`;
     const leds = createLedWatch();
     let status = "";
     const line = (text: string) => io.out(`\r\x1b[2K${text}\n${status}`);
@@ -97,7 +115,7 @@ export function registerSimulate(program: Command, io: CliIo): void {
       if (pairing && store?.devices.get(serial)) {
         pairing = false;
         try {
-          const id = pair(store, { serial, store: pairAs![1], point: pairAs![2], question: f.question as "staff", employee: f.employee, timeZone: tz, timing: config.terminalDefaults }, Date.now(), "simulate");
+          const id = pair(store, { serial, store: pairAs![1], point: pairAs![2], question: f.question as "staff", employee: f.employee, timing: config.terminalDefaults }, Date.now(), "simulate");
           line(`Paired to terminal ${id}.`);
         } catch (e) {
           line(`Could not pair: ${(e as Error).message}`);

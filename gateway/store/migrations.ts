@@ -142,6 +142,13 @@ export const MIGRATIONS: readonly string[] = [
     serial TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, issued_ms INTEGER NOT NULL, revoked_ms INTEGER
   );
   `,
+  /*
+   * 5: a store's region, so the chain hub can group stores (docs/operations.md "Stores"). Stores get their time zone
+   * from `loyalty stores add`, no longer from the process that ran `pair` (docs/decisions.md).
+   */
+  `
+  ALTER TABLE stores ADD COLUMN region TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

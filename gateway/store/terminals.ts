@@ -23,7 +23,11 @@ export interface StoreRow {
   id: string;
   name: string;
   timeZone: string;
+  /** What the chain hub groups stores by (null: none given). */
+  region: string | null;
 }
+
+const STORE = `id, name, time_zone AS timeZone, region`;
 
 const PAIRING = `id, serial, terminal_id AS terminalId, role, from_ms AS fromMs, to_ms AS toMs`;
 
@@ -33,8 +37,13 @@ export function terminalsRepo(db: Db) {
       `INSERT INTO stores (id, name, time_zone, created_ms) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET time_zone = excluded.time_zone`,
     ),
-    store: db.prepare(`SELECT id, name, time_zone AS timeZone FROM stores WHERE id = ?`),
-    stores: db.prepare(`SELECT id, name, time_zone AS timeZone FROM stores ORDER BY id`),
+    addStore: db.prepare(`INSERT INTO stores (id, name, time_zone, region, created_ms) VALUES (?, ?, ?, ?, ?)`),
+    setZone: db.prepare(`UPDATE stores SET time_zone = ? WHERE id = ?`),
+    renameStore: db.prepare(`UPDATE stores SET name = ? WHERE id = ?`),
+    setRegion: db.prepare(`UPDATE stores SET region = ? WHERE id = ?`),
+    store: db.prepare(`SELECT ${STORE} FROM stores WHERE id = ?`),
+    stores: db.prepare(`SELECT ${STORE} FROM stores ORDER BY id`),
+    terminalsOfStore: db.prepare(`SELECT id, store_id AS storeId, point, name, created_ms AS createdMs FROM terminals WHERE store_id = ? ORDER BY id`),
     insertTerminal: db.prepare(`INSERT INTO terminals (id, store_id, point, name, created_ms) VALUES (?, ?, ?, ?, ?)`),
     terminal: db.prepare(`SELECT id, store_id AS storeId, point, name, created_ms AS createdMs FROM terminals WHERE id = ?`),
     terminals: db.prepare(`SELECT id, store_id AS storeId, point, name, created_ms AS createdMs FROM terminals ORDER BY id`),
@@ -55,6 +64,22 @@ export function terminalsRepo(db: Db) {
     ensureStore(id: string, timeZone: string, now: number): StoreRow {
       q.upsertStore.run(id, id, timeZone, now);
       return q.store.get(id) as StoreRow;
+    },
+    /** Adds a store; the caller checks that `id` is new. */
+    addStore(s: { id: string; name: string; timeZone: string; region: string | null }, now: number): void {
+      q.addStore.run(s.id, s.name, s.timeZone, s.region, now);
+    },
+    setStoreZone(id: string, timeZone: string): void {
+      q.setZone.run(timeZone, id);
+    },
+    renameStore(id: string, name: string): void {
+      q.renameStore.run(name, id);
+    },
+    setStoreRegion(id: string, region: string | null): void {
+      q.setRegion.run(region, id);
+    },
+    terminalsOf(storeId: string): TerminalRow[] {
+      return q.terminalsOfStore.all(storeId) as TerminalRow[];
     },
     store(id: string): StoreRow | undefined {
       return q.store.get(id) as StoreRow | undefined;

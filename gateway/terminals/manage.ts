@@ -6,10 +6,11 @@
  */
 import { z } from "zod";
 import { MAX_QUESTION_TEXT } from "../../protocol/constants.ts";
-import { questionKindSchema, type QuestionKind, type Role } from "../../protocol/schemas.ts";
+import { configSchema, questionKindSchema, type QuestionKind, type Role } from "../../protocol/schemas.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { SettingKey } from "../surveys/settings.ts";
+import { checkZone, existingStore } from "./stores.ts";
 
 /** The effective time of a new terminal's first settings. */
 export const FROM_THE_START = 0;
@@ -25,15 +26,47 @@ export interface PairRequest {
   question?: QuestionKind | undefined;
   questionText?: string | undefined;
   employee?: string | undefined;
-  timeZone: string;
+  /**
+   * Creates an unknown store in this zone (the demo and tests). Without it, as from `loyalty pair`, a store must
+   * have been added with `loyalty stores add` first and an unknown one is refused with the list of stores.
+   */
+  timeZone?: string | undefined;
   /** Window and thresholds recorded for a new terminal (the gateway's terminalDefaults), so later config edits do not rewrite its past. */
   timing?: { windowMs: number; longMs: number; fmMaxMs: number; heartbeatMs: number } | undefined;
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  if (value === undefined) throw new GatewayError("invalid", `no ${what} given`);
   const r = schema.safeParse(value);
   if (!r.success) throw new GatewayError("invalid", `${what} '${String(value)}': ${r.error.issues[0]?.message}`);
   return r.data;
+}
+
+/* zod's own wording for an enum ("Invalid option: expected one of ...") is not shown to people. */
+function parseQuestion(value: unknown): QuestionKind {
+  if (value === undefined) throw new GatewayError("invalid", "no question kind given: staff, office or recommend");
+  const r = questionKindSchema.safeParse(value);
+  if (!r.success) throw new GatewayError("invalid", `question '${String(value)}': expected staff, office or recommend`);
+  return r.data;
+}
+
+const limits = (name: string, field: z.ZodNumber) => ({ name, min: field.minValue ?? 0, max: field.maxValue ?? Number.MAX_SAFE_INTEGER });
+
+/** The limits of each timing setting: those the device accepts in `config` (docs/protocol.md, `config`). */
+export const TIMING = {
+  windowMs: limits("survey window", configSchema.shape.w),
+  longMs: limits("long-press threshold", configSchema.shape.l),
+  fmMaxMs: limits("force-majeure maximum", configSchema.shape.fm),
+  heartbeatMs: limits("heartbeat period", configSchema.shape.hb),
+};
+
+export type TimingKey = keyof typeof TIMING;
+
+function checkTiming(key: TimingKey, value: unknown): void {
+  const t = TIMING[key];
+  if (typeof value !== "number" || !Number.isInteger(value) || value < t.min || value > t.max) {
+    throw new GatewayError("invalid", `${t.name} ${String(value)} ms: expected whole ms from ${t.min} to ${t.max}`);
+  }
 }
 
 function seenDevice(store: Store, serial: string) {
@@ -61,10 +94,13 @@ export function pair(store: Store, req: PairRequest, now: number, by: string | n
       if (role === "seller") throw new GatewayError("invalid", `device ${req.serial} is a seller button: pair it to its keypad's terminal with --terminal`);
       const storeId = parse(idPart, req.store, "store");
       const point = parse(idPart, req.point, "point");
-      const question = parse(questionKindSchema, req.question, "question (staff, office or recommend)");
+      const question = parseQuestion(req.question);
       terminalId = `${storeId}.${point}`;
       if (store.terminals.terminal(terminalId)) throw new GatewayError("conflict", `terminal ${terminalId} exists; pair to it with --terminal, or use replace`);
-      if (!store.terminals.store(storeId)) store.terminals.ensureStore(storeId, req.timeZone, now);
+      if (!store.terminals.store(storeId)) {
+        if (req.timeZone === undefined) existingStore(store, storeId);
+        else store.terminals.ensureStore(storeId, checkZone(req.timeZone, "time zone"), now);
+      }
       store.terminals.createTerminal({ id: terminalId, storeId, point }, now);
       /*
        * A new terminal's first settings hold from the beginning, not from the pairing instant: a device clock
@@ -120,7 +156,8 @@ export function setSetting(store: Store, terminalId: string, key: SettingKey, va
   store.tx(() => {
     if (!store.terminals.terminal(terminalId)) throw new GatewayError("not_found", `terminal ${terminalId} does not exist`);
     if (key === "questionText") parse(z.string().max(MAX_QUESTION_TEXT).regex(/^[^\x00-\x1f\x7f]*$/, "no control characters"), value, "question text");
-    if (key === "questionKind") parse(questionKindSchema, value, "question (staff, office or recommend)");
+    if (key === "questionKind") parseQuestion(value);
+    if (key in TIMING) checkTiming(key as TimingKey, value);
     store.settings.set(terminalId, key, value, fromMs, now, by);
     if (fromMs <= now) store.derived.enqueue(terminalId, fromMs);
     for (const p of store.terminals.devicesOf(terminalId)) store.commands.add(p.serial, { t: "config" }, now);

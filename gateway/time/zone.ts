@@ -13,6 +13,16 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
+/** Whether `tz` is an IANA time zone this platform knows (e.g. Europe/Moscow). */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return tz.trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** The local calendar fields of `epochMs` in `tz`. */
 export function localParts(epochMs: number, tz: string): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const p: Record<string, number> = {};

@@ -29,6 +29,7 @@ describe("installer commands", () => {
     store.close();
     const pending = await run("pair", "--db", db);
     expect(pending.out).toMatch(/serial\s+role\s+firmware\s+seen\s+where\n33ffd605\s+combo\s+1\.0\.0/);
+    expect((await run("stores", "add", "msk-01", "--zone", "Europe/Moscow", "--db", db)).code).toBe(0);
     const paired = await run("pair", "33ffd605", "--db", db, "--store", "msk-01", "--point", "till-2", "--question", "staff", "--text", "Довольны?", "--employee", "elena");
     expect(paired).toEqual({ code: 0, out: "Paired 33ffd605 to terminal msk-01.till-2. The running gateway sends it its configuration.\n", err: "" });
     expect((await run("pair", "--db", db)).out).toMatch(/^No pending devices/);
@@ -58,7 +59,7 @@ describe("installer commands", () => {
     [["pair", "x", "--question", "mood"], /^--question 'mood': expected staff, office or recommend/],
     [["unpair", "nobody"], /^device nobody is not paired/],
     [["terminals", "assign-employee", "nope", "ivan"], /^terminal nope does not exist/],
-    [["terminals", "set-question", "nope", "--question", "staff", "--text", "q", "--from", "tomorrow-ish"], /^--from 'tomorrow-ish': expected now/],
+    [["terminals", "set-question", "nope", "--question", "staff", "--text", "q", "--from", "tomorrow-ish"], /^terminal nope does not exist/],
   ])("%j fails with a clear message and exit code 2", async (args, message) => {
     const r = await run(...args, "--db", tempDb());
     expect(r.code).toBe(2);

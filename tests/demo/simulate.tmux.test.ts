@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { testConfig } from "../../gateway/testkit/config.ts";
 import { startGateway } from "../../gateway/app.ts";
 import { silentLogger } from "../../gateway/log.ts";
+import { addStore } from "../../gateway/terminals/stores.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -33,6 +34,8 @@ describe("loyalty simulate in a terminal", () => {
     const config = testConfig({ timeZone: "Europe/Moscow" });
     const gw = await startGateway(config, { log: silentLogger() });
     cleanups.push(() => gw.stop());
+    /* --pair-as pairs into a store that exists: loyalty stores add, as an installer does first. */
+    addStore(gw.store, { id: "t", timeZone: "Europe/Moscow" }, Date.now());
     const cmd = ["node", "bin/loyalty.js", "simulate", "--db", config.database, "--mqtt", gw.mqttUrl, "--serial", "SIM-TMUX-1", "--pair-as", "t.sim-1", "--employee", "olga"];
     /* The session's shell stays after the command ends (remain-on-exit), so its last screen can be read. */
     tmux("new-session", "-d", "-s", session, "-x", "150", "-y", "40", "-c", ROOT, cmd.join(" "));

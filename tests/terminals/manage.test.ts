@@ -22,7 +22,7 @@ describe("pairing", () => {
     heard(s, "A");
     expect(pair(s, { ...base, serial: "A", employee: "elena", questionText: "Q?" }, 5000)).toBe("msk-01.till-1");
     expect(s.terminals.currentPairing("A")).toMatchObject({ terminalId: "msk-01.till-1", role: "combo", fromMs: 5000, toMs: null });
-    expect(s.terminals.store("msk-01")).toEqual({ id: "msk-01", name: "msk-01", timeZone: "Europe/Moscow" });
+    expect(s.terminals.store("msk-01")).toEqual({ id: "msk-01", name: "msk-01", timeZone: "Europe/Moscow", region: null });
     expect(settingsOf(s, defaults, "msk-01.till-1")(5000)).toMatchObject({ questionKind: "staff", questionText: "Q?", employee: "elena" });
     /* A press stamped just before the pairing (a lagging device clock) gets the terminal's first settings too. */
     expect(settingsOf(s, defaults, "msk-01.till-1")(4000)).toMatchObject({ employee: "elena" });
