@@ -5,6 +5,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { isLoopbackHost } from "../http/loopback.ts";
 import { LOG_LEVELS } from "../log.ts";
 
 const timeZone = z.string().refine((tz) => {
@@ -27,7 +28,6 @@ const reference = z
   })
   .strict();
 
-const loopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 
 const hex4 = z.string().regex(/^[0-9a-fA-F]{4}$/, "expected a 4-digit hex USB id, e.g. 0483");
 
@@ -157,13 +157,15 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: z.string().default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(8080),
-        /** Bearer token; required when host is not a loopback address. */
+        /** Bearer token; required when host is not a loopback IP literal (127.0.0.0/8, ::1) or localhost. */
         token: z.string().min(16, "a token of at least 16 characters").optional(),
+        /** More names the gateway answers to in the Host header (a reverse proxy's, a DNS name); see guard.ts. */
+        allowedHosts: z.array(z.string().trim().min(1).regex(/^[^\s/@]+$/, "a host name or IP, without scheme or path")).default([]),
       })
       .strict()
       .prefault({})
-      .refine((h) => !h.enabled || loopback(h.host) || h.token !== undefined, {
-        message: "a token is required when the HTTP server listens beyond loopback",
+      .refine((h) => !h.enabled || isLoopbackHost(h.host) || h.token !== undefined, {
+        message: "a token is required when the HTTP server listens beyond loopback (http.host is not 127.x.x.x, ::1 or localhost)",
         path: ["token"],
       }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
