@@ -84,6 +84,22 @@ export const configSchema = z
         batchMax: z.number().int().min(1).default(2000),
         nackIntervalMs: z.number().int().min(0).default(1000),
         deriveIntervalMs: z.number().int().min(10).default(1000),
+        /** Caps and expiry of what unpaired devices leave behind (docs/gateway.md#floods). */
+        limits: z
+          .object({
+            /** Pending devices (never paired, no event) kept; past it the least recently heard are dropped. */
+            pendingDevices: z.number().int().min(1).default(500),
+            /** A pending device not heard for this long is dropped (it comes back with its next hello). */
+            pendingDeviceTtlMs: z.number().int().min(60_000).default(7 * 86_400_000),
+            /** Boots kept per device; past it the oldest without a stored event (and not the current one) go. */
+            bootsPerDevice: z.number().int().min(2).default(100),
+            /** A boot without a stored event, not its device's current one, is dropped after this long. */
+            bootTtlMs: z.number().int().min(3_600_000).default(30 * 86_400_000),
+            /** Clock-log rows (clock corrections sent, offsets observed) kept per device, newest first. */
+            clockLogPerDevice: z.number().int().min(50).default(1000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
