@@ -48,7 +48,7 @@ export class Ingest implements LinkSink {
   constructor(private readonly o: IngestOptions) {
     this.reach = new Reachability(o.store.devices, o.log);
     const handlers = { store: o.store, log: o.log, defaults: o.defaults, clockToleranceMs: o.clockToleranceMs, stats: this.stats, loggedOffsets: new Map<string, number>() };
-    const limits = new PendingLimits({ store: o.store, log: o.log, limits: o.limits ?? DEFAULT_LIMITS });
+    const limits = new PendingLimits({ store: o.store, log: o.log, limits: o.limits ?? DEFAULT_LIMITS, forget: (serial) => this.reach.forget(serial) });
     this.batch = new Batch(o, handlers, this.reach, this.stats, limits);
     this.receiver = new Receiver(o, this.reach, this.stats, (item) => this.batch.add(item));
     this.rejects = this.receiver.rejects;

@@ -30,6 +30,8 @@ export interface LimitsOptions {
   sweepMs?: number;
   /** At most one log line about caps per this many ms. */
   logMs?: number;
+  /** Told the serials of dropped pending devices (the ingest forgets where they were heard, so memory stays bounded). */
+  forget?: (serial: string) => void;
 }
 
 export class PendingLimits {
@@ -62,7 +64,11 @@ export class PendingLimits {
     const l = this.o.limits;
     const dropped = new Map<PruneKind, number>();
     const add = (kind: PruneKind, n: number) => n > 0 && dropped.set(kind, (dropped.get(kind) ?? 0) + n);
-    if (this.newDevice) add("pending_capped", prune.dropOldestPending(prune.pendingCount() - l.pendingDevices));
+    const gone = (kind: PruneKind, serials: string[]) => {
+      add(kind, serials.length);
+      if (this.o.forget) for (const s of serials) this.o.forget(s);
+    };
+    if (this.newDevice) gone("pending_capped", prune.dropOldestPending(prune.pendingCount() - l.pendingDevices));
     for (const serial of this.newBoots) add("boots_capped", prune.dropOldestBoots(serial, prune.bootCount(serial) - l.bootsPerDevice));
     for (const serial of this.clockLogged) add("clock_log_trimmed", prune.trimClockLog(serial, l.clockLogPerDevice));
     this.newDevice = false;
@@ -71,7 +77,7 @@ export class PendingLimits {
     const expired = now - this.lastSweep >= (this.o.sweepMs ?? 60_000);
     if (expired) {
       this.lastSweep = now;
-      add("pending_expired", prune.expirePending(now - l.pendingDeviceTtlMs));
+      gone("pending_expired", prune.expirePending(now - l.pendingDeviceTtlMs));
       add("boots_expired", prune.expireBoots(now - l.bootTtlMs));
     }
     for (const [kind, n] of dropped) {

@@ -41,18 +41,18 @@ export function pruneRepo(db: Db) {
   const counts = db.prepare(`SELECT kind, count, last_ms AS lastMs FROM prune_counts ORDER BY kind`);
   const drop = (serials: string[]) => {
     for (const s of serials) for (const st of dropDevice) st.run(s);
-    return serials.length;
+    return serials;
   };
   return {
     pendingCount(): number {
       return pendingCount.get() as number;
     },
-    /** Drops the `n` pending devices heard least recently, with their boots and clock log; returns how many. */
-    dropOldestPending(n: number): number {
-      return n > 0 ? drop(oldestPending.all(n) as string[]) : 0;
+    /** Drops the `n` pending devices heard least recently, with their boots and clock log; returns their serials. */
+    dropOldestPending(n: number): string[] {
+      return n > 0 ? drop(oldestPending.all(n) as string[]) : [];
     },
-    /** Drops pending devices not heard since `beforeMs`, with their boots and clock log; returns how many. */
-    expirePending(beforeMs: number): number {
+    /** Drops pending devices not heard since `beforeMs`, with their boots and clock log; returns their serials. */
+    expirePending(beforeMs: number): string[] {
       return drop(stalePending.all(beforeMs) as string[]);
     },
     bootCount(serial: string): number {

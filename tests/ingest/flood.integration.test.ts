@@ -85,6 +85,8 @@ describe("a flood of hellos", () => {
     expect(one("SELECT count(*) FROM devices")).toBe(LIMITS.pendingDevices + 2);
     expect(one("SELECT count(*) FROM boots WHERE serial NOT IN (SELECT serial FROM devices)")).toBe(0);
     expect(one("SELECT count(*) FROM clock_log WHERE serial NOT IN (SELECT serial FROM devices)")).toBe(0);
+    /* Nor does the ingest remember where dropped devices were heard. */
+    expect(gw.ingest.reachableDevices().length).toBe(LIMITS.pendingDevices + 2);
     const counts = Object.fromEntries(gw.store.prune.counts().map((c) => [c.kind, c.count]));
     expect(counts).toEqual({
       pending_capped: SERIALS + 1 - LIMITS.pendingDevices,
