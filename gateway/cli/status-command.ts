@@ -38,7 +38,7 @@ export function registerStatus(program: Command, io: CliIo): void {
         );
         io.out("\nRejected frames\n");
         io.out(r.rejects.length === 0 ? "  none\n" : table(["link", "reason", "count", "last", "last reason"], r.rejects.map((x) => [x.link, x.code, x.count, ago(r.now, x.lastMs), x.lastReason ?? ""])));
-        io.out(`\nPending devices: ${r.pending} (limit ingest.limits.pendingDevices ${config.ingest.limits.pendingDevices})\n`);
+        io.out(`\nPending devices never paired: ${r.pending} (limit ingest.limits.pendingDevices ${config.ingest.limits.pendingDevices})\n`);
         io.out("Dropped by the flood limits (never a paired device or a stored event)\n");
         io.out(r.dropped.length === 0 ? "  none\n" : table(["what", "count", "last"], r.dropped.map((x) => [DROPPED[x.kind], x.count, ago(r.now, x.lastMs)])));
       }),

@@ -107,7 +107,7 @@ describe("a flood of hellos", () => {
 
     const status = await runCli("status", "--db", gw.store.db.name);
     expect(status.code).toBe(0);
-    expect(status.out).toContain(`Pending devices: ${LIMITS.pendingDevices} (limit ingest.limits.pendingDevices ${LIMITS.pendingDevices})`);
+    expect(status.out).toContain(`Pending devices never paired: ${LIMITS.pendingDevices} (limit ingest.limits.pendingDevices ${LIMITS.pendingDevices})`);
     expect(status.out).toMatch(new RegExp(`pending devices over the limit +${SERIALS + 1 - LIMITS.pendingDevices} `));
     expect(status.out).toMatch(new RegExp(`boots over the limit per device +${BOOTS - LIMITS.bootsPerDevice} `));
   });
