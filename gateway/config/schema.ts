@@ -28,7 +28,6 @@ const reference = z
   })
   .strict();
 
-
 const hex4 = z.string().regex(/^[0-9a-fA-F]{4}$/, "expected a 4-digit hex USB id, e.g. 0483");
 
 export const configSchema = z
