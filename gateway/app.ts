@@ -71,6 +71,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     batchMax: config.ingest.batchMax,
     nackIntervalMs: config.ingest.nackIntervalMs,
     clockToleranceMs: config.clock.toleranceMs,
+    limits: config.ingest.limits,
   });
   const workers = new Workers({ store, ingest, log: log.child({ part: "jobs" }), now, defaults, deriveIntervalMs: config.ingest.deriveIntervalMs, clockSyncMs: config.clock.syncIntervalMs });
   const serialLog = log.child({ part: "serial" });

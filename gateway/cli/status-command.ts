@@ -1,5 +1,6 @@
 /** `loyalty status`: terminals online/offline, device health, clock offsets and rejected frames. */
 import type { Command } from "commander";
+import type { PruneKind } from "../store/prune.ts";
 import { terminalDefaults } from "../terminals/config.ts";
 import { statusReport, type StatusReport } from "../terminals/status.ts";
 import type { CliIo } from "./io.ts";
@@ -18,8 +19,16 @@ export function dashNotes(r: StatusReport, heartbeatMs: number): string[] {
   return notes;
 }
 
+const DROPPED: Record<PruneKind, string> = {
+  pending_capped: "pending devices over the limit",
+  pending_expired: "pending devices gone quiet",
+  boots_capped: "boots over the limit per device",
+  boots_expired: "old boots without events",
+  clock_log_trimmed: "clock-log rows over the limit",
+};
+
 export function registerStatus(program: Command, io: CliIo): void {
-  withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock) and rejected frames by reason"))
+  withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock), rejected frames by reason, pending devices and what the flood limits dropped"))
     .option("--json", "print JSON instead of tables")
     .action((f: DbFlags & { json?: boolean }) =>
       withStore(f, (store, config) => {
@@ -42,6 +51,9 @@ export function registerStatus(program: Command, io: CliIo): void {
         if (notes.length) io.out("\n" + notes.map((x) => `'-' ${x}\n`).join(""));
         io.out("\nRejected frames\n");
         io.out(r.rejects.length === 0 ? "  none\n" : table(["link", "reason", "count", "last", "last reason"], r.rejects.map((x) => [x.link, x.code, x.count, ago(r.now, x.lastMs), x.lastReason ?? ""])));
+        io.out(`\nPending devices never paired: ${r.pending} (limit ingest.limits.pendingDevices ${config.ingest.limits.pendingDevices})\n`);
+        io.out("Dropped by the flood limits (never a paired device or a stored event)\n");
+        io.out(r.dropped.length === 0 ? "  none\n" : table(["what", "count", "last"], r.dropped.map((x) => [DROPPED[x.kind], x.count, ago(r.now, x.lastMs)])));
       }),
     );
 }

@@ -5,6 +5,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { isLoopbackHost } from "../http/loopback.ts";
 import { LOG_LEVELS } from "../log.ts";
 
 const timeZone = z.string().refine((tz) => {
@@ -26,8 +27,6 @@ const reference = z
     muchHigher: z.number().min(0).max(100).default(10),
   })
   .strict();
-
-const loopback = (host: string) => host === "localhost" || host === "::1" || host.startsWith("127.");
 
 const hex4 = z.string().regex(/^[0-9a-fA-F]{4}$/, "expected a 4-digit hex USB id, e.g. 0483");
 
@@ -84,6 +83,22 @@ export const configSchema = z
         batchMax: z.number().int().min(1).default(2000),
         nackIntervalMs: z.number().int().min(0).default(1000),
         deriveIntervalMs: z.number().int().min(10).default(1000),
+        /** Caps and expiry of what unpaired devices leave behind (docs/gateway.md#floods). */
+        limits: z
+          .object({
+            /** Pending devices (never paired, no event) kept; past it the least recently heard are dropped. */
+            pendingDevices: z.number().int().min(1).default(500),
+            /** A pending device not heard for this long is dropped (it comes back with its next hello). */
+            pendingDeviceTtlMs: z.number().int().min(60_000).default(7 * 86_400_000),
+            /** Boots kept per device; past it the oldest without a stored event (and not the current one) go. */
+            bootsPerDevice: z.number().int().min(2).default(100),
+            /** A boot without a stored event, not its device's current one, is dropped after this long. */
+            bootTtlMs: z.number().int().min(3_600_000).default(30 * 86_400_000),
+            /** Clock-log rows (clock corrections sent, offsets observed) kept per device, newest first. */
+            clockLogPerDevice: z.number().int().min(50).default(1000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
@@ -157,13 +172,15 @@ export const configSchema = z
         enabled: z.boolean().default(true),
         host: z.string().default("127.0.0.1"),
         port: z.number().int().min(0).max(65535).default(8080),
-        /** Bearer token; required when host is not a loopback address. */
+        /** Bearer token; required when host is not a loopback IP literal (127.0.0.0/8, ::1) or localhost. */
         token: z.string().min(16, "a token of at least 16 characters").optional(),
+        /** More names the gateway answers to in the Host header (a reverse proxy's, a DNS name); see guard.ts. */
+        allowedHosts: z.array(z.string().trim().min(1).regex(/^[^\s/@]+$/, "a host name or IP, without scheme or path")).default([]),
       })
       .strict()
       .prefault({})
-      .refine((h) => !h.enabled || loopback(h.host) || h.token !== undefined, {
-        message: "a token is required when the HTTP server listens beyond loopback",
+      .refine((h) => !h.enabled || isLoopbackHost(h.host) || h.token !== undefined, {
+        message: "a token is required when the HTTP server listens beyond loopback (http.host is not 127.x.x.x, ::1 or localhost)",
         path: ["token"],
       }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */

@@ -1,32 +1,29 @@
 /**
  * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, and the review API.
  * Listens on 127.0.0.1 by default; on any other address the configuration requires a token, sent as
- * `Authorization: Bearer` (or `?token=` for a report opened in a browser). Every body and query is checked by zod;
- * errors are JSON `{ error, message }` with 400, 401, 404 or 409, never a crash.
+ * `Authorization: Bearer` (or `?token=` for a report opened in a browser). guard.ts checks the Host header and who
+ * may change reviews. Every body and query is checked by zod; errors are JSON `{ error, message }` with 400, 401,
+ * 403, 404, 409 or 421, never a crash.
  */
-import { timingSafeEqual } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import { allowedHosts, guardHook, type GuardOptions } from "./guard.ts";
+import { isLoopbackIp } from "./loopback.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { reviewRoutes } from "./review-routes.ts";
 
 const STATUS: Record<string, number> = { invalid: 400, not_found: 404, conflict: 409, config: 400 };
-
-function tokenOk(expected: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const a = Buffer.from(expected);
-  const b = Buffer.from(given);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export interface HttpOptions {
   store: Store;
   config: Config;
   log: Logger;
   now: () => number;
+  /** True when a session vouches for the request (the web app's sessions, to come); none by default. */
+  session?: (req: FastifyRequest) => boolean;
 }
 
 /** The HTTP server as a part of the gateway: listening between start() and stop(). */
@@ -49,12 +46,9 @@ export class HttpServer {
     const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
     const token = config.http.token;
 
-    app.addHook("onRequest", async (req, reply) => {
-      if (!token) return;
-      const auth = req.headers.authorization;
-      const given = auth?.startsWith("Bearer ") ? auth.slice(7) : (req.query as { token?: string } | undefined)?.token;
-      if (!tokenOk(token, given)) return reply.code(401).send({ error: "unauthorized", message: "send the gateway's token as Authorization: Bearer <token>" });
-    });
+    /* The port is known once listening (http.port 0); no request is served before it is set. */
+    const guard: GuardOptions = { allowedHosts: allowedHosts(config.http.host, config.http.allowedHosts), token, port: config.http.port };
+    app.addHook("onRequest", guardHook(guard, this.o.session));
     app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
       if (err instanceof GatewayError) return reply.code(STATUS[err.code] ?? 400).send({ error: err.code, message: err.message });
       if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: "bad_request", message: err.message });
@@ -76,6 +70,11 @@ export class HttpServer {
     }
     const addr = app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : config.http.port;
+    guard.port = port;
+    if (!token && !(typeof addr === "object" && addr && isLoopbackIp(addr.address))) {
+      await app.close();
+      throw new GatewayError("config", `http.host ${config.http.host} is bound to ${typeof addr === "object" && addr ? addr.address : "?"}, not a loopback address: set http.token, or use http.host 127.0.0.1`);
+    }
     const url = `http://${config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host}:${port}`;
     this.server = { url, app };
     this.o.log.info({ url, token: token ? "required" : "none (loopback only)" }, "http listening: reports and review API");

@@ -9,6 +9,7 @@ import type { Store } from "../store/store.ts";
 import type { HandlerContext } from "./handlers/context.ts";
 import { handle } from "./handlers/index.ts";
 import type { Collected, IngestProbe, IngestStats, Item } from "./item.ts";
+import type { PendingLimits } from "./limits.ts";
 import type { Reachability } from "./reachability.ts";
 
 export interface BatchOptions {
@@ -31,6 +32,7 @@ export class Batch {
     private readonly handlers: HandlerContext,
     private readonly reach: Reachability,
     private readonly stats: IngestStats,
+    private readonly limits: PendingLimits,
   ) {}
 
   /** Queues one message for the next commit. */
@@ -53,9 +55,11 @@ export class Batch {
     const s = this.o.store;
     try {
       s.tx(() => {
+        this.limits.before(items);
         for (const it of items) handle(this.handlers, it, batch);
         for (const [serial, seen] of batch.seen) s.devices.seen(serial, seen.link, seen.ms);
         for (const [terminal, from] of batch.rebuildFrom) s.derived.enqueue(terminal, from);
+        this.limits.after(items[items.length - 1]!.receivedMs);
       });
       this.stats.batches++;
     } catch (err) {

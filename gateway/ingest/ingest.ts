@@ -11,6 +11,7 @@ import type { TerminalSettings } from "../surveys/model.ts";
 import { configFor } from "../terminals/config.ts";
 import { Batch } from "./batch.ts";
 import type { IngestProbe, IngestStats } from "./item.ts";
+import { DEFAULT_LIMITS, PendingLimits, type IngestLimits } from "./limits.ts";
 import type { Link, LinkSink } from "./link.ts";
 import { Reachability } from "./reachability.ts";
 import { Receiver } from "./receive.ts";
@@ -18,7 +19,7 @@ import type { RejectCounter } from "./reject-counter.ts";
 
 export interface IngestOptions {
   /** What the ingest reads and writes: devices, boots, events, pairings and settings, the rebuild queue. */
-  store: Pick<Store, "tx" | "devices" | "boots" | "events" | "derived" | "terminals" | "settings">;
+  store: Pick<Store, "tx" | "devices" | "boots" | "events" | "derived" | "terminals" | "settings" | "prune">;
   log: Logger;
   now: () => number;
   /** Settings of a terminal before any change is recorded. */
@@ -31,6 +32,8 @@ export interface IngestOptions {
   nackIntervalMs: number;
   /** A device clock further off than this (ms) gets `time` again. */
   clockToleranceMs: number;
+  /** Caps and expiry of pending devices, spare boots and clock logs (limits.ts); the configuration's defaults if none. */
+  limits?: IngestLimits;
 }
 
 export class Ingest implements LinkSink {
@@ -45,7 +48,8 @@ export class Ingest implements LinkSink {
   constructor(private readonly o: IngestOptions) {
     this.reach = new Reachability(o.store.devices, o.log);
     const handlers = { store: o.store, log: o.log, defaults: o.defaults, clockToleranceMs: o.clockToleranceMs, stats: this.stats, loggedOffsets: new Map<string, number>() };
-    this.batch = new Batch(o, handlers, this.reach, this.stats);
+    const limits = new PendingLimits({ store: o.store, log: o.log, limits: o.limits ?? DEFAULT_LIMITS, forget: (serial) => this.reach.forget(serial) });
+    this.batch = new Batch(o, handlers, this.reach, this.stats, limits);
     this.receiver = new Receiver(o, this.reach, this.stats, (item) => this.batch.add(item));
     this.rejects = this.receiver.rejects;
   }

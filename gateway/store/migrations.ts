@@ -149,6 +149,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE stores ADD COLUMN region TEXT;
   `,
+  /*
+   * 6: what the caps and expiry of pending devices, spare boots and clock logs dropped, by kind, for `loyalty status`
+   * (docs/gateway.md#floods, issue 15).
+   */
+  `
+  CREATE TABLE prune_counts (kind TEXT PRIMARY KEY, count INTEGER NOT NULL, last_ms INTEGER NOT NULL);
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

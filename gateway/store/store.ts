@@ -6,6 +6,7 @@ import { openDatabase, type Db } from "./db.ts";
 import { derivedRepo } from "./derived.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
+import { pruneRepo } from "./prune.ts";
 import { rejectsRepo } from "./rejects.ts";
 import { reviewsRepo } from "./reviews.ts";
 import { rollupsRepo } from "./rollups.ts";
@@ -28,6 +29,7 @@ export function createStore(db: Db) {
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
     credentials: credentialsRepo(db),
+    prune: pruneRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();

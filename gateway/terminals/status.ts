@@ -1,7 +1,9 @@
 /**
  * What `loyalty status` shows: each device with its terminal, online/offline by heartbeat, health from its last
- * status, clock offset and drift; and rejected frames by reason. Read-only over the store.
+ * status, clock offset and drift; rejected frames by reason; pending devices and what the flood limits dropped.
+ * Read-only over the store.
  */
+import type { PruneCount } from "../store/prune.ts";
 import type { Store } from "../store/store.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
 import { settingsOf } from "./config.ts";
@@ -29,6 +31,10 @@ export interface StatusReport {
   devices: DeviceStatus[];
   rejects: { link: string; code: string; count: number; lastReason: string | null; lastMs: number | null }[];
   events: number;
+  /** Pending devices now (never paired, no stored event). */
+  pending: number;
+  /** What the flood limits dropped since the database was made, by kind (docs/gateway.md#floods). */
+  dropped: PruneCount[];
 }
 
 /** A device is offline after this many heartbeats without a frame. */
@@ -47,7 +53,7 @@ function drift(log: { atMs: number; kind: string; valueMs: number }[]): number |
   return span < 60_000 ? null : Math.round(((last.valueMs - first.valueMs) / span) * 1e6);
 }
 
-export function statusReport(store: Pick<Store, "devices" | "terminals" | "settings" | "boots" | "rejects" | "events">, defaults: TerminalSettings, now: number): StatusReport {
+export function statusReport(store: Pick<Store, "devices" | "terminals" | "settings" | "boots" | "rejects" | "events" | "prune">, defaults: TerminalSettings, now: number): StatusReport {
   const devices = store.devices.all().map((d): DeviceStatus => {
     const pairing = store.terminals.currentPairing(d.serial);
     const hb = pairing ? settingsOf(store, defaults, pairing.terminalId)(now).heartbeatMs : defaults.heartbeatMs;
@@ -69,5 +75,5 @@ export function statusReport(store: Pick<Store, "devices" | "terminals" | "setti
       driftPpm: drift(log),
     };
   });
-  return { now, devices, rejects: store.rejects.all(), events: store.events.count() };
+  return { now, devices, rejects: store.rejects.all(), events: store.events.count(), pending: store.prune.pendingCount(), dropped: store.prune.counts() };
 }
