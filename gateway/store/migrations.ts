@@ -142,6 +142,15 @@ export const MIGRATIONS: readonly string[] = [
     serial TEXT PRIMARY KEY, secret_sha256 TEXT NOT NULL, issued_ms INTEGER NOT NULL, revoked_ms INTEGER
   );
   `,
+  /*
+   * 5: why an event is untimed (docs/decisions.md, "A synced time the gateway cannot believe is untimed"): its boot
+   * was never heard live (every untimed event before this version), or its synced time is ahead of its arrival by
+   * more than the clock tolerance, or before 2020. Only the first kind is placed when its boot is heard live.
+   */
+  `
+  ALTER TABLE events ADD COLUMN untimed_reason TEXT;
+  UPDATE events SET untimed_reason = 'unheard_boot' WHERE untimed = 1;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

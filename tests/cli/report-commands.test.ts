@@ -119,7 +119,7 @@ describe("loyalty review untimed", () => {
     store.close();
     const list = await run("review", "untimed", "--db", d.db, "--from", "2026-11-20");
     expect(list.out).toMatch(/^1 untimed event: /);
-    expect(list.out).toMatch(/s1\.till\s+D1\s+OLD\s+4\s+short\s+81\.0 s\s+2026-11-20 12:30:00\s+12:30:00/);
+    expect(list.out).toMatch(/s1\.till\s+D1\s+OLD\s+4\s+short\s+boot never heard\s+81\.0 s\s+2026-11-20 12:30:00\s+12:30:00/);
     expect(JSON.parse((await run("review", "untimed", "--db", d.db, "--from", "2026-11-20", "--json")).out)).toMatchObject({ total: 1, items: [{ boot: "OLD", seq: 4 }] });
     expect((await run("review", "untimed", "--db", d.db, "--from", "2026-11-21")).out).toBe("no untimed events arrived on these days\n");
   });
