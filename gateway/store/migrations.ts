@@ -151,6 +151,13 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN untimed_reason TEXT;
   UPDATE events SET untimed_reason = 'unheard_boot' WHERE untimed = 1;
   `,
+  /*
+   * 6: the last night whose reports the nightly job wrote, per store (docs/reports.md#the-nightly-job), so that a
+   * gateway that was down at the job's time writes the nights it missed when it starts again.
+   */
+  `
+  CREATE TABLE report_nights (store_id TEXT PRIMARY KEY, day TEXT NOT NULL, written_ms INTEGER NOT NULL);
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

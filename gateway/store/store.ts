@@ -7,6 +7,7 @@ import { derivedRepo } from "./derived.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
 import { rejectsRepo } from "./rejects.ts";
+import { reportNightsRepo } from "./report-nights.ts";
 import { reviewsRepo } from "./reviews.ts";
 import { rollupsRepo } from "./rollups.ts";
 import { settingsRepo } from "./settings.ts";
@@ -28,6 +29,7 @@ export function createStore(db: Db) {
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
     credentials: credentialsRepo(db),
+    reportNights: reportNightsRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();
