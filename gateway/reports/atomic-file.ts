@@ -10,8 +10,11 @@ import { basename, dirname, join } from "node:path";
 /** Temporary files: hidden (a dot first, so `GET /reports/` and file managers skip them), ending in `.tmp`. */
 const LEFTOVER = /^\..+\.\d+\.tmp$/;
 
-/** Writes `text` to `path` atomically: a temporary file in the same folder, fsync, rename, fsync of the folder. */
-export function writeFileAtomic(path: string, text: string): void {
+/**
+ * Writes `text` to `path` atomically: a temporary file in the same folder, fsync, rename, then fsync of the folder
+ * unless `syncDir` is false (a caller writing several files in one folder syncs it once, with `syncFolder`).
+ */
+export function writeFileAtomic(path: string, text: string, syncDir = true): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, "w");
@@ -30,7 +33,7 @@ export function writeFileAtomic(path: string, text: string): void {
     rmSync(tmp, { force: true });
     throw err;
   }
-  syncFolder(dir);
+  if (syncDir) syncFolder(dir);
 }
 
 /** Deletes the temporary files a killed writer left in `dir`; returns their names. A missing folder has none. */
@@ -45,8 +48,8 @@ export function removeLeftovers(dir: string): string[] {
   return names;
 }
 
-/* The rename is durable once the folder's entry is on disk; some file systems refuse to open a folder for fsync. */
-function syncFolder(dir: string): void {
+/** Makes the renames in `dir` durable (its entries on disk); best effort, as some file systems refuse a folder's fsync. */
+export function syncFolder(dir: string): void {
   let fd: number | undefined;
   try {
     fd = openSync(dir, "r");

@@ -13,7 +13,7 @@ import type { Config } from "../config/schema.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import { localDay } from "../time/zone.ts";
-import { removeLeftovers, writeFileAtomic } from "./atomic-file.ts";
+import { removeLeftovers, syncFolder, writeFileAtomic } from "./atomic-file.ts";
 import { toCsv } from "./csv.ts";
 import { toHtml } from "./html.ts";
 import { buildReport } from "./build.ts";
@@ -32,7 +32,10 @@ export interface NightlyResult {
   error?: string;
 }
 
-/** Writes `day`'s reports of one store from its sources; returns the files written. */
+/**
+ * Writes `day`'s reports of one store from its sources, each file whole (atomic-file.ts), the folder synced once at
+ * the end, so the night can be recorded as written; returns the files written.
+ */
 export function writeStoreReport(src: ReportSources, config: Config, storeId: string, day: string, now: number): string[] {
   const dir = join(config.reports.folder, storeId);
   mkdirSync(dir, { recursive: true });
@@ -41,7 +44,7 @@ export function writeStoreReport(src: ReportSources, config: Config, storeId: st
   const files: string[] = [];
   const write = (name: string, text: string) => {
     const path = join(dir, name);
-    writeFileAtomic(path, text);
+    writeFileAtomic(path, text, false);
     files.push(path);
   };
   for (const f of config.reports.nightly.formats) {
@@ -51,6 +54,7 @@ export function writeStoreReport(src: ReportSources, config: Config, storeId: st
   }
   const byEmployee = buildReport(src, { from: day, to: day, groupBy: ["employee"], stores: [storeId] }, s, now);
   write(`${day}.employees.csv`, toCsv(byEmployee));
+  syncFolder(dir);
   return files;
 }
 
