@@ -81,7 +81,7 @@ export function runZone(store: Store, config: Config, tz: string, now: number, l
         `the gateway missed more than ${CATCH_UP_NIGHTS} nights: writing only the last ${CATCH_UP_NIGHTS}; \`loyalty report --store ${s.id} --from ${due.skipped.from} --to ${due.skipped.to}\` gives the older ones`,
       );
     }
-    if (due.days.length > 1 || mode === "start") log.info({ store: s.id, nights: due.days.length, from: due.days[0], to: due.days.at(-1) }, "writing the nightly reports the store missed");
+    if (due.days.length > 1 || (mode === "start" && due.days.length > 0)) log.info({ store: s.id, nights: due.days.length, from: due.days[0], to: due.days.at(-1) }, "writing the nightly reports the store missed");
     for (const day of due.days) owed.set(day, [...(owed.get(day) ?? []), s.id]);
   }
   if (owed.size === 0) return results;

@@ -76,14 +76,16 @@ describe("nightly reports", () => {
   }
 
   it("write at start every night a store missed since the last one written, once, and the scheduled run rewrites yesterday", async () => {
-    const { c, n, folder, surveys, log, setNow } = missed();
+    const { c, n, folder, surveys, log, lines, setNow } = missed();
     n.start();
     await waitFor("the missed nights' reports", () => existsSync(join(folder, "msk", "2026-11-22.employees.csv")));
     n.stop();
     expect(readdirSync(join(folder, "msk")).filter((f) => f.endsWith(".json")).sort()).toEqual(["2026-11-20.json", "2026-11-21.json", "2026-11-22.json"]);
     expect([surveys("2026-11-20"), surveys("2026-11-21"), surveys("2026-11-22")]).toEqual([2, 0, 3]);
     expect(c.store.reportNights.last("msk")).toBe("2026-11-22");
+    const said = lines.length;
     expect(n.catchUpMissed()).toEqual([]);
+    expect(lines.slice(said)).toEqual([]);
     /* 00:05 on the 24th in Moscow: the 23rd; run again, the 23rd again (with what arrived since). */
     setNow("2026-11-23T21:05:00Z");
     expect(runZone(c.store, c.config, "Europe/Moscow", Date.parse("2026-11-23T21:05:00Z"), log).map((r) => r.day)).toEqual(["2026-11-23"]);
