@@ -116,8 +116,9 @@ export class NightlyReports {
   constructor(private readonly o: { store: Store; config: Config; log: Logger; now: () => number }) {}
 
   /**
-   * Schedules the zones known now, and looks for new ones every ZONE_SCAN_MS; then, without holding up the start,
-   * writes the nights missed while the gateway was down. A scheduling failure leaves nothing scheduled.
+   * Schedules the zones known now, and looks for new ones every ZONE_SCAN_MS; then, `reports.nightly.catchUpDelayMs`
+   * later (the terminals first deliver what they kept while the gateway was down), writes the nights missed. A
+   * scheduling failure leaves nothing scheduled.
    */
   start(): void {
     try {
@@ -126,7 +127,7 @@ export class NightlyReports {
       this.stop();
       throw err;
     }
-    this.missed = setTimeout(() => this.catchUpMissed(), 0);
+    this.missed = setTimeout(() => this.catchUpMissed(), this.o.config.reports.nightly.catchUpDelayMs).unref();
     this.scan = setInterval(() => {
       try {
         this.schedule();

@@ -28,7 +28,7 @@ function stoppedGateway(ids: string[], last: string) {
     c.store.reportNights.record(id, last, 0);
   }
   const config = join(dirname(db), "loyalty.json");
-  writeFileSync(config, JSON.stringify({ database: db, timeZone: TZ, reports: { folder }, http: { enabled: false }, mqtt: { embedded: { port: 0 } } }));
+  writeFileSync(config, JSON.stringify({ database: db, timeZone: TZ, reports: { folder, nightly: { catchUpDelayMs: 0 } }, http: { enabled: false }, mqtt: { embedded: { port: 0 } } }));
   return { c, db, folder, config };
 }
 

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { pino } from "pino";
 import { silentLogger } from "../../gateway/log.ts";
 import { NightlyReports, runZone } from "../../gateway/reports/nightly.ts";
@@ -16,7 +16,7 @@ import { chain } from "../support/presses.ts";
 describe("nightly reports", () => {
   it("write each store's previous local day and go on past a store that fails", () => {
     const folder = mkdtempSync(join(tmpdir(), "lb-reports-"));
-    const c = chain({ reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["html", "csv", "json"] } } });
+    const c = chain({ reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["html", "csv", "json"], catchUpDelayMs: 0 } } });
     const vl = c.terminal("vl.till", "vl", "Asia/Vladivostok", "staff", "anna");
     const vl2 = c.terminal("vl2.till", "vl2", "Asia/Vladivostok", "office");
     c.terminal("kg.till", "kg", "Europe/Kaliningrad", "staff", "boris").survey("2026-11-20 12:00:00", "no");
@@ -44,7 +44,7 @@ describe("nightly reports", () => {
   it("schedules the cron expression in each store's time zone", () => {
     const folder = mkdtempSync(join(tmpdir(), "lb-reports-"));
     mkdirSync(folder, { recursive: true });
-    const c = chain({ timeZone: "Europe/Moscow", reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["json"] } } });
+    const c = chain({ timeZone: "Europe/Moscow", reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["json"], catchUpDelayMs: 0 } } });
     c.terminal("vl.till", "vl", "Asia/Vladivostok", "staff");
     const n = new NightlyReports({ store: c.store, config: c.config, log: silentLogger(), now: Date.now });
     n.start();
@@ -60,7 +60,7 @@ describe("nightly reports", () => {
   /** A Moscow store with surveys on the 20th (2) and 22nd (3), whose last nightly report was the 19th's. */
   function missed() {
     const folder = mkdtempSync(join(tmpdir(), "lb-reports-"));
-    const c = chain({ reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["json"] } } });
+    const c = chain({ reports: { folder, trendDays: 30, nightly: { enabled: true, cron: "5 0 * * *", formats: ["json"], catchUpDelayMs: 0 } } });
     const t = c.terminal("msk.till", "msk", "Europe/Moscow", "staff");
     t.survey("2026-11-19 12:00:00", "yes");
     t.survey("2026-11-20 12:00:00", "yes");
@@ -91,6 +91,24 @@ describe("nightly reports", () => {
     expect(runZone(c.store, c.config, "Europe/Moscow", Date.parse("2026-11-23T21:05:00Z"), log).map((r) => r.day)).toEqual(["2026-11-23"]);
     expect(runZone(c.store, c.config, "Europe/Moscow", Date.parse("2026-11-23T21:06:00Z"), log).map((r) => r.day)).toEqual(["2026-11-23"]);
     expect(c.store.reportNights.last("msk")).toBe("2026-11-23");
+    c.store.close();
+  });
+
+  it("wait reports.nightly.catchUpDelayMs after start before catching up, so terminals first deliver what they kept", () => {
+    const { c, folder, log } = missed();
+    const config = { ...c.config, reports: { ...c.config.reports, nightly: { ...c.config.reports.nightly, catchUpDelayMs: 300_000 } } };
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const n = new NightlyReports({ store: c.store, config, log, now: () => Date.parse("2026-11-23T07:00:00Z") });
+      n.start();
+      vi.advanceTimersByTime(299_999);
+      expect(existsSync(join(folder, "msk"))).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(readdirSync(join(folder, "msk")).filter((f) => f.endsWith(".json"))).toHaveLength(3);
+      n.stop();
+    } finally {
+      vi.useRealTimers();
+    }
     c.store.close();
   });
 
