@@ -15,6 +15,7 @@ import { withDbFlags, withStore, type DbFlags } from "./open.ts";
 import { table } from "../reports/table.ts";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
+import type { UntimedReason } from "../time/event-time.ts";
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((x) => x.trim()).filter(Boolean)];
 
@@ -65,6 +66,9 @@ function listOptions(cmd: Command): Command {
     .option("--json", "print JSON");
 }
 
+/** What `review untimed` says of each reason (gateway/time/event-time.ts). */
+const WHY: Record<UntimedReason, string> = { unheard_boot: "boot never heard", ahead: "clock ahead", before_2020: "clock before 2020" };
+
 const who = () => ({ by: process.env.LOYALTY_REVIEWER ?? process.env.USER ?? "expert", now: Date.now() });
 
 function idArg(text: string, what: string): number {
@@ -113,8 +117,8 @@ export function registerReview(program: Command, io: CliIo): void {
         const { total, items } = reviewUntimed(store, filter(f, config));
         if (f.json) return io.out(JSON.stringify({ total, items }, null, 2) + "\n");
         if (total === 0) return io.out("no untimed events arrived on these days\n");
-        io.out(`${total} untimed event${total === 1 ? "" : "s"}: unsynced presses of a boot the gateway never heard live, replayed later; stored and in no survey or period\n`);
-        io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "after boot", "arrived", "no later than"], items.map((e) => [e.id, e.terminal, e.device, e.boot, e.seq, e.kind, `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
+        io.out(`${total} untimed event${total === 1 ? "" : "s"}: presses whose time cannot be known; stored and in no survey or period\n`);
+        io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "why", "after boot / device clock", "arrived", "no later than"], items.map((e) => [e.id, e.terminal, e.device, e.boot, e.seq, e.kind, WHY[e.reason], e.deviceClock ?? `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
         if (items.length < total) io.out(`(${total - items.length} more; raise --limit)\n`);
       }),
     );

@@ -160,6 +160,11 @@ export const configSchema = z
                 }
               }, "not a cron expression (e.g. 5 0 * * * for 00:05 every day)"),
             formats: z.array(z.enum(["html", "csv", "json"])).min(1).default(["html", "csv", "json"]),
+            /**
+             * How long after start the job waits before writing the nights it missed (ms, default 5 min): the
+             * terminals first deliver what they kept while the gateway was down.
+             */
+            catchUpDelayMs: z.number().int().min(0).max(86_400_000).default(300_000),
           })
           .strict()
           .prefault({}),

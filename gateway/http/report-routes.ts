@@ -28,7 +28,8 @@ export function reportRoutes(app: FastifyInstance, o: { store: Store; config: Co
     if (!existsSync(folder)) return [];
     return readdirSync(folder, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .flatMap((d) => readdirSync(join(folder, d.name)).map((f) => `${d.name}/${f}`))
+      /* A name with a dot first is a report still being written (reports/atomic-file.ts). */
+      .flatMap((d) => readdirSync(join(folder, d.name)).filter((f) => !f.startsWith(".")).map((f) => `${d.name}/${f}`))
       .sort();
   });
   app.get("/reports/*", async (req, reply) => {

@@ -45,7 +45,7 @@ export interface IngestStats {
   received: number;
   stored: number;
   duplicates: number;
-  /** Stored untimed: unsynced, of a boot never heard live (docs/gateway.md#clocks). */
+  /** Stored untimed: unsynced of a boot never heard live, or synced with an unbelievable time (docs/gateway.md#clocks). */
   untimed: number;
   batches: number;
 }

@@ -3,6 +3,7 @@
  * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
  * answer, flags and state; and the untimed events, which are in no survey (docs/gateway.md#clocks).
  */
+import type { UntimedReason } from "../time/event-time.ts";
 import type { Store } from "../store/store.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 import { cctvLink } from "./cctv.ts";
@@ -60,7 +61,7 @@ export interface PeriodItem {
   cctv: string | null;
 }
 
-/** An unsynced event whose boot was never heard live: stored, in no survey or period. */
+/** An event whose time cannot be known (an unsynced one of a boot never heard live, a wrong synced clock): stored, in no survey or period. */
 export interface UntimedItem {
   id: number;
   terminal: string;
@@ -69,8 +70,12 @@ export interface UntimedItem {
   boot: string;
   seq: number;
   kind: string;
-  /** ms after its boot started. */
+  /** Why it is untimed: `unheard_boot`, `ahead` (synced time past its arrival), `before_2020`. */
+  reason: UntimedReason;
+  /** `unheard_boot`: ms after its boot started; otherwise the time the device's clock gave, epoch ms. */
   uptimeMs: number;
+  /** A synced event's time as its device's clock gave it, store-local (null for `unheard_boot`). */
+  deviceClock: string | null;
   /** Store-local `YYYY-MM-DD HH:MM:SS`: when the replay arrived. */
   received: string;
   /** The latest it can have happened (the press came no later than this), store-local. */
@@ -174,7 +179,9 @@ export function reviewUntimed(store: Store, f: ReviewFilter): { total: number; i
         boot: e.boot,
         seq: e.seq,
         kind: e.kind,
+        reason: e.reason,
         uptimeMs: e.ts,
+        deviceClock: e.reason === "unheard_boot" ? null : formatLocal(e.ts, t.tz),
         received: formatLocal(e.receivedMs, t.tz),
         latest: formatLocal(e.latestMs, t.tz),
         receivedIso: new Date(e.receivedMs).toISOString(),

@@ -1,6 +1,7 @@
 /** The append-only event log: one row per (serial, boot, seq), however often the device sends it. */
 import type { EventKind } from "../../protocol/schemas.ts";
 import type { TerminalEvent } from "../surveys/model.ts";
+import type { UntimedReason } from "../time/event-time.ts";
 import type { Db } from "./db.ts";
 
 export interface NewEvent {
@@ -16,6 +17,8 @@ export interface NewEvent {
    * surveys and periods, and `atMs` is only the latest time it can have happened (docs/gateway.md#clocks).
    */
   untimed?: boolean;
+  /** Why it is untimed (gateway/time/event-time.ts); `unheard_boot` when untimed and not given. */
+  untimedReason?: UntimedReason;
   atMs: number;
   receivedMs: number;
   /** Null for an event recorded while its device was between two pairings. */
@@ -23,7 +26,7 @@ export interface NewEvent {
   link: string;
 }
 
-export type StoredEvent = Omit<NewEvent, "boot" | "seq" | "terminalId" | "link" | "untimed"> & { id: number };
+export type StoredEvent = Omit<NewEvent, "boot" | "seq" | "terminalId" | "link" | "untimed" | "untimedReason"> & { id: number };
 
 /** An untimed event, as the expert's list shows it (gateway/review/list.ts). */
 export interface UntimedEvent {
@@ -32,18 +35,19 @@ export interface UntimedEvent {
   boot: string;
   seq: number;
   kind: EventKind;
-  /** ms since its boot started. */
+  /** ms since its boot started (`unheard_boot`), else the device's synced time that could not be believed. */
   ts: number;
-  /** The latest it can have happened: the boot's offset is an upper bound. */
+  /** The latest it can have happened: the boot's offset is an upper bound, or its arrival. */
   latestMs: number;
+  reason: UntimedReason;
   receivedMs: number;
   terminalId: string;
 }
 
 export function eventsRepo(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, untimed, at_ms, received_ms, terminal_id, link)
-     VALUES (@serial, @boot, @seq, @kind, @btn, @ts, @synced, @untimed, @atMs, @receivedMs, @terminalId, @link)
+    `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, untimed, untimed_reason, at_ms, received_ms, terminal_id, link)
+     VALUES (@serial, @boot, @seq, @kind, @btn, @ts, @synced, @untimed, @untimedReason, @atMs, @receivedMs, @terminalId, @link)
      ON CONFLICT (serial, boot, seq) DO NOTHING`,
   );
   const forTerminal = db.prepare(
@@ -53,10 +57,11 @@ export function eventsRepo(db: Db) {
     `SELECT id, ts, at_ms AS atMs, untimed, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND synced = 0`,
   );
   const setAt = db.prepare(`UPDATE events SET at_ms = ? WHERE id = ?`);
-  const untimedOfBoot = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND untimed = 1`);
-  const setTimed = db.prepare(`UPDATE events SET at_ms = ?, untimed = 0 WHERE id = ?`);
+  const untimedOfBoot = db.prepare(`SELECT id, ts, at_ms AS atMs, terminal_id AS terminalId FROM events WHERE serial = ? AND boot = ? AND untimed = 1 AND synced = 0`);
+  const setTimed = db.prepare(`UPDATE events SET at_ms = ?, untimed = 0, untimed_reason = NULL WHERE id = ?`);
   const untimedList = db.prepare(
-    `SELECT id, serial, boot, seq, kind, ts, at_ms AS latestMs, received_ms AS receivedMs, terminal_id AS terminalId
+    `SELECT id, serial, boot, seq, kind, ts, at_ms AS latestMs, received_ms AS receivedMs, terminal_id AS terminalId,
+       coalesce(untimed_reason, 'unheard_boot') AS reason
      FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
   );
   const untimedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ?`);
@@ -69,7 +74,8 @@ export function eventsRepo(db: Db) {
   return {
     /** Inserts one event; false when (serial, boot, seq) was already stored. Call inside a transaction. */
     insert(e: NewEvent): boolean {
-      return insert.run({ ...e, synced: e.synced ? 1 : 0, untimed: e.untimed ? 1 : 0 }).changes > 0;
+      const untimedReason = e.untimed ? (e.untimedReason ?? "unheard_boot") : null;
+      return insert.run({ ...e, synced: e.synced ? 1 : 0, untimed: e.untimed ? 1 : 0, untimedReason }).changes > 0;
     },
     forTerminal(terminalId: string, fromMs: number): TerminalEvent[] {
       return forTerminal.all(terminalId, fromMs) as TerminalEvent[];
@@ -89,8 +95,9 @@ export function eventsRepo(db: Db) {
       return touched;
     },
     /**
-     * Places a boot's untimed events once its offset became known (its first hello or status arrived after them);
-     * returns the earliest placed time per terminal, to rebuild from.
+     * Places a boot's unsynced untimed events once its offset became known (its first hello or status arrived after
+     * them); returns the earliest placed time per terminal, to rebuild from. A synced event untimed for its clock
+     * stays untimed: a known offset says nothing of a wrong clock.
      */
     place(serial: string, boot: string, offsetMs: number): Map<string, number> {
       const touched = new Map<string, number>();

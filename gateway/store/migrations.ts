@@ -156,6 +156,22 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE prune_counts (kind TEXT PRIMARY KEY, count INTEGER NOT NULL, last_ms INTEGER NOT NULL);
   `,
+  /*
+   * 7: why an event is untimed (docs/decisions.md, "A synced time the gateway cannot believe is untimed"): its boot
+   * was never heard live (every untimed event before this version), or its synced time is ahead of its arrival by
+   * more than the clock tolerance, or before 2020. Only the first kind is placed when its boot is heard live.
+   */
+  `
+  ALTER TABLE events ADD COLUMN untimed_reason TEXT;
+  UPDATE events SET untimed_reason = 'unheard_boot' WHERE untimed = 1;
+  `,
+  /*
+   * 8: the last night whose reports the nightly job wrote, per store (docs/reports.md#the-nightly-job), so that a
+   * gateway that was down at the job's time writes the nights it missed when it starts again.
+   */
+  `
+  CREATE TABLE report_nights (store_id TEXT PRIMARY KEY, day TEXT NOT NULL, written_ms INTEGER NOT NULL);
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

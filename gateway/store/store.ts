@@ -8,6 +8,7 @@ import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
 import { pruneRepo } from "./prune.ts";
 import { rejectsRepo } from "./rejects.ts";
+import { reportNightsRepo } from "./report-nights.ts";
 import { reviewsRepo } from "./reviews.ts";
 import { rollupsRepo } from "./rollups.ts";
 import { settingsRepo } from "./settings.ts";
@@ -30,6 +31,7 @@ export function createStore(db: Db) {
     commands: commandsRepo(db),
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
+    reportNights: reportNightsRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();

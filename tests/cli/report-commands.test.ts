@@ -116,11 +116,14 @@ describe("loyalty review untimed", () => {
     const store = openStore(d.db);
     const arrived = Date.parse("2026-11-20T09:30:00Z");
     store.tx(() => store.events.insert({ serial: "D1", boot: "OLD", seq: 4, kind: "short", btn: null, ts: 81_000, synced: false, untimed: true, atMs: arrived, receivedMs: arrived, terminalId: "s1.till", link: "test" }));
+    const ahead = { serial: "D1", boot: "NOW", seq: 1, kind: "yes" as const, btn: null, ts: Date.UTC(2100, 0, 1), synced: true, untimed: true, untimedReason: "ahead" as const };
+    store.tx(() => store.events.insert({ ...ahead, atMs: arrived + 1000, receivedMs: arrived + 1000, terminalId: "s1.till", link: "test" }));
     store.close();
     const list = await run("review", "untimed", "--db", d.db, "--from", "2026-11-20");
-    expect(list.out).toMatch(/^1 untimed event: /);
-    expect(list.out).toMatch(/s1\.till\s+D1\s+OLD\s+4\s+short\s+81\.0 s\s+2026-11-20 12:30:00\s+12:30:00/);
-    expect(JSON.parse((await run("review", "untimed", "--db", d.db, "--from", "2026-11-20", "--json")).out)).toMatchObject({ total: 1, items: [{ boot: "OLD", seq: 4 }] });
+    expect(list.out).toMatch(/^2 untimed events: /);
+    expect(list.out).toMatch(/s1\.till\s+D1\s+NOW\s+1\s+yes\s+clock ahead\s+2100-01-01 03:00:00\s+2026-11-20 12:30:01\s+12:30:01/);
+    expect(list.out).toMatch(/s1\.till\s+D1\s+OLD\s+4\s+short\s+boot never heard\s+81\.0 s\s+2026-11-20 12:30:00\s+12:30:00/);
+    expect(JSON.parse((await run("review", "untimed", "--db", d.db, "--from", "2026-11-20", "--json")).out)).toMatchObject({ total: 2, items: [{ boot: "OLD", seq: 4, reason: "unheard_boot", deviceClock: null }, { boot: "NOW", reason: "ahead", deviceClock: "2100-01-01 03:00:00" }] });
     expect((await run("review", "untimed", "--db", d.db, "--from", "2026-11-21")).out).toBe("no untimed events arrived on these days\n");
   });
 });

@@ -1,10 +1,15 @@
 /** The reports and review API over real HTTP, on the running gateway; a token guards any non-loopback address. */
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
 import { ConfigError } from "../../gateway/config/load.ts";
 import { chain } from "../support/presses.ts";
 import { testConfig } from "../../gateway/testkit/config.ts";
 import { testGateway } from "../support/gateway.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
+import { addDays, localDay } from "../../gateway/time/zone.ts";
 
 let gw: Gateway | undefined;
 afterEach(async () => {
@@ -91,5 +96,18 @@ describe("HTTP API", () => {
     expect((await json(`${base}/api/report?from=2026-11-20`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
     expect((await json(`${base}/api/report?from=2026-11-20`, { headers: { authorization: "Bearer 0123456789abcdef-secret" } })).status).toBe(200);
     expect((await fetch(`${base}/report?from=2026-11-20&token=0123456789abcdef-secret`)).status).toBe(200);
+  }, 30_000);
+});
+
+describe("the nightly files over HTTP", () => {
+  it("lists the reports the gateway wrote at start, never a temporary file of one being written", async () => {
+    const reports = mkdtempSync(join(tmpdir(), "lb-http-reports-"));
+    const { gw } = await withData({ reports: { folder: reports, nightly: { catchUpDelayMs: 0 } } });
+    const base = gw.http!.url;
+    const yesterday = addDays(localDay(Date.now(), "Europe/Moscow"), -1);
+    const folder = join(reports, "s1");
+    await waitFor("yesterday's nightly files, written at start", () => existsSync(join(folder, `${yesterday}.employees.csv`)));
+    writeFileSync(join(folder, `.${yesterday}.json.4242.tmp`), "{\"half\": ");
+    expect((await json(`${base}/reports/`)).body).toEqual([`s1/${yesterday}.csv`, `s1/${yesterday}.employees.csv`, `s1/${yesterday}.html`, `s1/${yesterday}.json`]);
   }, 30_000);
 });

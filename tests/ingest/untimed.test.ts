@@ -8,7 +8,10 @@ import { describe, expect, it } from "vitest";
 import { Ingest } from "../../gateway/ingest/ingest.ts";
 import type { Link } from "../../gateway/ingest/link.ts";
 import { silentLogger } from "../../gateway/log.ts";
+import { configSchema } from "../../gateway/config/schema.ts";
+import { makeReport } from "../../gateway/reports/report.ts";
 import { reviewUntimed } from "../../gateway/review/list.ts";
+import { AHEAD_MARGIN_MS } from "../../gateway/time/event-time.ts";
 import { rebuildQueued } from "../../gateway/surveys/rebuild.ts";
 import type { TerminalSettings } from "../../gateway/surveys/model.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
@@ -47,7 +50,10 @@ function setup() {
     };
   };
   const rows = () => store.db.prepare("SELECT boot, seq, kind, untimed, at_ms AS at FROM events ORDER BY id").all();
-  return { store, ingest, send, acks, ev, derived, rows, tick: (ms: number) => (now += ms) };
+  const nacks = () => written.map((w) => dev.decode(w)).flatMap((r) => (r.ok && r.msg.t === "nack" ? [r.msg] : []));
+  /** The day's surveys in the report (the gateway's own report path: rebuild, rollups, build). */
+  const reported = (day: string) => makeReport(store, configSchema.parse({ database: store.db.name }), { from: day, to: day, groupBy: [] }, now).total.representativeness.surveys;
+  return { store, ingest, send, acks, nacks, ev, derived, rows, reported, tick: (ms: number) => (now += ms) };
 }
 
 describe("unsynced events of a boot never heard live", () => {
@@ -127,5 +133,65 @@ describe("unsynced events of a boot never heard live", () => {
       ["s.p", "D", "OLD", 2, "yes", "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
     ]);
     expect(reviewUntimed(store, { from: "2026-11-22", to: "2026-11-22" }).total).toBe(0);
+  });
+});
+
+describe("synced events with a time their device's clock cannot have had", () => {
+  const YEAR = 365.25 * 86_400_000;
+  const reasons = (store: ReturnType<typeof setup>["store"]) =>
+    store.db.prepare("SELECT seq, untimed, untimed_reason AS reason, at_ms AS at FROM events ORDER BY id").all();
+
+  it("are stored untimed, acked, and counted on no day: 2100-01-01, fifty years ahead, before 2020; the limit itself is timed", () => {
+    const { store, send, ev, acks, nacks, reported, derived, ingest, tick } = setup();
+    tick(60_000);
+    const arrived = T0 + 60_000;
+    const fifty = T0 + Math.round(50 * YEAR);
+    send(ev("NOW", 1, "short", Date.UTC(2100, 0, 1), 1));
+    send(ev("NOW", 2, "short", fifty, 1));
+    send(ev("NOW", 3, "short", 5_000, 1));
+    send(ev("NOW", 4, "short", arrived + 2000 + AHEAD_MARGIN_MS + 1, 1));
+    send(ev("NOW", 5, "short", arrived + 2000 + AHEAD_MARGIN_MS, 1));
+    expect(reasons(store)).toEqual([
+      { seq: 1, untimed: 1, reason: "ahead", at: arrived },
+      { seq: 2, untimed: 1, reason: "ahead", at: arrived },
+      { seq: 3, untimed: 1, reason: "before_2020", at: arrived },
+      { seq: 4, untimed: 1, reason: "ahead", at: arrived },
+      { seq: 5, untimed: 0, reason: null, at: arrived + 2000 + AHEAD_MARGIN_MS },
+    ]);
+    expect(acks().map((a) => a.n)).toEqual([[1], [2], [3], [4], [5]]);
+    expect(nacks()).toEqual([]);
+    expect(ingest.stats).toMatchObject({ stored: 5, untimed: 4 });
+    expect(derived().surveys).toEqual([{ opened: arrived + 2000 + AHEAD_MARGIN_MS, answer: "silent", by: null }]);
+    expect(reported("2026-11-23")).toBe(1);
+    expect(reported("2100-01-01")).toBe(0);
+    expect(reported(new Date(fifty).toISOString().slice(0, 10))).toBe(0);
+  });
+
+  it("do not answer a real survey, and stay untimed when their boot is heard live again", () => {
+    const { store, send, ev, derived, tick } = setup();
+    tick(10_000);
+    send(ev("NOW", 1, "short", T0 + 10_000, 1));
+    tick(1_000);
+    send(ev("NOW", 2, "yes", T0 + 11_000 + 3_600_000, 1));
+    tick(60_000);
+    send({ t: "status", d: "D", b: "NOW", up: 72_000, q: 0, drop: 0 });
+    send({ t: "hello", d: "D", b: "NOW", fw: "1", pv: "1.0", role: "combo", cap: [], up: 72_500 });
+    expect(reasons(store)).toEqual([
+      { seq: 1, untimed: 0, reason: null, at: T0 + 10_000 },
+      { seq: 2, untimed: 1, reason: "ahead", at: T0 + 11_000 },
+    ]);
+    expect(derived().surveys).toEqual([{ opened: T0 + 10_000, answer: "silent", by: null }]);
+  });
+
+  it("are listed for the expert with why, and the time the device's clock gave", () => {
+    const { store, send, ev, tick } = setup();
+    tick(60_000);
+    send(ev("NOW", 1, "yes", Date.UTC(2100, 0, 1), 1));
+    send(ev("OLD", 1, "no", 4_000, 0));
+    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" });
+    expect(list.items.map((e) => [e.boot, e.kind, e.reason, e.deviceClock, e.received, e.latest])).toEqual([
+      ["NOW", "yes", "ahead", "2100-01-01 00:00:00", "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
+      ["OLD", "no", "unheard_boot", null, "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
+    ]);
   });
 });

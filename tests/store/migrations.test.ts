@@ -1,4 +1,4 @@
-/** Migration 3 (untimed events) on a real SQLite file that a version-2 gateway wrote. */
+/** Migrations on real SQLite files: 3 (untimed events) on what a version-2 gateway wrote, 4 (credentials), 5 (why an event is untimed). */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,5 +41,22 @@ describe("migration 4", () => {
     expect(store.credentials.check("DEV-1", again)).toBe(true);
     expect(store.credentials.check("DEV-1", secret)).toBe(false);
     store.close();
+  });
+});
+
+describe("migration 7", () => {
+  it("gives the untimed events a version-4 gateway stored their reason, unheard_boot, and the timed ones none", () => {
+    const db = new Database(join(dir, "v4-untimed.sqlite"));
+    for (const m of MIGRATIONS.slice(0, 4)) db.exec(m);
+    db.pragma("user_version = 4");
+    const insert = db.prepare(`INSERT INTO events (serial, boot, seq, kind, ts, synced, untimed, at_ms, received_ms, terminal_id) VALUES ('D', 'B', ?, 'short', 10, 0, ?, 110, 5000, 't')`);
+    insert.run(1, 1);
+    insert.run(2, 0);
+    expect(migrate(db).slice(0, 4)).toEqual([5, 6, 7, 8]);
+    expect(db.prepare(`SELECT seq, untimed_reason AS reason FROM events ORDER BY seq`).all()).toEqual([
+      { seq: 1, reason: "unheard_boot" },
+      { seq: 2, reason: null },
+    ]);
+    db.close();
   });
 });
