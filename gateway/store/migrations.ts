@@ -156,6 +156,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE prune_counts (kind TEXT PRIMARY KEY, count INTEGER NOT NULL, last_ms INTEGER NOT NULL);
   `,
+  /*
+   * 7: the Mosquitto 2.0 password hash (`$7$`, PBKDF2-HMAC-SHA512) of each device's secret, made at `loyalty flash`
+   * beside the SHA-256, so that `loyalty mosquitto` can write an external Mosquitto's password file (the secret
+   * itself is kept nowhere). NULL for credentials issued before this version: those devices are flashed again.
+   */
+  `
+  ALTER TABLE device_credentials ADD COLUMN mosquitto_hash TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */
