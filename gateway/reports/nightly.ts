@@ -57,7 +57,7 @@ export function runZone(store: Store, config: Config, tz: string, now: number, l
   if (stores.length === 0) return results;
   catchUp(store, config);
   /* One read of the rollups for every store in the zone; each store's report sees only its own rows. */
-  const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: stores.map((x) => x.id) }, indexSettings(config)));
+  const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: stores.map((x) => x.id) }, indexSettings(config), config.timeZone));
   for (const s of stores) {
     try {
       const files = writeStoreReport(sources.get(s.id) ?? noSources(), config, s.id, day, now);
