@@ -27,6 +27,7 @@ async function unpairedMqttDevice(then: (store: Store, secret: string) => void =
   const secret = store.credentials.issue(SERIAL, 1_000);
   hello(store, "mqtt:" + SERIAL, 2_000);
   store.close();
+  expect((await runCli("stores", "add", "msk-01", "--zone", "Europe/Moscow", "--db", db)).code).toBe(0);
   expect((await runCli("pair", SERIAL, "--db", db, "--point", "till-1", "--store", "msk-01", "--question", "staff")).code).toBe(0);
   expect((await runCli("unpair", SERIAL, "--db", db)).code).toBe(0);
   const s = openStore(db);

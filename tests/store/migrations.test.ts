@@ -1,4 +1,4 @@
-/** Migrations on real SQLite files that older gateways wrote: 3 (untimed events), 4 (device credentials), 5 (their Mosquitto hash). */
+/** Migrations on real SQLite files that older gateways wrote: 3 (untimed events), 4 (device credentials), 7 (their Mosquitto hash). */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +44,7 @@ describe("migration 4", () => {
   });
 });
 
-describe("migration 5", () => {
+describe("migration 7", () => {
   it("keeps a credential a version-4 gateway issued (no Mosquitto hash: it is flashed again), and new ones get one", async () => {
     const db = new Database(join(dir, "v4-to-5.sqlite"));
     for (const m of MIGRATIONS.slice(0, 4)) db.exec(m);
