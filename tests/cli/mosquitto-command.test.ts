@@ -78,6 +78,13 @@ describe("loyalty mosquitto", () => {
     expect(readdirSync(s.dir)).not.toContain("loyalty.passwd");
   });
 
+  it("refuses a device whose serial is the gateway's user name, in words, writing nothing", async () => {
+    const s = setup({ username: "SHOP-A", password: "gw-pass" });
+    const r = await runCli("mosquitto", "--config", s.config, "--passwords", s.passwords, "--acl", s.acl);
+    expect(r).toMatchObject({ code: 2, err: "device SHOP-A has the gateway's user name (mqtt.username); choose another one\n" });
+    expect(readdirSync(s.dir)).not.toContain("loyalty.passwd");
+  });
+
   it("refuses a missing database and a missing folder, in words", async () => {
     const s = setup();
     const noDb = await runCli("mosquitto", "--config", s.config, "--db", "/nonexistent-lb/loyalty.sqlite", "--passwords", s.passwords, "--acl", s.acl);
