@@ -1,15 +1,12 @@
 /** `loyalty flash`: build, upload and save the firmware to a board on a serial port, then check its version. */
-import { existsSync } from "node:fs";
 import type { Command } from "commander";
-import { GatewayError } from "../errors.ts";
 import { flash } from "../installer/flash.ts";
 import { flashRequest, type FlashFlags } from "../installer/flash-options.ts";
 import { openTextPort } from "../installer/serial-open.ts";
 import type { GatewayRecord } from "../installer/verify.ts";
 import type { OpenSerialPort } from "../ingest/serial-port.ts";
-import { openStore, type Store } from "../store/store.ts";
 import type { CliIo } from "./io.ts";
-import { configFrom, withDbFlags, type DbFlags } from "./open.ts";
+import { openGatewayStore, withDbFlags, type DbFlags } from "./open.ts";
 
 /** `openPort`: the CLI's serial ports (cli/main.ts). */
 export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialPort): void {
@@ -27,7 +24,7 @@ export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialP
     .action(async (f: FlashFlags & DbFlags & { answerTimeout: string; verifyTimeout: string }) => {
       const req = flashRequest(f);
       /* MQTT: the device's credential is registered in the gateway's database, found as every command finds it. */
-      const store = req.transport === "mqtt" ? openGatewayStore(f) : undefined;
+      const store = req.transport === "mqtt" ? openGatewayStore(f, "flash an MQTT terminal") : undefined;
       const gateway: GatewayRecord | undefined = store && {
         issue: (serial) => store.credentials.issue(serial, Date.now()),
         device: (serial) => store.devices.get(serial),
@@ -43,13 +40,4 @@ export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialP
         store?.close();
       }
     });
-}
-
-/** The gateway's existing database (never a new one: a credential registered elsewhere would never be checked). */
-function openGatewayStore(f: DbFlags): Store & { path: string } {
-  const config = configFrom(f);
-  if (!existsSync(config.database)) {
-    throw new GatewayError("not_found", `no gateway database at ${config.database}: flash an MQTT terminal where the gateway runs, with its --config or --db (the terminal's credential is registered there)`);
-  }
-  return Object.assign(openStore(config.database), { path: config.database });
 }

@@ -12,6 +12,7 @@ import { registerPairing } from "./pair-commands.ts";
 import { registerReport } from "./report-command.ts";
 import { registerReview } from "./review-command.ts";
 import { registerImport } from "./import-command.ts";
+import { registerMosquitto } from "./mosquitto-command.ts";
 import { registerSimulate } from "./simulate-command.ts";
 import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
@@ -33,6 +34,7 @@ export function buildProgram(io: CliIo): Command {
   registerReview(program, io);
   registerImport(program, io);
   registerBackup(program, io);
+  registerMosquitto(program, io);
   registerFrame(program, io);
   registerSimulate(program, io);
   /*

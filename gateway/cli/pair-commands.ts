@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { questionKindSchema } from "../../protocol/schemas.ts";
 import { GatewayError } from "../errors.ts";
 import { IDENTIFY_SECONDS } from "../installer/constants.ts";
-import { identify, pair, replace, unpair } from "../terminals/manage.ts";
+import { identify, needsReflash, pair, replace, unpair } from "../terminals/manage.ts";
 import { storeList } from "../terminals/stores.ts";
 import type { CliIo } from "./io.ts";
 import { withDbFlags, withStore, type DbFlags } from "./open.ts";
@@ -73,6 +73,12 @@ export function registerPairing(program: Command, io: CliIo): void {
         "cli",
       );
       io.out(`Paired ${serial} to terminal ${id}. The running gateway sends it its configuration.\n`);
+      if (needsReflash(store, serial)) {
+        io.err(
+          `Warning: ${serial}'s MQTT credential was revoked when it was unpaired or replaced, so it cannot connect: flash it again ` +
+            `(loyalty flash --port <its port> --transport mqtt) to give it a new one. The pairing stands; it gets its configuration once it connects.\n`,
+        );
+      }
     }),
   );
 

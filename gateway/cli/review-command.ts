@@ -114,11 +114,11 @@ export function registerReview(program: Command, io: CliIo): void {
   listOptions(review.command("untimed").description("events in no survey because their time cannot be known, by the day they arrived"))
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
-        const { total, items } = reviewUntimed(store, filter(f, config));
+        const { total, items } = reviewUntimed(store, filter(f, config), config.timeZone);
         if (f.json) return io.out(JSON.stringify({ total, items }, null, 2) + "\n");
         if (total === 0) return io.out("no untimed events arrived on these days\n");
         io.out(`${total} untimed event${total === 1 ? "" : "s"}: presses whose time cannot be known; stored and in no survey or period\n`);
-        io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "why", "after boot / device clock", "arrived", "no later than"], items.map((e) => [e.id, e.terminal, e.device, e.boot, e.seq, e.kind, WHY[e.reason], e.deviceClock ?? `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
+        io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "why", "after boot / device clock", "arrived", "no later than"], items.map((e) => [e.id, e.terminal ?? "(none: unpaired)", e.device, e.boot, e.seq, e.kind, WHY[e.reason], e.deviceClock ?? `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
         if (items.length < total) io.out(`(${total - items.length} more; raise --limit)\n`);
       }),
     );

@@ -28,7 +28,7 @@ const DROPPED: Record<PruneKind, string> = {
 };
 
 export function registerStatus(program: Command, io: CliIo): void {
-  withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock), rejected frames by reason, pending devices and what the flood limits dropped"))
+  withDbFlags(program.command("status").description("devices (online/offline, outbox, dropped, clock), rejected frames by reason, untimed events, pending devices and what the flood limits dropped"))
     .option("--json", "print JSON instead of tables")
     .action((f: DbFlags & { json?: boolean }) =>
       withStore(f, (store, config) => {
@@ -38,7 +38,12 @@ export function registerStatus(program: Command, io: CliIo): void {
           return;
         }
         const n = (v: number | null) => (v === null ? "-" : String(v));
-        io.out(`Events stored: ${r.events}\n\nDevices\n`);
+        const u = r.untimed;
+        const untimed =
+          u.events === 0
+            ? ""
+            : `Untimed events: ${u.events}${u.unpaired > 0 ? ` (${u.unpaired} of no terminal: the device was unpaired)` : ""}, in no survey; loyalty review untimed --from <day> lists them\n`;
+        io.out(`Events stored: ${r.events}\n${untimed}\nDevices\n`);
         io.out(
           r.devices.length === 0
             ? "  none yet: connect a terminal, or run `npm start` for a simulated one\n"

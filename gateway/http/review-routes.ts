@@ -24,7 +24,7 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
   };
   app.get("/api/review/surveys", async (req) => reviewSurveys(store, filter(req.query)));
   app.get("/api/review/periods", async (req) => reviewPeriods(store, filter(req.query)));
-  app.get("/api/review/untimed", async (req) => reviewUntimed(store, filter(req.query)));
+  app.get("/api/review/untimed", async (req) => reviewUntimed(store, filter(req.query), config.timeZone));
   app.get("/api/review/log", async (req) => {
     const q = req.query as { terminal?: string; limit?: string };
     const limit = Number(q.limit ?? 100);

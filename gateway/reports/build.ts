@@ -195,6 +195,12 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
     fmUnreviewedInRange += r.fmUnreviewed;
   }
 
+  const untimed = { events: 0, unpaired: 0 };
+  for (const u of src.untimed) {
+    if (u.terminalId !== null ? keep(src.storeOf.get(u.terminalId), u.terminalId) : !req.stores?.length && !req.terminals?.length) untimed.events += u.count;
+    if (u.terminalId === null && !req.stores?.length && !req.terminals?.length) untimed.unpaired += u.count;
+  }
+
   /* Traffic: per terminal when grouped by terminal, else the store's figure (its own rows, or its terminals' sum). */
   const addTraffic = (a: Acc, kind: TrafficRow["kind"], n: number) => {
     if (kind === "transactions") a.transactions = (a.transactions ?? 0) + n;
@@ -241,6 +247,7 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
     filter: { stores: req.stores ?? [], terminals: req.terminals ?? [], employees: req.employees ?? [] },
     settings: { k: s.kHistory, minSample: s.minSample, fmThreshold: s.fmThreshold, businessType: s.businessType },
     provisional: fmUnreviewedInRange > 0,
+    untimed,
     groups: sorted.map((a) => groupJson(a, s)),
     total: groupJson(totalAcc, s),
     trend: {

@@ -89,7 +89,7 @@ ${report.provisional ? `<p class="provisional" id="provisional">Предвари
 ${warnings.map((g) => `<p class="warn fm-warning">Уровень форс-мажора ${esc(Object.values(g.key).join(" / ") || L.all)}: ${percentText(g.representativeness.fmLevel)} % — выше порога ${report.settings.fmThreshold * 100} %. Период не годится для оценки качества обслуживания: сначала устраните причины.</p>`).join("\n")}
 <h2>Диагностика</h2><p id="diagnosis">${esc(t.diagnosis.text)}</p>
 <h2>Проверка экспертом</h2>
-<ul id="backlog"><li>${L.fmUnreviewed}: <span data-fm-unreviewed>${t.fm?.unreviewed ?? 0}</span></li><li>${L.flagged}: <span data-flagged>${t.flagged}</span></li></ul>
+<ul id="backlog"><li>${L.fmUnreviewed}: <span data-fm-unreviewed>${t.fm?.unreviewed ?? 0}</span></li><li>${L.flagged}: <span data-flagged>${t.flagged}</span></li><li>События без времени (не вошли в опросы): <span data-untimed>${report.untimed.events}</span>${report.untimed.unpaired ? `, из них без терминала: ${report.untimed.unpaired}` : ""}</li></ul>
 <h2>Динамика за ${report.trend.days.length} дней</h2>
 <div class="charts">${report.trend.series.map((s) => `<div class="chart"><canvas id="trend-${s.index}" aria-label="${esc(s.title)}"></canvas></div>`).join("")}</div>
 ${report.groupBy.length ? `<h2>По группам</h2>${groupRows(report)}` : ""}

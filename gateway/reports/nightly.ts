@@ -91,7 +91,7 @@ export function runZone(store: Store, config: Config, tz: string, now: number, l
     const ids = owed.get(day)!.filter((id) => !failed.has(id));
     if (ids.length === 0) continue;
     /* One read of the rollups for every store owed this night; each store's report sees only its own rows. */
-    const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: ids }, indexSettings(config)));
+    const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: ids }, indexSettings(config), tz));
     for (const id of ids) {
       try {
         const files = writeStoreReport(sources.get(id) ?? noSources(), config, id, day, now);

@@ -19,5 +19,5 @@ export function catchUp(store: Store, config: Config): number {
 export function makeReport(store: Store, config: Config, req: ReportRequest, now: number): Report {
   catchUp(store, config);
   const s = indexSettings(config);
-  return buildReport(readSources(store, req, s), req, s, now);
+  return buildReport(readSources(store, req, s, config.timeZone), req, s, now);
 }

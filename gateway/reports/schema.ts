@@ -74,6 +74,12 @@ export const reportSchema = z.object({
   }),
   /** Force-majeure periods in the range still await review: figures may change. */
   provisional: z.boolean(),
+  /**
+   * Untimed events that arrived in the range (in no survey: `loyalty review untimed`), of the filter's stores and
+   * terminals; `unpaired`: of them, those of no terminal (their device was unpaired), counted only without a store
+   * or terminal filter.
+   */
+  untimed: z.object({ events: z.number().int(), unpaired: z.number().int() }),
   groups: z.array(groupSchema),
   /** Everything in the range and filter together (a chain's totals). */
   total: groupSchema,

@@ -14,5 +14,7 @@ export function toText(report: Report): string {
   const warnings = [...report.groups, report.total]
     .filter((g) => g.representativeness.fmWarning)
     .map((g) => `! ${Object.values(g.key).join(" / ") || L.all}: уровень форс-мажора ${g.representativeness.fmLevel ?? "—"} % выше порога ${report.settings.fmThreshold * 100} %: период не годится для оценки качества обслуживания`);
-  return [...head, "", table(cols.map((c) => c.h), rows.map((r) => cols.map((c) => r[c.i] ?? ""))).trimEnd(), ...(warnings.length ? ["", ...warnings] : []), ""].join("\n");
+  const u = report.untimed;
+  const untimed = u.events === 0 ? [] : [`Событий без времени: ${u.events}${u.unpaired ? ` (из них ${u.unpaired} без терминала)` : ""}; они не вошли в опросы, список: loyalty review untimed`];
+  return [...head, "", table(cols.map((c) => c.h), rows.map((r) => cols.map((c) => r[c.i] ?? ""))).trimEnd(), ...(warnings.length || untimed.length ? ["", ...warnings, ...untimed] : []), ""].join("\n");
 }

@@ -64,8 +64,9 @@ export interface PeriodItem {
 /** An event whose time cannot be known (an unsynced one of a boot never heard live, a wrong synced clock): stored, in no survey or period. */
 export interface UntimedItem {
   id: number;
-  terminal: string;
-  store: string;
+  /** null (and store null): its device was paired to no terminal when it arrived (docs/reports.md#expert-review). */
+  terminal: string | null;
+  store: string | null;
   device: string;
   boot: string;
   seq: number;
@@ -163,12 +164,17 @@ export function reviewPeriods(store: Store, f: ReviewFilter): PeriodItem[] {
   return out;
 }
 
-/** Untimed events that arrived in the days of `f` (they have no day of their own), and how many there are in all. */
-export function reviewUntimed(store: Store, f: ReviewFilter): { total: number; items: UntimedItem[] } {
+/**
+ * Untimed events that arrived in the days of `f` (they have no day of their own), and how many there are in all.
+ * Without a store or terminal filter, also those of no terminal (their device was not paired when they arrived),
+ * by the days of `timeZone` (the gateway's).
+ */
+export function reviewUntimed(store: Store, f: ReviewFilter, timeZone: string): { total: number; items: UntimedItem[] } {
   const items: UntimedItem[] = [];
   let total = 0;
   const limit = f.limit ?? DEFAULT_LIMIT;
-  for (const t of scope(store, f)) {
+  const unpaired = f.stores?.length || f.terminals?.length ? [] : [{ id: null, storeId: null, tz: timeZone, from: dayStart(f.from, timeZone), to: dayStart(addDays(f.to, 1), timeZone) }];
+  for (const t of [...scope(store, f), ...unpaired]) {
     total += store.events.countUntimed(t.id, t.from, t.to);
     for (const e of store.events.untimed(t.id, t.from, t.to, limit - items.length)) {
       items.push({

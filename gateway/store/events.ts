@@ -41,7 +41,8 @@ export interface UntimedEvent {
   latestMs: number;
   reason: UntimedReason;
   receivedMs: number;
-  terminalId: string;
+  /** null: the device was paired to no terminal when it arrived. */
+  terminalId: string | null;
 }
 
 export function eventsRepo(db: Db) {
@@ -62,9 +63,10 @@ export function eventsRepo(db: Db) {
   const untimedList = db.prepare(
     `SELECT id, serial, boot, seq, kind, ts, at_ms AS latestMs, received_ms AS receivedMs, terminal_id AS terminalId,
        coalesce(untimed_reason, 'unheard_boot') AS reason
-     FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
+     FROM events WHERE untimed = 1 AND terminal_id IS ? AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
   );
-  const untimedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE untimed = 1 AND terminal_id = ? AND received_ms >= ? AND received_ms < ?`);
+  const untimedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE untimed = 1 AND terminal_id IS ? AND received_ms >= ? AND received_ms < ?`);
+  const untimedTotals = db.prepare(`SELECT count(*) AS events, count(*) - count(terminal_id) AS unpaired FROM events WHERE untimed = 1`);
   const count = db.prepare(`SELECT count(*) AS n FROM events`);
   const countBetween = db.prepare(`SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`);
   const since = db.prepare(
@@ -108,13 +110,17 @@ export function eventsRepo(db: Db) {
       }
       return touched;
     },
-    /** A terminal's untimed events that arrived in [fromMs, toMs), oldest arrival first, at most `limit`. */
-    untimed(terminalId: string, fromMs: number, toMs: number, limit: number): UntimedEvent[] {
+    /** A terminal's (null: no terminal's) untimed events that arrived in [fromMs, toMs), oldest arrival first, at most `limit`. */
+    untimed(terminalId: string | null, fromMs: number, toMs: number, limit: number): UntimedEvent[] {
       return untimedList.all(terminalId, fromMs, toMs, limit) as UntimedEvent[];
     },
-    /** How many of a terminal's untimed events arrived in [fromMs, toMs). */
-    countUntimed(terminalId: string, fromMs: number, toMs: number): number {
+    /** How many of a terminal's (null: no terminal's) untimed events arrived in [fromMs, toMs). */
+    countUntimed(terminalId: string | null, fromMs: number, toMs: number): number {
       return (untimedCount.get(terminalId, fromMs, toMs) as { n: number }).n;
+    },
+    /** Every untimed event stored, and how many of them arrived when their device was paired to no terminal. */
+    untimedTotals(): { events: number; unpaired: number } {
+      return untimedTotals.get() as { events: number; unpaired: number };
     },
     /** A terminal's events stored after the row `afterId`, in storage order (for `loyalty test`). */
     since(terminalId: string, afterId: number): StoredEvent[] {

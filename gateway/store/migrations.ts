@@ -172,6 +172,14 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE report_nights (store_id TEXT PRIMARY KEY, day TEXT NOT NULL, written_ms INTEGER NOT NULL);
   `,
+  /*
+   * 9: the Mosquitto 2.0 password hash (`$7$`, PBKDF2-HMAC-SHA512) of each device's secret, made at `loyalty flash`
+   * beside the SHA-256, so that `loyalty mosquitto` can write an external Mosquitto's password file (the secret
+   * itself is kept nowhere). NULL for credentials issued before this version: those devices are flashed again.
+   */
+  `
+  ALTER TABLE device_credentials ADD COLUMN mosquitto_hash TEXT;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

@@ -117,6 +117,18 @@ export function pair(store: Store, req: PairRequest, now: number, by: string | n
 }
 
 /**
+ * True when the device's MQTT credential was revoked (unpaired or replaced) and it has not been heard over a serial
+ * cable since: it cannot reach the broker until `loyalty flash --transport mqtt` gives it a new secret. `pair` does
+ * not revive the credential (docs/decisions.md "Revocation is final"); the CLI warns (docs/installer.md "Pairing").
+ */
+export function needsReflash(store: Store, serial: string): boolean {
+  const revokedMs = store.credentials.revokedMs(serial);
+  if (revokedMs === undefined) return false;
+  const d = store.devices.get(serial);
+  return !(d?.link?.startsWith("serial:") && d.lastSeenMs > revokedMs);
+}
+
+/**
  * Ends a device's pairing now; the device is told to forget its config, and its MQTT credential is revoked (the
  * running gateway's broker disconnects it within seconds; docs/installer.md "Pairing": an MQTT device is flashed
  * again, with a new secret, before it is paired again, and then receives the `unpair`).

@@ -1,7 +1,8 @@
 /**
  * What `loyalty status` shows: each device with its terminal, online/offline by heartbeat, health from its last
- * status, clock offset and drift; rejected frames by reason; pending devices and what the flood limits dropped.
- * Read-only over the store.
+ * status, clock offset and drift; rejected frames by reason; pending devices and what the flood limits dropped;
+ * and how many events are untimed (in no survey, for the expert: docs/reports.md#expert-review). Read-only over the
+ * store.
  */
 import type { PruneCount } from "../store/prune.ts";
 import type { Store } from "../store/store.ts";
@@ -35,6 +36,8 @@ export interface StatusReport {
   pending: number;
   /** What the flood limits dropped since the database was made, by kind (docs/gateway.md#floods). */
   dropped: PruneCount[];
+  /** Untimed events stored, all days; `unpaired`: of them, those that arrived when their device was paired to no terminal. */
+  untimed: { events: number; unpaired: number };
 }
 
 /** A device is offline after this many heartbeats without a frame. */
@@ -75,5 +78,5 @@ export function statusReport(store: Pick<Store, "devices" | "terminals" | "setti
       driftPpm: drift(log),
     };
   });
-  return { now, devices, rejects: store.rejects.all(), events: store.events.count(), pending: store.prune.pendingCount(), dropped: store.prune.counts() };
+  return { now, devices, rejects: store.rejects.all(), events: store.events.count(), pending: store.prune.pendingCount(), dropped: store.prune.counts(), untimed: store.events.untimedTotals() };
 }

@@ -1,14 +1,15 @@
 /**
  * The attacks of issue 14 ("Device identity") against an external Mosquitto configured as docs/operations.md says:
- * the configuration, password file and ACL are taken from the doc's own blocks (only the paths and the port made
- * temporary), the password file is made with `mosquitto_passwd` for the gateway and each terminal, as the doc's steps
- * do. The real gateway logs in as the doc's `gateway` user; real mqtt.js clients attack. Where Mosquitto's answer
- * differs from the embedded broker's (tests/ingest/broker-access.integration.test.ts), this asserts what Mosquitto
- * does: it acknowledges and drops a publish the ACL denies instead of disconnecting, and it replaces the client id by
- * the user name instead of refusing a foreign client id.
+ * the configuration is taken from the doc's own blocks (only the paths and the port made temporary), and the
+ * password file and ACL are the ones `loyalty mosquitto` writes from the gateway's database, rewritten and reloaded
+ * after each flash and revocation as the doc's steps say. The real gateway logs in as the doc's `gateway` user; real
+ * mqtt.js clients attack. Where Mosquitto's answer differs from the embedded broker's
+ * (tests/ingest/broker-access.integration.test.ts), this asserts what Mosquitto does: it acknowledges and drops a
+ * publish the ACL denies instead of disconnecting, and it replaces the client id by the user name instead of
+ * refusing a foreign client id.
  */
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, chownSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
@@ -17,8 +18,10 @@ import type { Gateway } from "../../gateway/app.ts";
 import { mosquittoPasswd, startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
+import { openStore } from "../../gateway/store/store.ts";
 import { gatewayEnd } from "../../protocol/endpoints.ts";
 import { attacker, forgedEvent, pressAcked, storedFromBoot } from "../support/attacks.ts";
+import { runCli } from "../support/cli.ts";
 import { testGateway } from "../support/gateway.ts";
 import { helloAndPair } from "../support/pairing.ts";
 
@@ -37,6 +40,9 @@ function docBlocks(file: string): string {
 
 let etc: string;
 let passwd: string;
+let acl: string;
+/** The gateway's config as `loyalty mosquitto` reads it: its database and its own MQTT user. */
+let gatewayConfig: string;
 let broker: Mosquitto;
 let gw: Gateway;
 let victim: Connected;
@@ -46,16 +52,28 @@ const attackers: MqttClient[] = [];
 /** What a test-only observer (ACL `user test-observer`, read `#`) sees on the gateway's state topic. */
 const gatewayStates: string[] = [];
 
-/** As `loyalty flash` does: a secret in the gateway's database; and as the doc says: its line in the password file. */
+/** As `loyalty flash` does: a new secret registered in the gateway's database. */
 function flashed(serial: string): string {
   const secret = gw.store.credentials.issue(serial, Date.now());
-  mosquittoPasswd(passwd, serial, secret);
   secrets.set(serial, secret);
   return secret;
 }
 
-/** `systemctl reload mosquitto` after the flashes: done once each new terminal's credential opens a connection. */
+/**
+ * The doc's step after a flash or a revocation: `loyalty mosquitto` writes both files from the database. Then the
+ * test-only observer is added with `mosquitto_passwd -b` (the doc's manual step, on the file loyalty wrote) and its
+ * ACL lines (which apply to it alone).
+ */
+async function exported(): Promise<void> {
+  const r = await runCli("mosquitto", "--config", gatewayConfig, "--passwords", passwd, "--acl", acl);
+  if (r.code !== 0) throw new Error(`loyalty mosquitto: ${r.err}`);
+  appendFileSync(acl, `user ${OBSERVER}\ntopic read #\n`);
+  mosquittoPasswd(passwd, OBSERVER, "observer-pw");
+}
+
+/** `loyalty mosquitto` and `systemctl reload mosquitto` after flashes: done once each new terminal's credential opens a connection. */
 async function reloadedFor(...serials: string[]): Promise<void> {
+  await exported();
   broker.reload();
   for (const serial of serials) {
     await waitFor(`Mosquitto to know ${serial}`, async () => {
@@ -72,7 +90,7 @@ async function reloadedFor(...serials: string[]): Promise<void> {
 beforeAll(async () => {
   etc = mkdtempSync(join(tmpdir(), "lb-mosq-etc-"));
   passwd = join(etc, "loyalty.passwd");
-  const acl = join(etc, "loyalty.acl");
+  acl = join(etc, "loyalty.acl");
   const conf = docBlocks("/etc/mosquitto/conf.d/loyalty.conf")
     .split("\n")
     .filter((l) => !/^listener\b/.test(l))
@@ -80,22 +98,27 @@ beforeAll(async () => {
     .replaceAll("/etc/mosquitto/loyalty.passwd", passwd)
     .replaceAll("/etc/mosquitto/loyalty.acl", acl)
     .replaceAll("/var/lib/mosquitto/", etc + "/");
-  /* The doc's ACL, and a test-only user that watches every topic (its lines apply to it alone). */
-  writeFileSync(acl, docBlocks("/etc/mosquitto/loyalty.acl") + `\nuser ${OBSERVER}\ntopic read #\n`);
-  /* The doc's steps: the gateway's line first (-c), later one line per terminal at its flash. */
-  mosquittoPasswd(passwd, "gateway", GATEWAY_PASSWORD);
-  mosquittoPasswd(passwd, OBSERVER, "observer-pw");
+  /* The gateway's database, as its first start makes it; its config names the gateway's own MQTT user. */
+  const database = join(etc, "loyalty.sqlite");
+  openStore(database).close();
+  gatewayConfig = join(etc, "gateway.json");
+  writeFileSync(gatewayConfig, JSON.stringify({ database, mqtt: { username: "gateway", password: GATEWAY_PASSWORD } }));
+  /* The doc's steps: loyalty mosquitto once (the gateway's user alone), then chown once for the user mosquitto. */
+  await exported();
+  expect(readFileSync(passwd, "utf8")).toMatch(/^gateway:\$7\$101\$/);
+  expect(statSync(passwd).mode & 0o777).toBe(0o600);
   /* Mosquitto started as root runs as the user mosquitto, which must read its files (the doc's chown). */
   if (process.getuid?.() === 0) {
     const uid = Number(execFileSync("id", ["-u", "mosquitto"]).toString());
     const gid = Number(execFileSync("id", ["-g", "mosquitto"]).toString());
     for (const f of [etc, passwd, acl]) chownSync(f, uid, gid);
   }
-  chmodSync(passwd, 0o600);
   broker = await startMosquitto("", undefined, { config: conf });
-  gw = await testGateway({ ingest: { deriveIntervalMs: 60_000 }, mqtt: { url: broker.url, username: "gateway", password: GATEWAY_PASSWORD } });
+  gw = await testGateway({ database, ingest: { deriveIntervalMs: 60_000 }, mqtt: { url: broker.url, username: "gateway", password: GATEWAY_PASSWORD } });
   for (const s of [VICTIM, OTHER]) flashed(s);
   await reloadedFor(VICTIM, OTHER);
+  /* Each rewrite kept the owner the doc's chown gave (loyalty writes a new file and renames it over the old one). */
+  if (process.getuid?.() === 0) expect(statSync(passwd).uid).toBe(Number(execFileSync("id", ["-u", "mosquitto"]).toString()));
   const observer = await mqtt.connectAsync(broker.url, { username: OBSERVER, password: "observer-pw", reconnectPeriod: 0 });
   attackers.push(observer);
   observer.on("message", (topic, payload) => topic === "lb/v1/gw/state" && gatewayStates.push(payload.toString()));
@@ -223,10 +246,28 @@ describe("Mosquitto configured as docs/operations.md says, against the attacks o
     ].sort((a, b) => a.serial.localeCompare(b.serial)));
   });
 
-  it("revokes a terminal when its line leaves the password file and Mosquitto reloads (SIGHUP)", async () => {
+  it("still admits a terminal added by hand as the doc's manual step says (mosquitto_passwd -b with the board's secret)", async () => {
+    const secret = gw.store.credentials.issue("SHOP-TILL-9", Date.now());
+    secrets.set("SHOP-TILL-9", secret);
+    mosquittoPasswd(passwd, "SHOP-TILL-9", secret);
+    broker.reload();
+    await waitFor("Mosquitto to know SHOP-TILL-9 from the manual line", async () => {
+      try {
+        await (await mqtt.connectAsync(broker.url, { username: "SHOP-TILL-9", password: secret, reconnectPeriod: 0 })).endAsync();
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  });
+
+  it("refuses a terminal after `loyalty unpair`, `loyalty mosquitto` and a reload (SIGHUP)", async () => {
     const before = victim.terminal.recorded;
-    execFileSync("mosquitto_passwd", ["-D", passwd, VICTIM], { stdio: "ignore" });
+    const unpaired = await runCli("unpair", VICTIM, "--config", gatewayConfig);
+    expect(unpaired.out).toBe(`Unpaired ${VICTIM} from terminal s1.till-1.\n`);
+    await exported();
     expect(readFileSync(passwd, "utf8")).not.toContain(VICTIM + ":");
+    expect(readFileSync(passwd, "utf8")).toContain(OTHER + ":");
     broker.reload();
     /* Mosquitto closes the revoked device's connection at the reload; its client keeps trying and is refused. */
     expect(await attacker(broker.url, attackers, { clientId: "lb-" + VICTIM, username: VICTIM, password: secrets.get(VICTIM)! })).toBe(5);

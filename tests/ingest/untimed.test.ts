@@ -14,7 +14,7 @@ import { reviewUntimed } from "../../gateway/review/list.ts";
 import { AHEAD_MARGIN_MS } from "../../gateway/time/event-time.ts";
 import { rebuildQueued } from "../../gateway/surveys/rebuild.ts";
 import type { TerminalSettings } from "../../gateway/surveys/model.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
+import { pair, unpair } from "../../gateway/terminals/manage.ts";
 import { deviceEnd } from "../../protocol/endpoints.ts";
 import type { DownMsg, EventMsg, UpMsg } from "../../protocol/schemas.ts";
 import { tempStore } from "../support/store.ts";
@@ -126,13 +126,31 @@ describe("unsynced events of a boot never heard live", () => {
     tick(60_000);
     send(ev("OLD", 1, "short", 5_000, 0));
     send(ev("OLD", 2, "yes", 6_000, 0));
-    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" });
+    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" }, "UTC");
     expect(list.total).toBe(2);
     expect(list.items.map((e) => [e.terminal, e.device, e.boot, e.seq, e.kind, e.received, e.latest])).toEqual([
       ["s.p", "D", "OLD", 1, "short", "2026-11-23 09:01:00", "2026-11-23 09:00:59"],
       ["s.p", "D", "OLD", 2, "yes", "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
     ]);
-    expect(reviewUntimed(store, { from: "2026-11-22", to: "2026-11-22" }).total).toBe(0);
+    expect(reviewUntimed(store, { from: "2026-11-22", to: "2026-11-22" }, "UTC").total).toBe(0);
+  });
+
+  it("are listed with no terminal when their device was paired to none when they arrived, unless the list is of a store or terminal", () => {
+    const { store, send, ev, tick } = setup();
+    tick(60_000);
+    send(ev("OLD", 1, "short", 5_000, 0));
+    unpair(store, "D", tick(1_000));
+    tick(1_000);
+    send(ev("GONE", 1, "yes", 5_000, 0));
+    expect(store.events.untimedTotals()).toEqual({ events: 2, unpaired: 1 });
+    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" }, "Europe/Moscow");
+    expect(list.total).toBe(2);
+    expect(list.items.map((e) => [e.terminal, e.store, e.device, e.kind, e.received])).toEqual([
+      ["s.p", "s", "D", "short", "2026-11-23 09:01:00"],
+      [null, null, "D", "yes", "2026-11-23 12:01:02"],
+    ]);
+    expect(reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23", terminals: ["s.p"] }, "UTC").total).toBe(1);
+    expect(reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23", stores: ["s"] }, "UTC").items.map((e) => e.boot)).toEqual(["OLD"]);
   });
 });
 
@@ -188,7 +206,7 @@ describe("synced events with a time their device's clock cannot have had", () =>
     tick(60_000);
     send(ev("NOW", 1, "yes", Date.UTC(2100, 0, 1), 1));
     send(ev("OLD", 1, "no", 4_000, 0));
-    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" });
+    const list = reviewUntimed(store, { from: "2026-11-23", to: "2026-11-23" }, "UTC");
     expect(list.items.map((e) => [e.boot, e.kind, e.reason, e.deviceClock, e.received, e.latest])).toEqual([
       ["NOW", "yes", "ahead", "2100-01-01 00:00:00", "2026-11-23 09:01:00", "2026-11-23 09:01:00"],
       ["OLD", "no", "unheard_boot", null, "2026-11-23 09:01:00", "2026-11-23 09:01:00"],

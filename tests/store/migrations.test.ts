@@ -1,4 +1,4 @@
-/** Migrations on real SQLite files: 3 (untimed events) on what a version-2 gateway wrote, 4 (credentials), 5 (why an event is untimed). */
+/** Migrations on real SQLite files that older gateways wrote: 3 (untimed events), 4 (device credentials), 7 (why an event is untimed), 9 (the credentials' Mosquitto hash). */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -58,5 +58,28 @@ describe("migration 7", () => {
       { seq: 2, reason: null },
     ]);
     db.close();
+  });
+});
+
+describe("migration 9", () => {
+  it("keeps a credential a version-4 gateway issued (no Mosquitto hash: it is flashed again), and new ones get one", async () => {
+    const db = new Database(join(dir, "v4-to-5.sqlite"));
+    for (const m of MIGRATIONS.slice(0, 4)) db.exec(m);
+    db.pragma("user_version = 4");
+    db.prepare(`INSERT INTO device_credentials (serial, secret_sha256, issued_ms) VALUES ('OLD-1', 'ab', 1)`).run();
+    db.close();
+    const { openStore } = await import("../../gateway/store/store.ts");
+    const { mosquittoHashMatches } = await import("../../gateway/ingest/mosquitto-files.ts");
+    const store = openStore(join(dir, "v4-to-5.sqlite"));
+    const secret = store.credentials.issue("NEW-1", 1000);
+    store.credentials.issue("GONE-1", 1000);
+    store.credentials.revoke("GONE-1", 2000);
+    const inForce = store.credentials.inForce();
+    expect(inForce.map((c) => [c.serial, c.mosquittoHash === null])).toEqual([["NEW-1", false], ["OLD-1", true]]);
+    expect(mosquittoHashMatches(inForce[0]!.mosquittoHash!, secret)).toBe(true);
+    expect(store.credentials.revokedMs("GONE-1")).toBe(2000);
+    expect(store.credentials.revokedMs("NEW-1")).toBeUndefined();
+    expect(store.credentials.revokedMs("NOBODY")).toBeUndefined();
+    store.close();
   });
 });
