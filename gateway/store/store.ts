@@ -4,6 +4,7 @@ import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
 import { openDatabase, type Db } from "./db.ts";
 import { derivedRepo } from "./derived.ts";
+import { diskFullGuard } from "./disk-full.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
 import { rejectsRepo } from "./rejects.ts";
@@ -14,6 +15,7 @@ import { terminalsRepo } from "./terminals.ts";
 import { trafficRepo } from "./traffic.ts";
 
 export function createStore(db: Db) {
+  const guard = diskFullGuard(db);
   return {
     db,
     events: eventsRepo(db),
@@ -28,9 +30,13 @@ export function createStore(db: Db) {
     rejects: rejectsRepo(db),
     commands: commandsRepo(db),
     credentials: credentialsRepo(db),
-    /** Runs `fn` in one transaction (nested calls join it). */
+    /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
+    get diskFull(): boolean {
+      return guard.full;
+    },
+    /** Runs `fn` in one transaction (nested calls join it); refused at once while the disk is full (disk-full.ts). */
     tx<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
     },
     /**
      * Runs `fn` in one transaction committed without waiting for fsync (synchronous = NORMAL), for rows that can be
@@ -40,7 +46,7 @@ export function createStore(db: Db) {
     txWithoutFsync<T>(fn: () => T): T {
       db.pragma("synchronous = NORMAL");
       try {
-        return db.transaction(fn)();
+        return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
       } finally {
         db.pragma("synchronous = FULL");
       }

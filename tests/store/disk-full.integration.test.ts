@@ -1,0 +1,86 @@
+/**
+ * A full disk with real parts (issue 15): the gateway's SQLite file on a small tmpfs (mounted here; we run as root),
+ * a terminal streaming over the embedded broker through the real ingest path, the disk filled by another file mid-
+ * stream, then freed. Every event acked before or during the full disk is kept; events that arrive while it is full
+ * are not acked; once space returns the gateway takes them by itself, without a restart.
+ */
+import { execFileSync } from "node:child_process";
+import { closeSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { overGatewayMqtt } from "../../gateway/testkit/transports.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
+import { testGateway } from "../support/gateway.ts";
+import { helloAndPair } from "../support/pairing.ts";
+import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
+
+const mnt = mkdtempSync(join(tmpdir(), "lb-full-"));
+
+beforeAll(() => {
+  try {
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=12m", "tmpfs", mnt], { stdio: "pipe" });
+  } catch (e) {
+    throw new Error(`this test needs a small tmpfs to fill and could not mount one at ${mnt} (run it as root, or where mount -t tmpfs is permitted): ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`);
+  }
+});
+
+afterAll(() => {
+  execFileSync("umount", [mnt]);
+  rmSync(mnt, { recursive: true, force: true });
+});
+
+/** Writes zeros into `file` until the disk says ENOSPC; returns the bytes written. */
+function fillDisk(file: string): number {
+  const fd = openSync(file, "w");
+  const chunk = Buffer.alloc(16 * 1024);
+  let bytes = 0;
+  try {
+    for (;;) {
+      try {
+        bytes += writeSync(fd, chunk);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === "ENOSPC") return bytes;
+        throw e;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+describe("a full disk", () => {
+  it("keeps every acked event, acks nothing it could not store, and resumes by itself once space is freed", { timeout: 180_000 }, async () => {
+    const gw = await testGateway({ database: join(mnt, "loyalty.sqlite") });
+    const conn = await overGatewayMqtt({ serial: "FULL-1" }, gw);
+    const t = conn.terminal;
+    const filler = join(mnt, "filler");
+    try {
+      await helloAndPair(gw, conn, "p1");
+      const sending = streamEvents(t, 5000, 100, 20);
+      await waitFor("some events acked", () => acked(t) >= 1000);
+      const filled = fillDisk(filler);
+      const nacked = () => t.received.some((m) => m.t === "nack" && m.code === "internal");
+      await waitFor("the gateway to nack a batch it cannot store", nacked, 60_000);
+      await sending;
+      /* Whatever the terminal saw acked is in the database, full disk or not. */
+      const stored = new Set((gw.store.db.prepare("SELECT seq FROM events WHERE serial = ?").all("FULL-1") as { seq: number }[]).map((r) => r.seq));
+      const ackedSeqs = Array.from({ length: t.recorded }, (_, i) => i + 1).filter((n) => !t.outbox.has(n));
+      expect(ackedSeqs.filter((n) => !stored.has(n))).toEqual([]);
+      expect(t.outbox.size).toBeGreaterThan(0);
+      /*
+       * Free twice what the WAL holds, not the whole filler: before the fix, the commits the terminal's re-sends
+       * brought grew the WAL into any space freed, and the checkpoint that needs room in the database file never ran.
+       */
+      const wal = statSync(join(mnt, "loyalty.sqlite-wal")).size;
+      truncateSync(filler, Math.max(0, filled - wal - 256 * 1024));
+      await resendUntilDrained(t, 15000);
+      const r = gw.store.db.prepare("SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM events WHERE serial = ?").get("FULL-1");
+      expect(r).toEqual({ n: 5000, d: 5000, lo: 1, hi: 5000 });
+      expect(gw.store.diskFull).toBe(false);
+    } finally {
+      await conn.close();
+      await gw.stop();
+    }
+  });
+});
