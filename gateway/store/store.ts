@@ -2,7 +2,7 @@
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
-import { openDatabase, type Db } from "./db.ts";
+import { openDatabase, type Db, type OpenOptions } from "./db.ts";
 import { derivedRepo } from "./derived.ts";
 import { diskFullGuard } from "./disk-full.ts";
 import { devicesRepo } from "./devices.ts";
@@ -63,6 +63,6 @@ export function createStore(db: Db) {
 
 export type Store = ReturnType<typeof createStore>;
 
-export function openStore(path: string): Store {
-  return createStore(openDatabase(path));
+export function openStore(path: string, o: OpenOptions = {}): Store {
+  return createStore(openDatabase(path, o));
 }
