@@ -69,12 +69,13 @@ describe("a full disk", () => {
       expect(ackedSeqs.filter((n) => !stored.has(n))).toEqual([]);
       expect(t.outbox.size).toBeGreaterThan(0);
       /*
-       * Free twice what the WAL holds, not the whole filler: before the fix, the commits the terminal's re-sends
-       * brought grew the WAL into any space freed, and the checkpoint that needs room in the database file never ran.
+       * Free only the WAL's size and 256 KiB, not the whole filler: before store/disk-full.ts, the failed commits of
+       * the terminal's re-sends grew the WAL into the space freed, and the checkpoint that needs room in the database
+       * file for the WAL's pages never ran (the gateway stayed stalled; this test then failed on a SQLITE_FULL).
        */
       const wal = statSync(join(mnt, "loyalty.sqlite-wal")).size;
       truncateSync(filler, Math.max(0, filled - wal - 256 * 1024));
-      await resendUntilDrained(t, 15000);
+      await resendUntilDrained(t, 120_000);
       const r = gw.store.db.prepare("SELECT count(*) AS n, count(DISTINCT seq) AS d, min(seq) AS lo, max(seq) AS hi FROM events WHERE serial = ?").get("FULL-1");
       expect(r).toEqual({ n: 5000, d: 5000, lo: 1, hi: 5000 });
       expect(gw.store.diskFull).toBe(false);
