@@ -1,5 +1,5 @@
 /** Opens the gateway's SQLite file: WAL, full fsync at commit (acks promise durability), foreign keys, migrations. */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statfsSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { GatewayError } from "../errors.ts";
@@ -41,7 +41,31 @@ export function openDatabase(path: string, o: OpenOptions = {}): Db {
     db.close();
     if (e instanceof GatewayError) throw e;
     if (isDamage(e)) throw damaged(path, (e as Error).message);
-    throw e;
+    throw unwritable(path, e);
   }
   return db;
+}
+
+/** Free bytes on the disk of `path`, or undefined when the system cannot say. */
+function freeBytes(path: string): number | undefined {
+  try {
+    const s = statfsSync(dirname(path));
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A database that opened but cannot be set up (its -shm or -wal not created, a migration not written): a full disk
+ * (SQLite says SQLITE_FULL, or SQLITE_IOERR when the -shm file cannot grow) in words; anything else as it is.
+ */
+function unwritable(path: string, e: unknown): unknown {
+  const code = (e as { code?: string }).code ?? "";
+  if (code !== "SQLITE_FULL" && !code.startsWith("SQLITE_IOERR")) return e;
+  const free = freeBytes(path);
+  if (code === "SQLITE_FULL" || (free !== undefined && free < 1024 * 1024)) {
+    return new GatewayError("disk_full", `the disk of the database ${path} is full (${free ?? "?"} bytes free); nothing was changed; free some space and run it again`);
+  }
+  return new GatewayError("config", `cannot open the database ${path}: ${(e as Error).message} (${code}); check the disk`);
 }

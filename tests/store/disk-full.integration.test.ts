@@ -5,14 +5,16 @@
  * are not acked; once space returns the gateway takes them by itself, without a restart.
  */
 import { execFileSync } from "node:child_process";
-import { closeSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, copyFileSync, mkdtempSync, openSync, rmSync, statSync, truncateSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { overGatewayMqtt } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
+import { runCli } from "../support/cli.ts";
 import { testGateway } from "../support/gateway.ts";
 import { helloAndPair } from "../support/pairing.ts";
+import { chain } from "../support/presses.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
 
 const mnt = mkdtempSync(join(tmpdir(), "lb-full-"));
@@ -80,8 +82,34 @@ describe("a full disk", () => {
       expect(r).toEqual({ n: 5000, d: 5000, lo: 1, hi: 5000 });
       expect(gw.store.diskFull).toBe(false);
     } finally {
-      await conn.close();
-      await gw.stop();
+      try {
+        await conn.close();
+        await gw.stop();
+      } finally {
+        for (const f of [filler, "loyalty.sqlite", "loyalty.sqlite-wal", "loyalty.sqlite-shm"]) rmSync(join(mnt, f), { force: true });
+      }
     }
+  });
+
+  it("a command that opens the database on a full disk says so in words, changes nothing, and works once space is back", async () => {
+    const c = chain();
+    c.terminal("s1.till", "s1", "Europe/Moscow", "staff");
+    c.store.close();
+    const db = join(mnt, "cli.sqlite");
+    copyFileSync(c.config.database, db);
+    const csv = join(mkdtempSync(join(tmpdir(), "lb-full-csv-")), "tx.csv");
+    const days = Array.from({ length: 300 }, (_, i) => new Date(Date.UTC(2025, 0, 1) + i * 86_400_000).toISOString().slice(0, 10));
+    writeFileSync(csv, ["store;date;count", ...days.map((d, i) => `s1;${d};${i}`), ""].join("\r\n"));
+    const filler = join(mnt, "filler-cli");
+    fillDisk(filler);
+    try {
+      const full = await runCli("import", "transactions", csv, "--db", db);
+      /* SQLite cannot even make the -shm file beside the database: the command stops there, in words. */
+      expect(full).toMatchObject({ code: 2, out: "" });
+      expect(full.err).toMatch(new RegExp(`^the disk of the database ${db} is full \\(\\d+ bytes free\\); nothing was changed; free some space and run it again\n$`));
+    } finally {
+      unlinkSync(filler);
+    }
+    expect(await runCli("import", "transactions", csv, "--db", db)).toMatchObject({ code: 0, out: "transactions: 300 rows read, 300 new or changed, 0 unchanged\n" });
   });
 });
