@@ -18,17 +18,19 @@ import { chain } from "../support/presses.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
 
 const mnt = mkdtempSync(join(tmpdir(), "lb-full-"));
+let mounted = false;
 
 beforeAll(() => {
   try {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=12m", "tmpfs", mnt], { stdio: "pipe" });
+    mounted = true;
   } catch (e) {
     throw new Error(`this test needs a small tmpfs to fill and could not mount one at ${mnt} (run it as root, or where mount -t tmpfs is permitted): ${String((e as { stderr?: Buffer }).stderr ?? e).trim()}`);
   }
 });
 
 afterAll(() => {
-  execFileSync("umount", [mnt]);
+  if (mounted) execFileSync("umount", [mnt]);
   rmSync(mnt, { recursive: true, force: true });
 });
 
