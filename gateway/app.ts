@@ -59,7 +59,8 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const log = deps.log;
   const now = deps.now ?? Date.now;
   const say = deps.say ?? (() => undefined);
-  const store = openStore(config.database);
+  /* quick_check at start: a damaged file stops the gateway with what to do (store/damaged.ts), before any part runs. */
+  const store = openStore(config.database, { check: true });
   log.info({ database: config.database, events: store.events.count() }, "database open");
   const defaults = terminalDefaults(config);
   const ingest = new Ingest({

@@ -10,6 +10,8 @@ export type ErrorCode =
   | "conflict"
   | "invalid"
   | "config"
+  | "disk_full"
+  | "corrupt"
   | "no_port"
   | "port_busy"
   | "not_espruino"

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
+import { damaged, isDamage } from "../store/damaged.ts";
 import { realSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
 import { registerBackup } from "./backup-command.ts";
 import { registerFlash } from "./flash-command.ts";
@@ -59,6 +60,15 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (e instanceof CommanderError) return e.exitCode;
     if (e instanceof ConfigError || e instanceof GatewayError) {
       io.err(e.message + "\n");
+      return 2;
+    }
+    /* A file damaged after it opened, or a full disk, met by any command: in words, not SQLite's stack. */
+    if (isDamage(e)) {
+      io.err(damaged(undefined, (e as Error).message).message + "\n");
+      return 2;
+    }
+    if ((e as { code?: string }).code === "SQLITE_FULL") {
+      io.err("the disk of the database is full; nothing was changed; free some space and run the command again\n");
       return 2;
     }
     /* Anything else is a fault of ours or of the system (a file, a socket): its message in words, the stack only on request. */

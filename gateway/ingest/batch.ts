@@ -4,6 +4,7 @@
  * event). Only when it has committed are the acks sent, one per device and boot with up to 32 sequence numbers
  * each, then the replies. If the commit fails nothing is acked and every device in the batch gets `nack internal`.
  */
+import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import type { HandlerContext } from "./handlers/context.ts";
@@ -26,6 +27,8 @@ export class Batch {
   probe: IngestProbe | undefined;
   private pending: Item[] = [];
   private timer: NodeJS.Timeout | undefined;
+  /** Batches refused since the disk filled (store/disk-full.ts); logged once storing resumes. */
+  private refusedForDisk = 0;
 
   constructor(
     private readonly o: BatchOptions,
@@ -62,8 +65,14 @@ export class Batch {
         this.limits.after(items[items.length - 1]!.receivedMs);
       });
       this.stats.batches++;
+      if (this.refusedForDisk) this.o.log.warn({ refused: this.refusedForDisk }, "the disk has room again; storing resumed");
+      this.refusedForDisk = 0;
     } catch (err) {
-      this.o.log.error({ err, frames: items.length }, "storing a batch failed; nothing acked, devices will send again");
+      /* While the disk is full (store/disk-full.ts) every batch is refused: the first failure is the error worth a stack. */
+      if (err instanceof GatewayError && err.code === "disk_full") {
+        this.refusedForDisk++;
+        this.o.log.debug({ frames: items.length, reason: err.message }, "batch refused, disk full; nothing acked, devices will send again");
+      } else this.o.log.error({ err, frames: items.length }, "storing a batch failed; nothing acked, devices will send again");
       out.length = 0;
       acks.clear();
       const told = new Set<string>();

@@ -2,8 +2,9 @@
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
-import { openDatabase, type Db } from "./db.ts";
+import { openDatabase, type Db, type OpenOptions } from "./db.ts";
 import { derivedRepo } from "./derived.ts";
+import { diskFullGuard } from "./disk-full.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
 import { pruneRepo } from "./prune.ts";
@@ -16,6 +17,7 @@ import { terminalsRepo } from "./terminals.ts";
 import { trafficRepo } from "./traffic.ts";
 
 export function createStore(db: Db) {
+  const guard = diskFullGuard(db);
   return {
     db,
     events: eventsRepo(db),
@@ -32,9 +34,13 @@ export function createStore(db: Db) {
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
-    /** Runs `fn` in one transaction (nested calls join it). */
+    /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
+    get diskFull(): boolean {
+      return guard.full;
+    },
+    /** Runs `fn` in one transaction (nested calls join it); refused at once while the disk is full (disk-full.ts). */
     tx<T>(fn: () => T): T {
-      return db.transaction(fn)();
+      return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
     },
     /**
      * Runs `fn` in one transaction committed without waiting for fsync (synchronous = NORMAL), for rows that can be
@@ -44,7 +50,7 @@ export function createStore(db: Db) {
     txWithoutFsync<T>(fn: () => T): T {
       db.pragma("synchronous = NORMAL");
       try {
-        return db.transaction(fn)();
+        return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
       } finally {
         db.pragma("synchronous = FULL");
       }
@@ -61,6 +67,6 @@ export function createStore(db: Db) {
 
 export type Store = ReturnType<typeof createStore>;
 
-export function openStore(path: string): Store {
-  return createStore(openDatabase(path));
+export function openStore(path: string, o: OpenOptions = {}): Store {
+  return createStore(openDatabase(path, o));
 }
