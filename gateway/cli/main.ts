@@ -17,6 +17,7 @@ import { registerPorts } from "./ports-command.ts";
 import { registerStatus } from "./status-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 import { registerTest } from "./test-command.ts";
+import { registerTls } from "./tls-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerPairing(program, io);
   registerTerminals(program, io);
   registerStatus(program, io);
+  registerTls(program, io);
   registerReport(program, io);
   registerReview(program, io);
   registerImport(program, io);
