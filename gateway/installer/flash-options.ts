@@ -88,7 +88,7 @@ export function flashRequest(flags: FlashFlags): FlashRequest {
     }
     const b = parseBroker(f.broker);
     if (b.tls && !profile.tls) {
-      throw new GatewayError("invalid", `--board ${f.board}: Espruino 2v29 for ${profile.espruino} has no TLS; use the gateway's plain listener, --broker mqtt://${b.host}:1883 (docs/installer.md "TLS")`);
+      throw new GatewayError("invalid", `--board ${f.board}: Espruino 2v29 for ${profile.espruino} has no TLS; use the gateway's plain listener, --broker mqtt://${b.host}:1883 (docs/operations.md "TLS")`);
     }
     if (!b.tls && profile.tls) {
       warning = `warning: --broker ${b.url} is plain MQTT, readable by anyone on the network; ${profile.espruino} can use TLS: --broker mqtts://${b.host}:8883`;
