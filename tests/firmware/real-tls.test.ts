@@ -17,6 +17,7 @@ import { generatedCertificate } from "../../gateway/ingest/broker-cert.ts";
 import { silentLogger } from "../../gateway/log.ts";
 import { testCredentials } from "../../gateway/testkit/credentials.ts";
 import { configFor, realPeer, sleep, type RealPeer } from "../../firmware/interpreter/peer.ts";
+import { RECONNECT_MS } from "../../firmware/src/constants.ts";
 
 describe("wifi board, MQTT over TLS on the real interpreter", () => {
   let broker: EmbeddedBroker;
@@ -55,8 +56,10 @@ describe("wifi board, MQTT over TLS on the real interpreter", () => {
     creds.issue(serial);
     const p = await realPeer({ board: "wifi", transport: "mqtt", serial, brokerPort: broker.tlsPort, tls: true, local: broker.local, secret: "not-the-secret" });
     try {
-      /* The CONNACK refusal reaches the board's client, which drops the link and retries with backoff. */
-      await sleep(5000);
+      /* The board's client drops a refused link and doubles its backoff (firmware/src/mqtt.ts `lost`): twice refused. */
+      const t0 = Date.now();
+      while (((await p.board.evaluate("LB_.m.wait")) as number) < 4 * RECONNECT_MS && Date.now() - t0 < 60_000) await sleep(100);
+      expect(await p.board.evaluate("LB_.m.wait")).toBeGreaterThanOrEqual(4 * RECONNECT_MS);
       expect(await p.board.evaluate("LB_.m.on")).toBe(false);
       expect(p.got).toEqual([]);
     } finally {
