@@ -7,6 +7,7 @@ import type { Config } from "./config/schema.ts";
 import type { Demo } from "./demo/demo.ts";
 import { HttpServer } from "./http/server.ts";
 import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
+import { brokerCertificate } from "./ingest/broker-cert.ts";
 import { Ingest } from "./ingest/ingest.ts";
 import { MqttIngest } from "./ingest/mqtt.ts";
 import { PortDetector } from "./ingest/port-detector.ts";
@@ -109,8 +110,14 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     let url = config.mqtt.url;
     let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
+      const e = config.mqtt.embedded;
+      /* The certificate before the broker: a bad path stops the start with a config error naming it. */
+      const cert = e.tls.enabled ? await brokerCertificate(e.tls, config.database) : undefined;
       const broker = new EmbeddedBroker({
-        ...config.mqtt.embedded,
+        host: e.host,
+        port: e.port,
+        plain: e.plain,
+        tls: cert && { port: e.tls.port, cert: cert.cert, key: cert.key },
         log: log.child({ part: "broker" }),
         /* Each device's own credential, from the database that `loyalty flash` registers it in. */
         check: (serial, secret) => store.credentials.check(serial, secret),
@@ -121,6 +128,10 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       gw.broker = broker;
       url = broker.url;
       local = broker.local;
+      if (cert) {
+        log.info({ url: broker.tlsUrl, certificate: cert.certPath, sha256: cert.fingerprint, generated: cert.created }, "MQTT over TLS");
+        say(`MQTT over TLS: ${broker.tlsUrl}, certificate ${cert.certPath}${cert.created ? " (generated now)" : ""}, SHA-256 fingerprint ${cert.fingerprint}. Installers check it with \`loyalty tls\`.`);
+      }
     }
     /* Stopped after the ingest: what the ingest took in last is counted and rebuilt before the store closes. */
     life.atStop("jobs' last run", () => (workers.flushRejects(), workers.derive()));

@@ -96,7 +96,7 @@ async function bundle(o: BuildOptions, minify: boolean): Promise<string> {
     metafile: true,
     minify: minify,
     keepNames: false,
-    external: ["Storage", "net", "Wifi", "EspruinoWiFi"],
+    external: ["Storage", "net", "tls", "Wifi", "EspruinoWiFi"],
     platform: "neutral",
     legalComments: "none",
     define: defines(o),

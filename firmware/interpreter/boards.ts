@@ -22,14 +22,19 @@ export interface InterpreterBoard {
   ports: [string, number, number][];
   /** Named devices (LED1, LED2) and the pins behind them, as on the real board. */
   devices: { [name: string]: string };
+  /**
+   * Whether to build the CRYPTO, SHA256 and TLS libraries (`require("tls")`): the MQTT boards whose real 2v29 build has them
+   * (ESPRUINOWIFI, ESP32; ESP8266_4MB has CRYPTO but no TLS). The Pico has TLS too but speaks over serial only.
+   */
+  tls: boolean;
 }
 
 /** Keyed by our board profile names (firmware/build/boards.ts). */
 export const INTERPRETER_BOARDS: { [profile: string]: InterpreterBoard } = {
-  pico: { name: "PICO_R1_3", answersName: true, vars: 5100, blocksize: 13, ports: [["A", 0, 15], ["B", 0, 15], ["C", 13, 15]], devices: { LED1: "B2", LED2: "B12" } },
-  wifi: { name: "ESPRUINOWIFI", answersName: true, vars: 8190, blocksize: 13, ports: [["A", 0, 15], ["B", 0, 15], ["C", 13, 15]], devices: { LED1: "B2", LED2: "B12" } },
-  esp32: { name: "ESP32", answersName: false, vars: 16383, blocksize: 14, ports: [["D", 0, 39]], devices: { LED1: "D2" } },
-  esp8266: { name: "ESP8266_4MB", answersName: false, vars: 1600, blocksize: 12, ports: [["D", 0, 16]], devices: { LED1: "D2" } },
+  pico: { name: "PICO_R1_3", answersName: true, vars: 5100, blocksize: 13, ports: [["A", 0, 15], ["B", 0, 15], ["C", 13, 15]], devices: { LED1: "B2", LED2: "B12" }, tls: false },
+  wifi: { name: "ESPRUINOWIFI", answersName: true, vars: 8190, blocksize: 13, ports: [["A", 0, 15], ["B", 0, 15], ["C", 13, 15]], devices: { LED1: "B2", LED2: "B12" }, tls: true },
+  esp32: { name: "ESP32", answersName: false, vars: 16383, blocksize: 14, ports: [["D", 0, 39]], devices: { LED1: "D2" }, tls: true },
+  esp8266: { name: "ESP8266_4MB", answersName: false, vars: 1600, blocksize: 12, ports: [["D", 0, 16]], devices: { LED1: "D2" }, tls: false },
 };
 
 /**
@@ -42,8 +47,8 @@ export const INTERPRETER_BOARDS: { [profile: string]: InterpreterBoard } = {
  *   interrupt raises on a board. LEDs written by `digitalWrite` land in the same files.
  * - `SPIFLASH_BASE`: code run from Storage stays in flash instead of being copied into variables, as on a board
  *   with memory-mapped flash.
- * - Only the NET library: `require("net")` over real sockets. There is no WiFi radio (the `Wifi` module is
- *   supplied by the test, see firmware/interpreter/board.ts).
+ * - Only the NET library, plus CRYPTO and TLS for the MQTT boards whose real build has them (`tls`): `require("net")` and `require("tls")` over real sockets. There is no WiFi
+ *   radio (the `Wifi` module is supplied by the test, see firmware/interpreter/board.ts).
  */
 export function boardFile(b: InterpreterBoard): string {
   const pins = b.ports.map(([p, lo, hi]) => `pinutils.generate_pins(${lo},${hi},'${p}')`).join(" + ");
@@ -59,7 +64,7 @@ ${b.answersName ? ` 'boardname' : "${b.name}",\n` : ""} 'default_console' : "EV_
  'variables' : ${b.vars},
  'binary_name' : 'espruino',
  'build' : {
-   'libraries' : [ 'NET' ],
+   'libraries' : [ ${b.tls ? "'NET', 'CRYPTO', 'SHA256', 'TLS'" : "'NET'"} ],
    'makefile' : [
      'CFLAGS+=-m32', 'LDFLAGS+=-m32', 'DEFINES+=-DUSE_CALLFUNCTION_HACK',
      'DEFINES+=-DSYSFS_GPIO_DIR=\\\\"gpio\\\\"',

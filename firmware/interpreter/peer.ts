@@ -31,6 +31,8 @@ export interface RealPeerOptions {
    */
   local?: LocalBus | undefined;
   secret?: string | undefined;
+  /** MQTT over TLS: `tls` in `lbnet`, as `loyalty flash --broker mqtts://...` writes it; `brokerPort` is then the TLS one. */
+  tls?: boolean | undefined;
   /** Working folder (flash and GPIO) to reuse, e.g. across a power cut. */
   dir?: string;
 }
@@ -118,7 +120,7 @@ export async function realPeer(o: RealPeerOptions): Promise<RealPeer> {
     });
     await client.subscribeAsync(top + "up", { qos: 1 });
   }
-  const files: { [name: string]: string } = o.transport === "mqtt" ? { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: o.brokerPort, ...(o.secret !== undefined ? { k: o.secret } : {}) }) } : {};
+  const files: { [name: string]: string } = o.transport === "mqtt" ? { lbnet: JSON.stringify({ ssid: "shop", pass: "x", host: "127.0.0.1", port: o.brokerPort, ...(o.secret !== undefined ? { k: o.secret } : {}), ...(o.tls ? { tls: 1 } : {}) }) } : {};
   if (o.dir) await board.boot();
   else await board.flash(await realBundle(o.board, role, o.transport), files);
   const peer: RealPeer = {

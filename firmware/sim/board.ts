@@ -2,7 +2,7 @@
  * A simulated Espruino board running the BUILT firmware (dist/firmware.js) in a node:vm context that holds only
  * the Espruino globals the firmware uses, each following the Espruino reference (https://www.espruino.com/Reference):
  * E, getTime, getSerial, setTimeout/setInterval/clear*, setWatch/clearWatch, digitalWrite/digitalRead/pinMode, Pin,
- * USB/Serial1/LoopbackA, require("Storage" | "net" | "Wifi" | "EspruinoWiFi"), process.memory(), global, console.
+ * USB/Serial1/LoopbackA, require("Storage" | "net" | "tls" | "Wifi" | "EspruinoWiFi"), process.memory(), global, console.
  * Used by the firmware tests, the gateway's end-to-end tests, the first-run demo and `loyalty simulate`.
  */
 import { readFileSync } from "node:fs";
@@ -243,7 +243,8 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       userTimers.delete(id as number);
     };
     const storage = createStorageModule(flash, die, live);
-    const net = createNetModule({ call, track: (s) => sockets.push(s), online: () => wifi, tap: opts.onNet });
+    const netHost = { call, track: (s: Socket) => sockets.push(s), online: () => wifi, tap: opts.onNet };
+    const net = createNetModule(netHost);
     const wifiModule = {
       connect(ssid: unknown, o: unknown, cb: unknown) {
         if (typeof ssid !== "string") throw new Error("Wifi.connect: ssid must be a string");
@@ -252,6 +253,8 @@ export function createSimulatedBoard(opts: SimBoardOptions = {}): SimBoard {
       },
     };
     const modules: { [n: string]: unknown } = { Storage: storage, net, Wifi: wifiModule, EspruinoWiFi: wifiModule };
+    /* require("tls") only where the board's real build has it (ESP8266: not in 2v29). */
+    if (profile.tls) modules.tls = createNetModule(netHost, { tls: true });
     const g: { [k: string]: unknown } = {
       E: {
         /* https://www.espruino.com/Reference#l_E_CRC32 : IEEE CRC-32, "abc" gives 0x352441c2. */

@@ -6,8 +6,11 @@
  * The socket is a REAL TCP connection (loopback in tests), so the firmware's MQTT client talks to a real broker.
  * A power cut or reboot destroys the board's sockets abruptly, as a dead board would (the broker then sees no
  * DISCONNECT and publishes the last will).
+ * With `tls`, the same over TLS: require("tls") of a board whose build has it (wifi, esp32). As Espruino 2v29's, it
+ * does not check the server's certificate (libs/network/network.c: MBEDTLS_SSL_VERIFY_NONE; docs/firmware.md "TLS").
  */
 import { Socket } from "node:net";
+import { connect as tlsConnect } from "node:tls";
 
 export interface NetHost {
   /** Runs a device callback with `self` as its `this` (Espruino calls a socket's handlers on the socket). */
@@ -20,7 +23,7 @@ export interface NetHost {
   tap?: ((dir: "in" | "out", data: string) => void) | undefined;
 }
 
-export function createNetModule(host: NetHost) {
+export function createNetModule(host: NetHost, kind: { tls?: boolean } = {}) {
   return {
     connect(opts: unknown, cb?: unknown) {
       const o = opts as { host?: unknown; port?: unknown };
@@ -31,7 +34,12 @@ export function createNetModule(host: NetHost) {
       const emit = (ev: string, x?: unknown) => {
         for (const h of handlers[ev] || []) host.call(h as (...a: unknown[]) => unknown, x === undefined ? [] : [x], api);
       };
-      const s = new Socket();
+      const up = host.online();
+      const connected = () => {
+        if (typeof cb === "function") host.call(cb as (...a: unknown[]) => unknown, [], api);
+        emit("connect");
+      };
+      const s: Socket = kind.tls && up ? tlsConnect({ host: o.host, port, rejectUnauthorized: false }, connected) : new Socket();
       host.track(s);
       s.setNoDelay(true);
       s.on("data", (b: Buffer) => {
@@ -41,12 +49,8 @@ export function createNetModule(host: NetHost) {
       s.on("error", (e) => emit("error", { message: e.message }));
       s.on("close", () => emit("close"));
       s.on("drain", () => emit("drain"));
-      if (host.online()) {
-        s.connect(port, o.host, () => {
-          if (typeof cb === "function") host.call(cb as (...a: unknown[]) => unknown, [], api);
-          emit("connect");
-        });
-      } else setImmediate(() => s.destroy(new Error("no network")));
+      if (!up) setImmediate(() => s.destroy(new Error("no network")));
+      else if (!kind.tls) s.connect(port, o.host, connected);
       const api = {
         write(data: unknown): boolean {
           if (s.destroyed) return false;

@@ -100,7 +100,7 @@ interface EspruinoWifi {
 }
 
 declare function require(name: "Storage"): EspruinoStorage;
-declare function require(name: "net"): EspruinoNet;
+declare function require(name: "net" | "tls"): EspruinoNet;
 declare function require(name: "Wifi" | "EspruinoWiFi"): EspruinoWifi;
 
 declare const USB: SerialDevice;
@@ -121,7 +121,7 @@ declare const LB_MQTT: boolean;
 /** Serial device for frames: "USB" (REPL form) or "Serial1" (raw lines). */
 declare const LB_PORT: string;
 /** Network defaults (an object literal in the bundle; `k`, the device's MQTT secret, is empty there); the Storage file `lbnet` overrides them. */
-declare const LB_NET: { ssid: string; pass: string; host: string; port: number; prefix: string; k: string };
+declare const LB_NET: { ssid: string; pass: string; host: string; port: number; prefix: string; k: string; tls?: number };
 /** Which WiFi module: "Wifi" (ESP32/ESP8266) or "EspruinoWiFi". */
 declare const LB_WIFI: string;
 /** True: down frames arrive through the REPL as `LB("<frame>")`; false: raw lines on LB_PORT. */

@@ -23,7 +23,9 @@ let started = false;
  * `LED1`): `new Pin("LED1")` gives an empty, truthy pin on 2v29. One watch callback serves every button: the
  * event carries its `pin`. The LED refresh also runs the session's one-second tick. The boot id is the boot
  * count from flash (high 16 bits) and the hardware random source (low 16 bits): unique across reboots even where
- * the random number repeats (docs/protocol.md "Boot id").
+ * the random number repeats (docs/protocol.md "Boot id"). With `tls` in `lbnet` the broker is reached over
+ * require("tls") (the wifi and esp32 builds have it; ESP8266 has not): Espruino 2v29 encrypts but does not check
+ * the broker's certificate, so no `ca` is passed (docs/firmware.md "TLS").
  */
 const start = () => {
   if (started) return;
@@ -80,7 +82,7 @@ const start = () => {
       require(LB_WIFI as "Wifi").connect(net.ssid, { password: net.pass }, (err) => {
         if (err) return setTimeout(join, WIFI_RETRY_MS);
         const mq = createMqtt({
-          open: (ready) => require("net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
+          open: (ready) => require(net.tls ? "tls" : "net").connect({ host: net.host, port: net.port || 1883 }, ready) as unknown as MqttSocket,
           id: "lb-" + d,
           u: d,
           k: net.k,

@@ -17,7 +17,7 @@ export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialP
     .option("--role <role>", "combo (keypad and seller button), keypad or seller", "combo")
     .option("--transport <kind>", "serial or mqtt (default: the board's: pico serial, wifi and esp32 mqtt)")
     .option("--wifi <ssid:password>", "WiFi network the terminal joins (mqtt only)")
-    .option("--broker <host:port>", "the gateway's MQTT broker as the terminal reaches it, e.g. 192.168.1.10:1883 (mqtt only)")
+    .option("--broker <host:port>", "the gateway's MQTT broker as the terminal reaches it, e.g. mqtts://192.168.1.10:8883 (TLS; esp8266: mqtt://192.168.1.10:1883) (mqtt only)")
     .option("--prefix <prefix>", "MQTT topic prefix", "lb")
     .option("--answer-timeout <ms>", "how long the board may take to answer one REPL line", "2000")
     .option("--verify-timeout <ms>", "how long the new firmware may take to answer the version query", "15000")
@@ -25,6 +25,7 @@ export function registerFlash(program: Command, io: CliIo, openPort: OpenSerialP
       const req = flashRequest(f);
       /* MQTT: the device's credential is registered in the gateway's database, found as every command finds it. */
       const store = req.transport === "mqtt" ? openGatewayStore(f, "flash an MQTT terminal") : undefined;
+      if (req.warning) io.err(req.warning + "\n");
       const gateway: GatewayRecord | undefined = store && {
         issue: (serial) => store.credentials.issue(serial, Date.now()),
         device: (serial) => store.devices.get(serial),

@@ -20,6 +20,7 @@ import { registerStatus } from "./status-command.ts";
 import { registerStores } from "./stores-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 import { registerTest } from "./test-command.ts";
+import { registerTls } from "./tls-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerStores(program, io);
   registerTerminals(program, io);
   registerStatus(program, io);
+  registerTls(program, io);
   registerReport(program, io);
   registerReview(program, io);
   registerImport(program, io);

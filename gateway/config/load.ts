@@ -24,6 +24,8 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_MQTT_USERNAME: { path: ["mqtt", "username"], type: "string" },
   LOYALTY_MQTT_PASSWORD: { path: ["mqtt", "password"], type: "string" },
   LOYALTY_MQTT_PORT: { path: ["mqtt", "embedded", "port"], type: "int" },
+  LOYALTY_MQTT_TLS: { path: ["mqtt", "embedded", "tls", "enabled"], type: "bool" },
+  LOYALTY_MQTT_TLS_PORT: { path: ["mqtt", "embedded", "tls", "port"], type: "int" },
   LOYALTY_DEMO: { path: ["demo", "enabled"], type: "bool" },
   LOYALTY_HTTP_HOST: { path: ["http", "host"], type: "string" },
   LOYALTY_HTTP_PORT: { path: ["http", "port"], type: "int" },

@@ -69,9 +69,29 @@ export const configSchema = z
           .strict()
           .optional(),
         embedded: z
-          .object({ enabled: z.boolean().default(true), host: z.string().default("127.0.0.1"), port: z.number().int().min(0).max(65535).default(1883) })
+          .object({
+            enabled: z.boolean().default(true),
+            host: z.string().default("127.0.0.1"),
+            port: z.number().int().min(0).max(65535).default(1883),
+            /** The plain listener on `port`; off once no ESP8266 (no TLS in Espruino 2v29) is left (docs/operations.md "TLS"). */
+            plain: z.boolean().default(true),
+            /** The TLS listener: on by default when the broker listens beyond loopback (where WiFi terminals reach it). */
+            tls: z
+              .object({
+                enabled: z.boolean().optional(),
+                port: z.number().int().min(0).max(65535).default(8883),
+                /** PEM certificate and key; when both are absent, a self-signed pair is generated beside the database. */
+                cert: z.string().min(1).optional(),
+                key: z.string().min(1).optional(),
+              })
+              .strict()
+              .prefault({})
+              .refine((t) => (t.cert === undefined) === (t.key === undefined), { message: "give both cert and key, or neither (a certificate is then generated)" }),
+          })
           .strict()
-          .prefault({}),
+          .prefault({})
+          .transform((e) => ({ ...e, tls: { ...e.tls, enabled: e.tls.enabled ?? !isLoopbackHost(e.host) } }))
+          .refine((e) => e.plain || e.tls.enabled, { message: "plain and tls.enabled are both off: devices could not connect (turn one on, or set enabled: false)", path: ["plain"] }),
         topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_TOPIC_PREFIX),
         clientId: z.string().min(1).max(23).default("loyalty-gateway"),
       })

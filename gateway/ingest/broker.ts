@@ -1,10 +1,12 @@
 /**
- * The embedded MQTT broker (aedes) for installations without one: plain TCP on 127.0.0.1 by default.
+ * The embedded MQTT broker (aedes) for installations without one: plain TCP on 127.0.0.1 by default, and a TLS
+ * listener beside it when given a certificate (broker-cert.ts); both check the same credentials.
  * QoS 1 sessions are kept in memory, so they last as long as the gateway process; devices keep their events
  * until the gateway acks them, so a restart loses nothing. Every client is a device with its own credential and
  * reaches only its own topics (broker-access.ts); a device whose credential is revoked is disconnected.
  */
 import { createServer, type AddressInfo, type Server } from "node:net";
+import { createServer as createTlsServer } from "node:tls";
 import { Aedes, type AedesPublishPacket, type Client } from "aedes";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -32,6 +34,10 @@ export interface EmbeddedBrokerOptions {
   host: string;
   /** 0 for any free port. */
   port: number;
+  /** Whether the plain listener on `port` runs; default true (ESP8266 boards have no TLS, docs/operations.md "TLS"). */
+  plain?: boolean | undefined;
+  /** A TLS listener on `tls.port` (0 for any free port) with this certificate and key (PEM). */
+  tls?: { port: number; cert: string; key: string } | undefined;
   log: Logger;
   /** Whether a device's secret is its current credential (the gateway: the database's `device_credentials`). */
   check: CheckCredential;
@@ -49,21 +55,32 @@ const RECHECK_MS = 2000;
 /** The broker as a part of the gateway: listening between start() and stop(). */
 export class EmbeddedBroker {
   private aedes: Aedes | undefined;
-  private server: Server | undefined;
+  private servers: Server[] = [];
   private bus: LocalBus | undefined;
   private listening = 0;
+  private listeningTls = 0;
   private recheck: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: EmbeddedBrokerOptions) {}
 
-  /** `mqtt://host:port` clients connect to. */
+  /** `mqtt://host:port` clients connect to (the TLS one, `mqtts://`, when the plain listener is off). */
   get url(): string {
-    return `mqtt://${this.opts.host}:${this.port}`;
+    return this.listening ? `mqtt://${this.opts.host}:${this.port}` : this.tlsUrl;
   }
 
-  /** The port it listens on (the one chosen when asked for 0). */
+  /** The plain listener's port (the one chosen when asked for 0); 0 when it is off. */
   get port(): number {
     return this.listening;
+  }
+
+  /** The TLS listener's port; 0 when there is none. */
+  get tlsPort(): number {
+    return this.listeningTls;
+  }
+
+  /** `mqtts://host:port`, or "" when there is no TLS listener. */
+  get tlsUrl(): string {
+    return this.listeningTls ? `mqtts://${this.opts.host}:${this.listeningTls}` : "";
   }
 
   /** The broker's own subscribe and publish, for the gateway in the same process. */
@@ -78,31 +95,49 @@ export class EmbeddedBroker {
     const aedes = await Aedes.createBroker({ concurrency: 1000, drainTimeout: 30_000, queueLimit: 1000, ...access });
     aedes.on("clientError", (client, err) => opts.log.debug({ client: client?.id, err: err.message }, "broker client error"));
     aedes.on("connectionError", (_client, err) => opts.log.debug({ err: err.message }, "broker connection error"));
-    /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
-    const server: Server = createServer({ noDelay: true }, aedes.handle);
+    try {
+      /* noDelay: without it Nagle's algorithm holds back small frames (acks) for tens of milliseconds. */
+      if (opts.plain !== false) this.listening = await this.listen(createServer({ noDelay: true }, aedes.handle), opts.port, "");
+      if (opts.tls) this.listeningTls = await this.listen(createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, noDelay: true }, aedes.handle), opts.tls.port, " (TLS)");
+    } catch (e) {
+      await this.closeServers();
+      aedes.close();
+      throw e;
+    }
+    this.aedes = aedes;
+    this.bus = localBus(aedes, opts.log);
+    this.recheck = setInterval(() => this.disconnectRevoked(), opts.recheckMs ?? RECHECK_MS);
+    this.recheck.unref();
+    opts.log.info({ host: opts.host, port: this.listening || "off", tlsPort: this.listeningTls || "off" }, "embedded MQTT broker listening");
+  }
+
+  private async listen(server: Server, port: number, what: string): Promise<number> {
+    const host = this.opts.host;
+    const log = this.opts.log;
     await new Promise<void>((resolve, reject) => {
-      const failed = (err: NodeJS.ErrnoException) => {
-        aedes.close();
+      const failed = (err: NodeJS.ErrnoException) =>
         reject(
           err.code === "EADDRINUSE"
-            ? new GatewayError("conflict", `${opts.host}:${opts.port} is already in use (another MQTT broker, or another gateway?): choose another port with --mqtt-port, or use that broker with --mqtt-url mqtt://${opts.host}:${opts.port}`)
-            : new GatewayError("config", `the embedded MQTT broker cannot listen on ${opts.host}:${opts.port}: ${err.message}`),
+            ? new GatewayError("conflict", `${host}:${port}${what} is already in use (another MQTT broker, or another gateway?): choose another port${what ? " with mqtt.embedded.tls.port" : " with --mqtt-port, or use that broker with --mqtt-url mqtt://" + host + ":" + port}`)
+            : new GatewayError("config", `the embedded MQTT broker cannot listen on ${host}:${port}${what}: ${err.message}`),
         );
-      };
       server.once("error", failed);
-      server.listen(opts.port, opts.host, () => {
+      server.listen(port, host, () => {
         server.off("error", failed);
         resolve();
       });
     });
-    server.on("error", (err) => opts.log.error({ err: err.message }, "embedded MQTT broker socket error"));
-    this.aedes = aedes;
-    this.server = server;
-    this.listening = (server.address() as AddressInfo).port;
-    this.bus = localBus(aedes, opts.log);
-    this.recheck = setInterval(() => this.disconnectRevoked(), opts.recheckMs ?? RECHECK_MS);
-    this.recheck.unref();
-    opts.log.info({ host: opts.host, port: this.listening }, "embedded MQTT broker listening");
+    /* A TLS handshake that fails (a client without TLS, a wrong certificate) is one client's problem, logged. */
+    server.on("tlsClientError", (err: Error) => log.debug({ err: err.message }, "TLS handshake failed"));
+    server.on("error", (err) => log.error({ err: err.message }, `embedded MQTT broker socket error${what}`));
+    this.servers.push(server);
+    return (server.address() as AddressInfo).port;
+  }
+
+  private closeServers(): Promise<void> {
+    const servers = this.servers;
+    this.servers = [];
+    return Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())))).then(() => undefined);
   }
 
   /** Closes the connection of every device whose credential no longer holds (revoked, or replaced by a re-flash). */
@@ -119,12 +154,11 @@ export class EmbeddedBroker {
 
   stop(): Promise<void> {
     clearInterval(this.recheck);
-    const { aedes, server } = this;
+    const aedes = this.aedes;
     this.aedes = undefined;
-    this.server = undefined;
     return new Promise<void>((resolve) => {
-      if (!aedes || !server) return resolve();
-      aedes.close(() => server.close(() => resolve()));
+      if (!aedes) return resolve();
+      aedes.close(() => void this.closeServers().then(resolve));
     });
   }
 }

@@ -15,6 +15,8 @@ export interface NetSettings {
   host: string;
   port: number;
   prefix: string;
+  /** 1: MQTT over TLS (`--broker mqtts://...`), read by the firmware from `lbnet`. */
+  tls?: 1;
 }
 
 export interface FlashRequest {
@@ -24,6 +26,8 @@ export interface FlashRequest {
   transport: "serial" | "mqtt";
   /** Written to Storage `lbnet` when set (MQTT builds), with the device's secret `k` added by flash.ts. */
   net: NetSettings | undefined;
+  /** Said to the installer before flashing (plain MQTT on a board that could use TLS). */
+  warning?: string | undefined;
   answerTimeoutMs: number;
   verifyTimeoutMs: number;
 }
@@ -44,19 +48,20 @@ const flagsSchema = z.object({
 
 export type FlashFlags = z.input<typeof flagsSchema>;
 
-/** `mqtt://host:port`, `host:port` or `host` to host and port (1883 by default). */
-export function parseBroker(text: string): { host: string; port: number; url: string } {
+/** `mqtt://host:port`, `mqtts://host:port`, `host:port` or `host` to host, port (1883, or 8883 over TLS) and whether TLS. */
+export function parseBroker(text: string): { host: string; port: number; url: string; tls: boolean } {
   const url = /^[a-z]+:\/\//.test(text) ? text : "mqtt://" + text;
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new GatewayError("invalid", `--broker '${text}': expected mqtt://host:port or host:port`);
+    throw new GatewayError("invalid", `--broker '${text}': expected mqtts://host:port, mqtt://host:port or host:port`);
   }
-  if (u.protocol !== "mqtt:") throw new GatewayError("invalid", `--broker '${text}': the firmware speaks plain mqtt:// only`);
-  const port = u.port ? Number(u.port) : 1883;
+  if (u.protocol !== "mqtt:" && u.protocol !== "mqtts:") throw new GatewayError("invalid", `--broker '${text}': the firmware speaks mqtts:// (TLS) or mqtt:// only`);
+  const tls = u.protocol === "mqtts:";
+  const port = u.port ? Number(u.port) : tls ? 8883 : 1883;
   if (!u.hostname) throw new GatewayError("invalid", `--broker '${text}': no host`);
-  return { host: u.hostname, port, url: `mqtt://${u.hostname}:${port}` };
+  return { host: u.hostname, port, url: `${u.protocol}//${u.hostname}:${port}`, tls };
 }
 
 /** `ssid:password` (the password may contain ':'; an open network is `ssid:`). */
@@ -76,12 +81,19 @@ export function flashRequest(flags: FlashFlags): FlashRequest {
     throw new GatewayError("invalid", "--wifi and --broker are for --transport mqtt; a serial terminal talks to the gateway over its cable");
   }
   let net: NetSettings | undefined;
+  let warning: string | undefined;
   if (transport === "mqtt") {
     if (f.wifi === undefined || f.broker === undefined) {
       throw new GatewayError("invalid", `--board ${f.board} --transport mqtt needs --wifi <ssid:password> and --broker <host:port> (the gateway's broker as the terminal reaches it)`);
     }
     const b = parseBroker(f.broker);
-    net = { ...parseWifi(f.wifi), host: b.host, port: b.port, prefix: f.prefix };
+    if (b.tls && !profile.tls) {
+      throw new GatewayError("invalid", `--board ${f.board}: Espruino 2v29 for ${profile.espruino} has no TLS; use the gateway's plain listener, --broker mqtt://${b.host}:1883 (docs/operations.md "TLS")`);
+    }
+    if (!b.tls && profile.tls) {
+      warning = `warning: --broker ${b.url} is plain MQTT, readable by anyone on the network; ${profile.espruino} can use TLS: --broker mqtts://${b.host}:8883`;
+    }
+    net = { ...parseWifi(f.wifi), host: b.host, port: b.port, prefix: f.prefix, ...(b.tls ? { tls: 1 as const } : {}) };
   }
-  return { port: f.port, board: f.board, role: f.role, transport, net, answerTimeoutMs: f.answerTimeout, verifyTimeoutMs: f.verifyTimeout };
+  return { port: f.port, board: f.board, role: f.role, transport, net, warning, answerTimeoutMs: f.answerTimeout, verifyTimeoutMs: f.verifyTimeout };
 }

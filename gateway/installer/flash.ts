@@ -84,7 +84,7 @@ export async function flash(req: FlashRequest, deps: FlashDeps): Promise<FlashRe
       const k = gateway(deps).issue(board.serial);
       const ok = await step(repl, `require("Storage").write("lbnet",${JSON.stringify(JSON.stringify({ ...req.net, k }))})`, "writing the network settings (lbnet)", 0, bytes.length);
       if (ok !== true) throw new GatewayError("upload_failed", `the board refused to store its network settings (Storage.write returned ${JSON.stringify(ok)}); run the same command again`);
-      say(`  network: WiFi ${req.net.ssid}, broker ${req.net.host}:${req.net.port}, prefix ${req.net.prefix} (Storage file lbnet)`);
+      say(`  network: WiFi ${req.net.ssid}, broker ${req.net.tls ? "mqtts" : "mqtt"}://${req.net.host}:${req.net.port}, prefix ${req.net.prefix} (Storage file lbnet)`);
       say(`  MQTT credential: user ${board.serial} and a new secret, on the board only; the gateway's database (${gateway(deps).where}) keeps its hash`);
     }
 

@@ -15,7 +15,7 @@ export function testConfig(overrides: ConfigInput = {}): Config {
       reports: { folder: join(dir, "reports") },
       ...overrides,
       http: { port: 0, ...(overrides.http ?? {}) },
-      mqtt: { embedded: { port: 0 }, ...(overrides.mqtt ?? {}) },
+      mqtt: { embedded: { port: 0, tls: { port: 0 } }, ...(overrides.mqtt ?? {}) },
     } as Record<string, unknown>,
   });
 }

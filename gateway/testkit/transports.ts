@@ -28,6 +28,8 @@ export interface MqttLogin {
   /** The device's secret (username is its serial); none for a broker without authentication (a test Mosquitto). */
   secret?: string | undefined;
   prefix?: string | undefined;
+  /** For `mqtts://`: the broker's certificate (PEM), checked with the host name as a careful client does. */
+  ca?: string | undefined;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function overMqtt(spec: TerminalSpec | ScriptedTerminal, url: strin
     reconnectPeriod: 500,
     will: { topic: deviceStateTopic(prefix, terminal.serial), payload: Buffer.from("offline"), qos: 1, retain: true },
     ...(login.secret !== undefined ? { username: terminal.serial, password: login.secret } : {}),
+    ...(login.ca !== undefined ? { ca: login.ca } : {}),
   });
   client.on("message", (_topic, payload) => terminal.receive(payload.toString("latin1")));
   /* clean: true, so the subscription is made again after every reconnect. */

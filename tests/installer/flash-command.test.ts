@@ -60,7 +60,7 @@ describe("loyalty flash", () => {
     const { port, fake } = await boardOnPty({ boardName: "ESPRUINOWIFI", simBoard: "wifi", serialNumber: "FLASH-MQTT" });
     const db = gw.store.db.name;
     const r = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:secret:1", "--broker", broker, "--db", db);
-    expect(r.err).toBe("");
+    expect(r.err).toBe(`warning: --broker mqtt://${broker} is plain MQTT, readable by anyone on the network; ESPRUINOWIFI can use TLS: --broker mqtts://127.0.0.1:8883\n`);
     expect(r.code).toBe(0);
     const lbnet = JSON.parse(fake.flash.files.get("lbnet")?.data ?? "") as { k: string };
     expect(lbnet).toEqual({ ssid: "shop", pass: "secret:1", host: "127.0.0.1", port: Number(new URL(gw.mqttUrl).port), prefix: "lb", k: expect.stringMatching(/^[0-9a-f]{32}$/) });
@@ -74,11 +74,26 @@ describe("loyalty flash", () => {
     expect(gw.store.devices.get("FLASH-MQTT")).toMatchObject({ fw: FW_VERSION });
     /* Flashing again issues a new secret; the old one no longer opens the broker. */
     const again = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:secret:1", "--broker", broker, "--db", db);
-    expect(again.err).toBe("");
+    expect(again.code).toBe(0);
     const k2 = (JSON.parse(fake.flash.files.get("lbnet")?.data ?? "") as { k: string }).k;
     expect(k2).not.toBe(lbnet.k);
     expect(gw.store.credentials.check("FLASH-MQTT", lbnet.k)).toBe(false);
     expect(gw.store.credentials.check("FLASH-MQTT", k2)).toBe(true);
+  });
+
+  it("configures an MQTT terminal for TLS with --broker mqtts://, and it answers through the gateway's TLS listener", { timeout: 60_000 }, async () => {
+    const gw = await testGateway({ mqtt: { embedded: { port: 0, plain: false, tls: { enabled: true, port: 0 } } } });
+    cleanups.push(() => gw.stop());
+    const { port, fake } = await boardOnPty({ boardName: "ESPRUINOWIFI", simBoard: "wifi", serialNumber: "FLASH-TLS" });
+    const db = gw.store.db.name;
+    const r = await run("flash", "--port", port, "--board", "wifi", "--wifi", "shop:pw", "--broker", `mqtts://127.0.0.1:${gw.broker!.tlsPort}`, "--db", db);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const lbnet = JSON.parse(fake.flash.files.get("lbnet")?.data ?? "") as { k: string };
+    expect(lbnet).toEqual({ ssid: "shop", pass: "pw", host: "127.0.0.1", port: gw.broker!.tlsPort, prefix: "lb", tls: 1, k: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(r.out).toContain(`broker mqtts://127.0.0.1:${gw.broker!.tlsPort}`);
+    /* Only the TLS listener runs, so the hello that the gateway stored came over TLS. */
+    expect(r.out).toContain(`firmware ${FW_VERSION} answered: device FLASH-TLS, role combo, through the gateway (it stored the hello, ${db})`);
   });
 
   it("needs the gateway's database for an MQTT terminal, and touches nothing without it", async () => {
@@ -162,7 +177,8 @@ describe("loyalty flash", () => {
     [["--wifi", "shop:pw"], /^--wifi and --broker are for --transport mqtt/],
     [["--board", "wifi"], /^--board wifi --transport mqtt needs --wifi <ssid:password> and --broker/],
     [["--board", "wifi", "--wifi", "nocolon", "--broker", "10.0.0.2"], /^--wifi 'nocolon': expected ssid:password/],
-    [["--board", "wifi", "--wifi", "shop:pw", "--broker", "ws://10.0.0.2"], /^--broker 'ws:\/\/10\.0\.0\.2': the firmware speaks plain mqtt:\/\/ only/],
+    [["--board", "wifi", "--wifi", "shop:pw", "--broker", "ws://10.0.0.2"], /^--broker 'ws:\/\/10\.0\.0\.2': the firmware speaks mqtts:\/\/ \(TLS\) or mqtt:\/\/ only/],
+    [["--board", "esp8266", "--wifi", "shop:pw", "--broker", "mqtts://10.0.0.2"], /^--board esp8266: Espruino 2v29 for ESP8266_4MB has no TLS; use the gateway's plain listener, --broker mqtt:\/\/10\.0\.0\.2:1883/],
   ])("rejects bad options %j before touching the port", async (args, message) => {
     const r = await run("flash", "--port", "/dev/does-not-exist-lb", ...args);
     expect(r.code).toBe(2);

@@ -34,9 +34,11 @@ describe("REPL text", () => {
 
 describe("flash options", () => {
   it.each([
-    ["10.0.0.2", { host: "10.0.0.2", port: 1883, url: "mqtt://10.0.0.2:1883" }],
-    ["gw.local:1884", { host: "gw.local", port: 1884, url: "mqtt://gw.local:1884" }],
-    ["mqtt://10.0.0.2:2000", { host: "10.0.0.2", port: 2000, url: "mqtt://10.0.0.2:2000" }],
+    ["10.0.0.2", { host: "10.0.0.2", port: 1883, url: "mqtt://10.0.0.2:1883", tls: false }],
+    ["gw.local:1884", { host: "gw.local", port: 1884, url: "mqtt://gw.local:1884", tls: false }],
+    ["mqtt://10.0.0.2:2000", { host: "10.0.0.2", port: 2000, url: "mqtt://10.0.0.2:2000", tls: false }],
+    ["mqtts://10.0.0.2", { host: "10.0.0.2", port: 8883, url: "mqtts://10.0.0.2:8883", tls: true }],
+    ["mqtts://gw.local:9883", { host: "gw.local", port: 9883, url: "mqtts://gw.local:9883", tls: true }],
   ])("reads the broker %s", (text, expected) => expect(parseBroker(text)).toEqual(expected));
 
   it("keeps a password with colons, and allows an open network", () => {
