@@ -132,7 +132,8 @@ ${report.groupBy.length ? `<h2>По группам</h2>${groupRows(report)}` : "
   charts.forEach(function (c) {
     if (!c.hasData) return;
     var datasets = [
-      { label: c.legend.value, data: c.values, spanGaps: true, borderColor: blue, backgroundColor: blue, pointRadius: 3 },
+      /* A day under the minimum sample is drawn only as its hollow mark (the last dataset). */
+      { label: c.legend.value, data: c.values, spanGaps: true, borderColor: blue, backgroundColor: blue, pointRadius: c.small.map(function (v) { return v === null ? 3 : 0; }) },
       /* The day's 95 % interval as a band (none across days without data): a step inside it is noise. */
       { label: c.legend.band, data: c.high, spanGaps: false, borderWidth: 0, pointRadius: 0, fill: "+1", backgroundColor: "rgba(36, 99, 181, 0.15)" },
       /* The band's lower edge: draws nothing itself, so it has no legend entry. */
