@@ -62,7 +62,7 @@ describe("the demo's month (pure)", () => {
 });
 
 describe("the demo's month in the database", () => {
-  it("puts every press in through the ingest's store functions; a 30-day report has data in every chart and employee; only once", () => {
+  it("puts every press in through the ingest's store functions; a 30-day report has data in every chart and employee; the database is no longer fresh", () => {
     const store = tempStore();
     const config = configSchema.parse({ timeZone: TZ });
     expect(freshDatabase(store)).toBe(true);
