@@ -191,7 +191,7 @@ function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: 
     async start() {
       const [{ Demo }, { localDateBefore }] = await Promise.all([import("./demo/demo.ts"), import("./demo/day.ts")]);
       const date = localDateBefore(o.now(), config.timeZone, 1);
-      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS } });
+      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS }, history: {} });
       await demo.start();
       gw.demo = demo;
     },

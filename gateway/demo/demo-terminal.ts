@@ -22,7 +22,7 @@ import { playOfflineDay } from "./offline-day.ts";
 export interface DemoGateway {
   store: Store;
   ingest: Pick<Ingest, "flush" | "reachableDevices">;
-  workers: Pick<Workers, "commands">;
+  workers: Pick<Workers, "commands" | "derive">;
   /** The broker URL in use ("" when MQTT is off). */
   mqttUrl: string;
   /** Opens one more serial port now. */

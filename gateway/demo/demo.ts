@@ -8,6 +8,7 @@ import type { Logger } from "../log.ts";
 import { DEMO_TERMINALS, LIVE_LOOP, localDateBefore, type DemoTerminalSpec, type LocalDate, type Visit } from "./day.ts";
 import { startDemoTerminal, type DemoGateway, type RunningTerminal } from "./demo-terminal.ts";
 import { openPtyPair, type PtyPair } from "../testkit/pty-pair.ts";
+import { freshDatabase, loadHistory, type HistoryLoaded } from "./history-load.ts";
 
 export interface DemoOptions {
   timeZone: string;
@@ -22,6 +23,11 @@ export interface DemoOptions {
   live?: { loop?: Visit[]; gapMs?: number };
   /** How the pseudo-terminal pair is made (default: socat, else python3). */
   pty?: ("socat" | "python3")[];
+  /**
+   * Fill the month before yesterday (history.ts) when the database is fresh; `npm start` does, tests that check
+   * only the scripted day leave it out. `seed` gives another month, `days` another length.
+   */
+  history?: { seed?: number; days?: number };
 }
 
 /*
@@ -48,6 +54,8 @@ export class Demo {
   readonly liveGapMs: number;
   /** The terminals it runs. */
   readonly specs: DemoTerminalSpec[];
+  /** The month put in before yesterday, and how long that took (ms); undefined when the database was not fresh. */
+  history: (HistoryLoaded & { ms: number }) | undefined;
   private readonly ptys: PtyPair[] = [];
 
   constructor(
@@ -63,6 +71,7 @@ export class Demo {
     const { gw, o, specs, date } = this;
     const live = { loop: o.live?.loop ?? LIVE_LOOP, gapMs: this.liveGapMs };
     const broker = reachableBroker(gw.mqttUrl);
+    const fresh = o.history !== undefined && freshDatabase(gw.store);
     const starting = specs.map(async (spec) => {
       let bundle: string;
       let devicePath: string | undefined;
@@ -90,6 +99,14 @@ export class Demo {
       throw failed.reason;
     }
     this.terminals.sort((a, b) => specs.findIndex((s) => s.id === a.id) - specs.findIndex((s) => s.id === b.id));
+    if (fresh) {
+      const t0 = performance.now();
+      const loaded = loadHistory({ store: gw.store, timeZone: o.timeZone, yesterday: date, live: specs, timing: o.timing, now: Date.now(), ...o.history });
+      gw.workers.derive();
+      this.history = { ...loaded, ms: Math.round(performance.now() - t0) };
+      o.say(`the ${loaded.days} days before yesterday put in (seeded, a fresh database only): ${loaded.events} presses on ${loaded.terminals.join(", ")}, in ${(this.history.ms / 1000).toFixed(1)} s`);
+      o.log.info({ ...this.history }, "demo history loaded");
+    }
     for (const t of this.running) t.startLive();
   }
 

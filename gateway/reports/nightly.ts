@@ -34,9 +34,10 @@ export interface NightlyResult {
 
 /**
  * Writes `day`'s reports of one store from its sources, each file whole (atomic-file.ts), the folder synced once at
- * the end, so the night can be recorded as written; returns the files written.
+ * the end, so the night can be recorded as written; returns the files written. `timeZone`: the store's, for the
+ * times the HTML shows.
  */
-export function writeStoreReport(src: ReportSources, config: Config, storeId: string, day: string, now: number): string[] {
+export function writeStoreReport(src: ReportSources, config: Config, storeId: string, day: string, now: number, timeZone: string): string[] {
   const dir = join(config.reports.folder, storeId);
   mkdirSync(dir, { recursive: true });
   const s = indexSettings(config);
@@ -50,7 +51,7 @@ export function writeStoreReport(src: ReportSources, config: Config, storeId: st
   for (const f of config.reports.nightly.formats) {
     if (f === "json") write(`${day}.json`, JSON.stringify(report, null, 2) + "\n");
     if (f === "csv") write(`${day}.csv`, toCsv(report));
-    if (f === "html") write(`${day}.html`, toHtml(report, `Индексы качества: ${storeId}`));
+    if (f === "html") write(`${day}.html`, toHtml(report, { title: `Индексы качества: ${storeId}`, timeZone }));
   }
   const byEmployee = buildReport(src, { from: day, to: day, groupBy: ["employee"], stores: [storeId] }, s, now);
   write(`${day}.employees.csv`, toCsv(byEmployee));
@@ -94,7 +95,7 @@ export function runZone(store: Store, config: Config, tz: string, now: number, l
     const sources = sourcesByStore(readSources(store, { from: day, to: day, stores: ids }, indexSettings(config), tz));
     for (const id of ids) {
       try {
-        const files = writeStoreReport(sources.get(id) ?? noSources(), config, id, day, now);
+        const files = writeStoreReport(sources.get(id) ?? noSources(), config, id, day, now, tz);
         store.reportNights.record(id, day, now);
         log.info({ store: id, day, files }, "nightly report written");
         results.push({ store: id, day, files });

@@ -38,7 +38,7 @@ export function reportFromQuery(store: Store, config: Config, q: ReportQuery, fo
   const to = q.to === undefined ? from : parseDay(q.to, config.timeZone, o.now, o.names.to);
   checkRange(from, to);
   const report = makeReport(store, config, { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees }, o.now);
-  return render(report, format, o.separator);
+  return render(report, format, { separator: o.separator ?? ";", timeZone: config.timeZone });
 }
 
 /** `today`, `yesterday`, `-N` (N days ago) or `YYYY-MM-DD`, in time zone `tz`. */

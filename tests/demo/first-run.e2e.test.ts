@@ -12,6 +12,7 @@ import { silentLogger } from "../../gateway/log.ts";
 import { localToEpoch } from "../../gateway/time/zone.ts";
 import { main } from "../../gateway/cli/main.ts";
 import { isoDate } from "../../gateway/demo/day.ts";
+import { HISTORY_LINK } from "../../gateway/demo/history-load.ts";
 import { testGateway } from "../support/gateway.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 
@@ -27,7 +28,7 @@ function dayRange(d: LocalDate): [number, number] {
 }
 
 async function demoOn(gw: Gateway, gapMs: number, said: string[]): Promise<Demo> {
-  const demo = await startDemo(gw, { timeZone: TZ, timing: TIMING, log: silentLogger(), say: (l) => said.push(l), live: { gapMs }, pty: ["socat"] });
+  const demo = await startDemo(gw, { timeZone: TZ, timing: TIMING, log: silentLogger(), say: (l) => said.push(l), live: { gapMs }, pty: ["socat"], history: {} });
   cleanups.push(() => demo.stop());
   return demo;
 }
@@ -79,7 +80,7 @@ function expectDay(gw: Gateway, spec: DemoTerminalSpec, date: LocalDate): void {
 }
 
 describe("npm start's demo, headless", () => {
-  it("replays yesterday over a pseudo-terminal and over MQTT, then presses live; a restart does not replay again", { timeout: 120_000 }, async () => {
+  it("replays yesterday over a pseudo-terminal and over MQTT, fills the month before, then presses live; a restart adds nothing", { timeout: 120_000 }, async () => {
     const gw = await testGateway({ timeZone: TZ });
     cleanups.push(() => gw.stop());
     const said: string[] = [];
@@ -94,7 +95,12 @@ describe("npm start's demo, headless", () => {
     const date = localDateBefore(Date.now(), TZ, 1);
     gw.workers.derive();
     for (const spec of DEMO_TERMINALS) expectDay(gw, spec, date);
-    const links = gw.store.db.prepare("SELECT DISTINCT terminal_id AS t, substr(link, 1, instr(link, ':') - 1) AS kind FROM events ORDER BY 1").all();
+    /* The month before yesterday went in once, on this fresh database, for the two terminals and two of the past. */
+    expect(demo.history?.terminals.sort()).toEqual(["demo.desk-2", "demo.hall-5", "demo.till-1", "demo.till-4"]);
+    const historyEvents = () => gw.store.db.prepare("SELECT count(*) AS n FROM events WHERE link = ?").get(HISTORY_LINK) as { n: number };
+    expect(historyEvents().n).toBe(demo.history!.events);
+    expect(said.some((l) => l.startsWith("the 29 days before yesterday put in"))).toBe(true);
+    const links = gw.store.db.prepare("SELECT DISTINCT terminal_id AS t, substr(link, 1, instr(link, ':') - 1) AS kind FROM events WHERE link <> ? ORDER BY 1").all(HISTORY_LINK);
     expect(links).toEqual([
       { t: "demo.desk-2", kind: "mqtt" },
       { t: "demo.till-1", kind: "serial" },
@@ -125,6 +131,8 @@ describe("npm start's demo, headless", () => {
     for (const c of cleanups.splice(1).reverse()) await c();
     const again = await demoOn(gw, 0, []);
     expect(again.running.map((t) => t.replayed)).toEqual([false, false]);
+    expect(again.history).toBeUndefined();
+    expect(historyEvents().n).toBe(demo.history!.events);
     gw.workers.derive();
     for (const spec of DEMO_TERMINALS) expectDay(gw, spec, date);
   });

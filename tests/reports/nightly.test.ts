@@ -36,6 +36,9 @@ describe("nightly reports", () => {
     const json = JSON.parse(readFileSync(join(folder, "vl", "2026-11-20.json"), "utf8"));
     expect(json.total.indices[0]).toMatchObject({ index: "inkStaff", value: 0, sample: 1 });
     expect(readFileSync(join(folder, "vl", "2026-11-20.csv"), "utf8").startsWith("\uFEFF")).toBe(true);
+    /* The HTML says when it was made in the store's own time (00:05 on the 21st in Vladivostok), the JSON in UTC. */
+    expect(readFileSync(join(folder, "vl", "2026-11-20.html"), "utf8")).toContain('Сформирован <span id="generated">21.11.2026, 00:05</span> (Asia/Vladivostok)');
+    expect(json.generatedAt).toBe("2026-11-20T14:05:00.000Z");
     expect(existsSync(join(folder, "kg"))).toBe(false);
     expect(lines.join("")).toMatch(/nightly report failed; the other stores go on/);
     c.store.close();
