@@ -1,4 +1,5 @@
 /** The gateway's store: one SQLite database, one repository per table family. Only wires. */
+import { alertsRepo } from "./alerts.ts";
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
@@ -32,6 +33,7 @@ export function createStore(db: Db) {
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
+    alerts: alertsRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();
