@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
 import { realSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
+import { registerAlerts } from "./alerts-command.ts";
 import { registerBackup } from "./backup-command.ts";
 import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
@@ -31,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
   registerStatus(program, io);
   registerReport(program, io);
   registerReview(program, io);
+  registerAlerts(program, io);
   registerImport(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
