@@ -73,7 +73,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const defaults = terminalDefaults(config);
   const delivery = new Delivery({ store, smtp: config.smtp, webhook: config.alerts.webhook, log: log.child({ part: "delivery" }), now });
   const alerts = config.alerts.enabled
-    ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs })
+    ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone })
     : undefined;
   const nudge = alerts && (() => alerts.nudge());
   const ingest = new Ingest({

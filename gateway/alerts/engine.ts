@@ -12,6 +12,7 @@ import { readingsFor } from "./readings.ts";
 import type { StoredRule } from "./rules.ts";
 import { alertMessage, mailSubject, ruleText, subjectText, valueText } from "./text.ts";
 import type { AlertRow } from "../store/alerts.ts";
+import { formatLocal } from "../time/zone.ts";
 
 export interface EngineOptions {
   store: Store;
@@ -21,6 +22,8 @@ export interface EngineOptions {
   now: () => number;
   checkIntervalMs: number;
   settleMs: number;
+  /** The zone the e-mails give times in (the configured `timeZone`). */
+  timeZone: string;
 }
 
 /** What one evaluation did, for tests and the log. */
@@ -108,7 +111,7 @@ export class AlertEngine {
       `Правило: ${name} (№${rule.id}): ${ruleText(rule)}.`,
       `Где: ${subjectText(alert.subject)}.`,
       `Сейчас: ${valueText(rule, j)}.`,
-      `Открыта: ${new Date(alert.openedMs).toISOString()}.`,
+      `Открыта: ${formatLocal(alert.openedMs, this.o.timeZone)} (${this.o.timeZone}).`,
       event === "opened" ? `Подтвердить: loyalty alerts ack ${alert.id} --comment "…"` : "",
     ].filter(Boolean);
     this.o.delivery.send({

@@ -12,7 +12,7 @@ import { createLogger, silentLogger } from "../../gateway/log.ts";
 import { testConfig } from "../../gateway/testkit/config.ts";
 import { overGatewayMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
-import { addDays, localDay } from "../../gateway/time/zone.ts";
+import { addDays, formatLocal, localDay } from "../../gateway/time/zone.ts";
 import type { AlertView } from "../../gateway/alerts/manage.ts";
 import type { DeliveryRow } from "../../gateway/store/alerts.ts";
 import { runCli } from "../support/cli.ts";
@@ -108,6 +108,7 @@ describe("alerts end to end", () => {
     const m = await mail("Тревога: Недовольные на кассе 1 — терминал s1.till-1");
     expect(m.text).toContain(`Открыта тревога №${mine.id}.`);
     expect(m.text).toContain(`Сейчас: ${shown} % (3 опроса).`);
+    expect(m.text).toContain(`Открыта: ${formatLocal(mine.openedMs, "Europe/Moscow")} (Europe/Moscow).`);
     expect(smtp.recipients[smtp.messages.indexOf(m)]).toEqual(["manager@example.com"]);
 
     const posted = await waitFor("the webhook", () => hook.bodies.find((b) => b.path === "/ok"));

@@ -80,7 +80,7 @@ describe("the engine's lifecycle", () => {
     const a = c.terminal("s1.a", "s1", "Europe/Moscow", "staff");
     let now = a.at("2026-03-02 12:00:00");
     const delivery = new Delivery({ store: c.store, smtp: c.config.smtp, webhook: c.config.alerts.webhook, log: silentLogger(), now: () => now });
-    const engine = new AlertEngine({ store: c.store, settings: indexSettings(c.config), delivery, log: silentLogger(), now: () => now, checkIntervalMs: 60_000, settleMs: 0 });
+    const engine = new AlertEngine({ store: c.store, settings: indexSettings(c.config), delivery, log: silentLogger(), now: () => now, checkIntervalMs: 60_000, settleMs: 0, timeZone: "Europe/Moscow" });
     const rule = addRule(c.store, { kind: "index", index: "inkStaff", op: "above", threshold: 50, minSample: 2, email: ["olga@example.com"] }, { by: "olga", now });
     const evaluate = () => (catchUp(c.store, c.config), engine.evaluate());
 
