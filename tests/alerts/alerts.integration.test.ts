@@ -190,6 +190,13 @@ describe("alerts end to end", () => {
     expect(await api("POST", "/api/alerts/999/close", { by: "olga" })).toEqual({ status: 404, json: { error: "not_found", message: "no alert 999 (loyalty alerts list shows them)" } });
     expect(await api("POST", "/api/alerts/1/comment", { text: "x" })).toMatchObject({ status: 400, json: { error: "invalid" } });
     expect((await api("GET", "/api/alerts/rules")).json).toHaveLength(before);
+    /* A page of another site cannot change rules on a gateway without a token (gateway/http/guard.ts). */
+    const cross = await fetch(`${gw.http!.url}/api/alerts/rules/2`, { method: "DELETE", headers: { origin: "http://evil.example", "content-type": "application/json" }, body: JSON.stringify({ by: "evil" }) });
+    expect(cross.status).toBe(403);
+    expect((await api("GET", "/api/alerts/rules")).json).toHaveLength(before);
+    expect(await api("DELETE", "/api/alerts/rules/2", { by: "olga" })).toEqual({ status: 200, json: { removed: true } });
+    expect((await api("GET", "/api/alerts/rules")).json.map((r: { id: number }) => r.id)).toEqual([1, 3]);
+    expect(await api("DELETE", "/api/alerts/rules/2", { by: "olga" })).toEqual({ status: 404, json: { error: "not_found", message: "no alert rule 2 (loyalty alerts rules list shows them)" } });
     const cli = await runCli("alerts", "rules", "add", "--db", db, "--kind", "offline", "--minutes", "soon");
     expect(cli).toEqual({ code: 2, out: "", err: '--minutes: expected a number, got "soon"\n' });
     const cli2 = await runCli("alerts", "ack", "--db", db, "1");
