@@ -3,6 +3,9 @@
  * only assigns; its I/O happens in start() and stop() (lifecycle.ts). Parts start in the order below and stop in
  * the reverse order, so that everything that can still carry an ack or a rebuild is stopped after what feeds it.
  */
+import { Delivery } from "./alerts/delivery.ts";
+import { AlertEngine } from "./alerts/engine.ts";
+import { ScheduledReports } from "./alerts/scheduled-reports.ts";
 import type { Config } from "./config/schema.ts";
 import type { Demo } from "./demo/demo.ts";
 import { HttpServer } from "./http/server.ts";
@@ -16,6 +19,7 @@ import { realSerialPorts } from "./ingest/serial-port.ts";
 import { Lifecycle, type Part } from "./lifecycle.ts";
 import type { Logger } from "./log.ts";
 import { NightlyReports } from "./reports/nightly.ts";
+import { indexSettings } from "./reports/settings.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { terminalDefaults } from "./terminals/config.ts";
 import { Workers } from "./workers.ts";
@@ -32,6 +36,11 @@ export interface Gateway {
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
   readonly nightly: NightlyReports | undefined;
+  /** The alert engine (docs/alerts.md), unless `alerts.enabled` is false. */
+  readonly alerts: AlertEngine | undefined;
+  /** Sends alerts and scheduled reports by e-mail and webhook. */
+  readonly delivery: Delivery;
+  readonly scheduledReports: ScheduledReports | undefined;
   /** The simulated terminals, when `demo.enabled` (`npm start`). */
   readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
@@ -64,6 +73,11 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const store = openStore(config.database, { check: true });
   log.info({ database: config.database, events: store.events.count() }, "database open");
   const defaults = terminalDefaults(config);
+  const delivery = new Delivery({ store, smtp: config.smtp, webhook: config.alerts.webhook, log: log.child({ part: "delivery" }), now });
+  const alerts = config.alerts.enabled
+    ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone })
+    : undefined;
+  const nudge = alerts && (() => alerts.nudge());
   const ingest = new Ingest({
     store,
     log: log.child({ part: "ingest" }),
@@ -74,8 +88,9 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     nackIntervalMs: config.ingest.nackIntervalMs,
     clockToleranceMs: config.clock.toleranceMs,
     limits: config.ingest.limits,
+    committed: nudge,
   });
-  const workers = new Workers({ store, ingest, log: log.child({ part: "jobs" }), now, defaults, deriveIntervalMs: config.ingest.deriveIntervalMs, clockSyncMs: config.clock.syncIntervalMs });
+  const workers = new Workers({ store, ingest, log: log.child({ part: "jobs" }), now, defaults, deriveIntervalMs: config.ingest.deriveIntervalMs, clockSyncMs: config.clock.syncIntervalMs, derived: nudge });
   const serialLog = log.child({ part: "serial" });
   const serial = new SerialPorts({ ports: config.serial.ports, retryMs: config.serial.retryMs, maxLine: SERIAL_MAX_LINE, openPort: realSerialPorts() }, ingest, serialLog);
   const life = new Lifecycle(log);
@@ -88,6 +103,9 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     serial: serial.links,
     http: undefined,
     nightly: undefined,
+    alerts,
+    delivery,
+    scheduledReports: undefined,
     demo: undefined,
     openSerial: (path, baudRate) => serial.open(path, baudRate),
     closeSerial: (path) => serial.close(path),
@@ -107,6 +125,8 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
    */
   try {
     life.atStop("store", () => store.close());
+    /* Deliveries still retrying are given up (and logged) before the store closes. */
+    life.atStop("delivery", () => delivery.stop());
     let url = config.mqtt.url;
     let local: LocalBus | undefined;
     if (url === undefined && config.mqtt.embedded.enabled) {
@@ -163,8 +183,14 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       if (failed) say(`Nightly reports did not start: ${messageOf(failed.error)}. The gateway runs without them; \`loyalty report\` writes any day's report later.`);
       else gw.nightly = nightly;
     }
+    if (alerts) await life.start("alerts", alerts);
+    if (config.alerts.reports.length) {
+      const scheduled = new ScheduledReports({ store, config, delivery, log: log.child({ part: "scheduled-reports" }), now });
+      await life.start("scheduled reports", scheduled);
+      gw.scheduledReports = scheduled;
+    }
     if (config.http.enabled) {
-      gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now });
+      gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now, nudgeAlerts: nudge });
       await life.start("http", gw.http);
     }
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");

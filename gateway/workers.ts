@@ -23,6 +23,8 @@ export interface WorkerOptions {
   defaults: TerminalSettings;
   deriveIntervalMs: number;
   clockSyncMs: number;
+  /** Called after a rebuild pass changed surveys and rollups (the alert engine's nudge); must return at once. */
+  derived?: (() => void) | undefined;
 }
 
 export class Workers {
@@ -59,7 +61,9 @@ export class Workers {
 
   /** Rebuilds every queued terminal now; returns how many (for shutdown, tests and the CLI). */
   derive(): number {
-    return rebuildQueued(this.o.store, this.o.defaults);
+    const n = rebuildQueued(this.o.store, this.o.defaults);
+    if (n > 0) this.o.derived?.();
+    return n;
   }
 
   /** Rebuilds one terminal's surveys, periods and rollups after a change at `fromMs` (surveys/rebuild.ts). */
@@ -94,7 +98,10 @@ export class Workers {
         i = queued.length;
       }
       if (i < queued.length && this.timers.length > 0) setImmediate(() => step(i));
-      else this.deriving = false;
+      else {
+        this.deriving = false;
+        this.o.derived?.();
+      }
     };
     step(0);
   }

@@ -4,6 +4,7 @@ import { ConfigError } from "../config/load.ts";
 import { GatewayError } from "../errors.ts";
 import { damaged, isDamage } from "../store/damaged.ts";
 import { realSerialPorts, type OpenSerialPort } from "../ingest/serial-port.ts";
+import { registerAlerts } from "./alerts-command.ts";
 import { registerBackup } from "./backup-command.ts";
 import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
@@ -35,6 +36,7 @@ export function buildProgram(io: CliIo): Command {
   registerTls(program, io);
   registerReport(program, io);
   registerReview(program, io);
+  registerAlerts(program, io);
   registerImport(program, io);
   registerBackup(program, io);
   registerMosquitto(program, io);

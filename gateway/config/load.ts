@@ -31,6 +31,10 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_HTTP_PORT: { path: ["http", "port"], type: "int" },
   LOYALTY_HTTP_TOKEN: { path: ["http", "token"], type: "string" },
   LOYALTY_REPORTS: { path: ["reports", "folder"], type: "string" },
+  LOYALTY_SMTP_HOST: { path: ["smtp", "host"], type: "string" },
+  LOYALTY_SMTP_PORT: { path: ["smtp", "port"], type: "int" },
+  LOYALTY_SMTP_USER: { path: ["smtp", "user"], type: "string" },
+  LOYALTY_SMTP_PASS: { path: ["smtp", "pass"], type: "string" },
 };
 
 function setPath(target: Json, path: string[], value: unknown): void {

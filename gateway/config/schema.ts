@@ -208,6 +208,54 @@ export const configSchema = z
         message: "a token is required when the HTTP server listens beyond loopback (http.host is not 127.x.x.x, ::1 or localhost)",
         path: ["token"],
       }),
+    /** The SMTP server alerts and scheduled reports are mailed through (docs/alerts.md#delivery); no host: no e-mail. */
+    smtp: z
+      .object({
+        host: z.string().min(1).optional(),
+        port: z.number().int().min(1).max(65535).default(587),
+        /** TLS from the start (port 465); false: STARTTLS when the server offers it. */
+        secure: z.boolean().default(false),
+        user: z.string().optional(),
+        pass: z.string().optional(),
+        from: z.string().min(3).default("loyalty@localhost"),
+      })
+      .strict()
+      .prefault({}),
+    /** Alert rules are evaluated as data arrives and on a timer (docs/alerts.md). */
+    alerts: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** The timer that catches what no data brings (a terminal gone silent), ms. */
+        checkIntervalMs: z.number().int().min(100).max(3_600_000).default(30_000),
+        /** After a commit or rebuild, wait this long for more before evaluating (ms): a burst is one evaluation. */
+        settleMs: z.number().int().min(0).max(60_000).default(250),
+        webhook: z
+          .object({
+            timeoutMs: z.number().int().min(100).max(120_000).default(5000),
+            /** Attempts after the first, each after twice the previous wait. */
+            retries: z.number().int().min(0).max(10).default(3),
+            backoffMs: z.number().int().min(10).max(600_000).default(1000),
+          })
+          .strict()
+          .prefault({}),
+        /** Reports mailed on a schedule, read in `timeZone`, with the HTML report attached. */
+        reports: z
+          .array(
+            z
+              .object({
+                every: z.enum(["daily", "weekly", "monthly"]),
+                /** Local time of sending, HH:MM. */
+                at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM, e.g. 07:00").default("07:00"),
+                to: z.array(z.email("an e-mail address, e.g. manager@example.com")).min(1),
+                stores: z.array(z.string().min(1)).default([]),
+                groupBy: z.string().default("store,terminal"),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .prefault({}),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
     demo: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
   })

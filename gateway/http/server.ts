@@ -1,5 +1,6 @@
 /**
- * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, and the review API.
+ * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, the review API and
+ * the alerts API (docs/alerts.md#http).
  * Listens on 127.0.0.1 by default; on any other address the configuration requires a token, sent as
  * `Authorization: Bearer` (or `?token=` for a report opened in a browser). guard.ts checks the Host header and who
  * may change reviews. Every body and query is checked by zod; errors are JSON `{ error, message }` with 400, 401,
@@ -10,6 +11,7 @@ import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
+import { alertRoutes } from "./alert-routes.ts";
 import { allowedHosts, guardHook, type GuardOptions } from "./guard.ts";
 import { isLoopbackIp } from "./loopback.ts";
 import { reportRoutes } from "./report-routes.ts";
@@ -24,6 +26,8 @@ export interface HttpOptions {
   now: () => number;
   /** True when a session vouches for the request (the web app's sessions, to come); none by default. */
   session?: (req: FastifyRequest) => boolean;
+  /** The alert engine's nudge: evaluate soon after a rule is added or an alert closed. */
+  nudgeAlerts?: (() => void) | undefined;
 }
 
 /** The HTTP server as a part of the gateway: listening between start() and stop(). */
@@ -59,6 +63,7 @@ export class HttpServer {
     app.get("/healthz", async () => ({ ok: true }));
     reportRoutes(app, this.o);
     reviewRoutes(app, this.o);
+    alertRoutes(app, { ...this.o, nudge: this.o.nudgeAlerts });
 
     try {
       await app.listen({ host: config.http.host, port: config.http.port });

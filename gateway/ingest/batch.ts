@@ -20,6 +20,8 @@ export interface BatchOptions {
   batchMs: number;
   /** A batch this large is committed at once. */
   batchMax: number;
+  /** Called after each batch is committed and acked (the alert engine's nudge); must return at once. */
+  committed?: (() => void) | undefined;
 }
 
 export class Batch {
@@ -55,6 +57,7 @@ export class Batch {
     const t0 = this.probe?.committed ? performance.now() : 0;
     const batch: Collected = { out: [], acks: new Map(), seen: new Map(), rebuildFrom: new Map(), pairings: new Map() };
     const { out, acks } = batch;
+    let committed = false;
     const s = this.o.store;
     try {
       s.tx(() => {
@@ -65,6 +68,7 @@ export class Batch {
         this.limits.after(items[items.length - 1]!.receivedMs);
       });
       this.stats.batches++;
+      committed = true;
       if (this.refusedForDisk) this.o.log.warn({ refused: this.refusedForDisk }, "the disk has room again; storing resumed");
       this.refusedForDisk = 0;
     } catch (err) {
@@ -89,5 +93,12 @@ export class Batch {
     }
     for (const o of out) this.reach.send(o.link, o.msg);
     this.probe?.committed?.(performance.now() - t0);
+    if (committed && this.o.committed) {
+      try {
+        this.o.committed();
+      } catch (err) {
+        this.o.log.error({ err }, "a listener of committed batches failed; ingest goes on");
+      }
+    }
   }
 }

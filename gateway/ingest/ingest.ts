@@ -34,6 +34,8 @@ export interface IngestOptions {
   clockToleranceMs: number;
   /** Caps and expiry of pending devices, spare boots and clock logs (limits.ts); the configuration's defaults if none. */
   limits?: IngestLimits;
+  /** Called after each batch is committed and acked (the alert engine's nudge); must return at once. */
+  committed?: (() => void) | undefined;
 }
 
 export class Ingest implements LinkSink {

@@ -180,6 +180,36 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE device_credentials ADD COLUMN mosquitto_hash TEXT;
   `,
+  /*
+   * 10 (issue 16): alert rules, alerts with their lifecycle and comments, and the delivery log (docs/alerts.md). A rule
+   * is stored as its JSON (gateway/alerts/rules.ts checks it); at most one alert per rule and subject is not closed.
+   */
+  `
+  CREATE TABLE alert_rules (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, rule TEXT NOT NULL, created_ms INTEGER NOT NULL, created_by TEXT NOT NULL,
+    removed_ms INTEGER
+  );
+  -- state: open, acknowledged, closed; closed_by NULL with state closed: closed automatically on recovery.
+  -- rearmed: for an alert a person closed while its condition held, 1 once the condition recovered (until then no new one).
+  CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY, rule_id INTEGER NOT NULL REFERENCES alert_rules(id), subject TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'closed')), opened_ms INTEGER NOT NULL,
+    value REAL, message TEXT NOT NULL, acked_ms INTEGER, acked_by TEXT, closed_ms INTEGER, closed_by TEXT,
+    rearmed INTEGER NOT NULL DEFAULT 1
+  );
+  CREATE UNIQUE INDEX alerts_one_open ON alerts(rule_id, subject) WHERE state <> 'closed';
+  CREATE INDEX alerts_rule_subject ON alerts(rule_id, subject, id);
+  CREATE TABLE alert_comments (
+    id INTEGER PRIMARY KEY, alert_id INTEGER NOT NULL REFERENCES alerts(id), at_ms INTEGER NOT NULL, by TEXT NOT NULL,
+    text TEXT NOT NULL
+  );
+  -- Every attempt to deliver an alert or a scheduled report: e-mail or webhook, whether it went, and why not.
+  CREATE TABLE alert_deliveries (
+    id INTEGER PRIMARY KEY, alert_id INTEGER REFERENCES alerts(id), what TEXT NOT NULL, channel TEXT NOT NULL,
+    target TEXT NOT NULL, attempt INTEGER NOT NULL, at_ms INTEGER NOT NULL, ok INTEGER NOT NULL, detail TEXT
+  );
+  CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

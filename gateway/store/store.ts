@@ -1,4 +1,5 @@
 /** The gateway's store: one SQLite database, one repository per table family. Only wires. */
+import { alertsRepo } from "./alerts.ts";
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
@@ -34,6 +35,7 @@ export function createStore(db: Db) {
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
+    alerts: alertsRepo(db),
     /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
     get diskFull(): boolean {
       return guard.full;
