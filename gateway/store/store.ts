@@ -1,4 +1,5 @@
 /** The gateway's store: one SQLite database, one repository per table family. Only wires. */
+import { auditRepo } from "./audit.ts";
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
@@ -11,9 +12,11 @@ import { rejectsRepo } from "./rejects.ts";
 import { reportNightsRepo } from "./report-nights.ts";
 import { reviewsRepo } from "./reviews.ts";
 import { rollupsRepo } from "./rollups.ts";
+import { sessionsRepo } from "./sessions.ts";
 import { settingsRepo } from "./settings.ts";
 import { terminalsRepo } from "./terminals.ts";
 import { trafficRepo } from "./traffic.ts";
+import { usersRepo } from "./users.ts";
 
 export function createStore(db: Db) {
   return {
@@ -32,6 +35,9 @@ export function createStore(db: Db) {
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    audit: auditRepo(db),
     /** Runs `fn` in one transaction (nested calls join it). */
     tx<T>(fn: () => T): T {
       return db.transaction(fn)();
