@@ -18,6 +18,7 @@ import { registerStatus } from "./status-command.ts";
 import { registerStores } from "./stores-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 import { registerTest } from "./test-command.ts";
+import { registerUsers } from "./users-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerReport(program, io);
   registerReview(program, io);
   registerImport(program, io);
+  registerUsers(program, io);
   registerBackup(program, io);
   registerFrame(program, io);
   registerSimulate(program, io);
