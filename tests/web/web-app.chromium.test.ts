@@ -99,6 +99,24 @@ describe("web app", () => {
       await page.setViewportSize({ width, height: 800 });
       expect(await noHorizontalScroll(page), `dashboard at ${width} px`).toBe(true);
     }
+
+    /* Everything the page loads comes from the gateway (no CDN), and htmx runs. */
+    const requests: string[] = [];
+    const errors: string[] = [];
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.reload();
+    expect(requests.length).toBeGreaterThan(2);
+    expect(requests.filter((u) => !u.startsWith(base + "/"))).toEqual([]);
+    expect(await page.evaluate("typeof htmx.ajax")).toBe("function");
+    expect(errors).toEqual([]);
+
+    /* Each section of the navigation opens, under its own title. */
+    for (const title of nav.slice(1)) {
+      await page.getByRole("link", { name: title, exact: true }).click();
+      await page.waitForFunction(`document.querySelector("h1")?.textContent === ${JSON.stringify(title)}`);
+      expect(await page.locator('header nav a[aria-current="page"]').innerText()).toBe(title);
+    }
     await page.context().close();
   });
 

@@ -38,7 +38,7 @@ function render(store: Store, auth: SignedIn, tz: string, msg?: { ok: boolean; t
       <td><form method="post" action="/users/${u.id}/roles" class="actions">${csrf}${roleBoxes(u.roles, `roles-${u.id}`)}<button type="submit">Сохранить роли</button></form></td>
       <td><form method="post" action="/users/${u.id}/password" class="actions">${csrf}<input type="password" name="password" autocomplete="new-password" minlength="8" required aria-label="Новый пароль для ${u.login}"><button type="submit">Сменить</button></form></td>
       <td class="hide-narrow muted">${fmt(u.createdMs)}</td>
-      <td>${u.id === auth.user.id ? html`<span class="muted">это вы</span>` : html`<form method="post" action="/users/${u.id}/remove" onsubmit="return confirm('Удалить пользователя ${u.login}?')">${csrf}<button class="danger" type="submit">Удалить</button></form>`}</td>
+      <td>${u.id === auth.user.id ? html`<span class="muted">это вы</span>` : html`<form method="post" action="/users/${u.id}/remove" data-confirm="Удалить пользователя ${u.login}?" onsubmit="return confirm(this.dataset.confirm)">${csrf}<button class="danger" type="submit">Удалить</button></form>`}</td>
     </tr>`)}
     </tbody></table></div>
     <h2>Новый пользователь</h2>
