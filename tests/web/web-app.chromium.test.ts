@@ -210,6 +210,15 @@ describe("web app", () => {
     expect(forged.status).toBe(403);
     expect(forged.text).toContain("CSRF");
     expect(gw.store.users.byLogin("irina")!.roles).toEqual(["admin"]);
+
+    /* A new password of one's own ends this session as well: back to sign-in, where the new one works. */
+    await admin.locator('#users tr[data-login="irina"] input[name="password"]').pressSequentially("irina-new-password");
+    await admin.locator('#users tr[data-login="irina"]').getByRole("button", { name: "Сменить" }).click();
+    await admin.waitForURL(base + "/login");
+    PASSWORDS.irina = "irina-new-password";
+    const again = await signIn("irina");
+    expect(await again.locator("[data-user]").innerText()).toBe("irina");
+    await again.context().close();
     await admin.context().close();
     await manager.context().close();
   });

@@ -5,6 +5,7 @@ import { html } from "../../gateway/web/html.ts";
 import { hashPassword, verifyPassword } from "../../gateway/web/password.ts";
 import { safeNext } from "../../gateway/web/pages/sign-in.ts";
 import { may, parseRoles } from "../../gateway/web/roles.ts";
+import { MAX_FAILURES, SignInThrottle, WINDOW_MS } from "../../gateway/web/throttle.ts";
 
 const facts = (o: Partial<RequestFacts>): RequestFacts => ({ method: "GET", host: "127.0.0.1:8080", origin: undefined, secFetchSite: undefined, remoteAddress: "127.0.0.1", token: undefined, session: false, ...o });
 const guard = (token?: string) => ({ allowedHosts: new Set(["127.0.0.1", "localhost"]), token, port: 8080 });
@@ -70,5 +71,22 @@ describe("passwords", () => {
     expect(await verifyPassword("пароль-для-теста", a)).toBe(true);
     expect(await verifyPassword("пароль-для-теста ", a)).toBe(false);
     expect(await verifyPassword("anything", "not-a-hash")).toBe(false);
+  });
+});
+
+describe("sign-in throttle", () => {
+  it("refuses a login after ten wrong passwords in 15 minutes until the oldest leaves the window; a right one clears it", () => {
+    const t = new SignInThrottle();
+    const min = 60_000;
+    for (let i = 0; i < MAX_FAILURES - 1; i++) t.failed("Olga", i * min);
+    expect(t.waitMs("olga", 9 * min)).toBe(0);
+    t.failed("olga", 9 * min);
+    expect(t.waitMs("OLGA", 9 * min)).toBe(WINDOW_MS - 9 * min);
+    expect(t.waitMs("masha", 9 * min)).toBe(0);
+    expect(t.waitMs("olga", WINDOW_MS)).toBe(0); /* the first failure (at 0) has left the window */
+    t.failed("olga", WINDOW_MS);
+    expect(t.waitMs("olga", WINDOW_MS)).toBe(min);
+    t.succeeded("olga");
+    expect(t.waitMs("olga", WINDOW_MS)).toBe(0);
   });
 });

@@ -6,6 +6,7 @@ import { clearSessionCookie, setSessionCookie } from "../auth.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { signIn, signOut } from "../session.ts";
+import { SignInThrottle } from "../throttle.ts";
 
 const signInBody = z.object({ login: z.string().max(200).default(""), password: z.string().max(500).default(""), next: z.string().max(500).optional() });
 
@@ -32,6 +33,7 @@ function form(store: Store, o: { login?: string; next?: string; error?: string }
 
 export function signInRoutes(app: FastifyInstance, o: { store: Store; now: () => number }): void {
   const { store, now } = o;
+  const throttle = new SignInThrottle();
   app.get("/login", { config: { web: true } }, async (req, reply) => {
     if (req.auth) return reply.redirect("/", 303);
     return reply.type("text/html; charset=utf-8").send(form(store, { next: (req.query as { next?: string }).next }));
@@ -42,8 +44,14 @@ export function signInRoutes(app: FastifyInstance, o: { store: Store; now: () =>
     if (site !== undefined && site !== "same-origin" && site !== "none") return reply.code(403).type("text/html; charset=utf-8").send(form(store, { error: "Вход возможен только со страницы входа этого шлюза." }));
     const b = signInBody.safeParse(req.body ?? {});
     if (!b.success) return reply.code(400).type("text/html; charset=utf-8").send(form(store, { error: "Введите логин и пароль." }));
+    const wait = throttle.waitMs(b.data.login, now());
+    if (wait > 0) return reply.code(429).type("text/html; charset=utf-8").send(form(store, { login: b.data.login, next: b.data.next, error: `Слишком много неудачных попыток входа под этим логином. Попробуйте через ${Math.ceil(wait / 60_000)} мин.` }));
     const r = await signIn(store, b.data.login, b.data.password, now());
-    if (!r) return reply.code(401).type("text/html; charset=utf-8").send(form(store, { login: b.data.login, next: b.data.next, error: "Неверный логин или пароль." }));
+    if (!r) {
+      throttle.failed(b.data.login, now());
+      return reply.code(401).type("text/html; charset=utf-8").send(form(store, { login: b.data.login, next: b.data.next, error: "Неверный логин или пароль." }));
+    }
+    throttle.succeeded(b.data.login);
     setSessionCookie(req, reply, r.token);
     return reply.redirect(safeNext(b.data.next), 303);
   });

@@ -63,9 +63,10 @@ export function usersRoutes(app: FastifyInstance, o: { store: Store; timeZone: s
     return u.login;
   };
   /* Runs a change; an error in words goes back onto the page with the status it means, never a stack. */
-  const change = async (req: FastifyRequest, reply: FastifyReply, fn: () => Promise<string> | string) => {
+  const change = async (req: FastifyRequest, reply: FastifyReply, fn: () => Promise<string> | string, thenGo?: string) => {
     try {
-      return show(req, reply, 200, { ok: true, text: await fn() });
+      const text = await fn();
+      return thenGo ? reply.redirect(thenGo, 303) : show(req, reply, 200, { ok: true, text });
     } catch (e) {
       if (!(e instanceof GatewayError)) throw e;
       return show(req, reply, e.code === "not_found" ? 404 : e.code === "conflict" ? 409 : 400, { ok: false, text: e.message });
@@ -87,11 +88,17 @@ export function usersRoutes(app: FastifyInstance, o: { store: Store; timeZone: s
     }),
   );
   app.post("/users/:id/password", opts, (req, reply) =>
-    change(req, reply, async () => {
-      const l = login(req);
-      const ended = await setPassword(store, l, parse(passwordBody, req.body, "form").password, actor(req), now());
-      return `Пароль ${l} сменён${ended ? `; завершено сеансов: ${ended}` : ""}.`;
-    }),
+    change(
+      req,
+      reply,
+      async () => {
+        const l = login(req);
+        const ended = await setPassword(store, l, parse(passwordBody, req.body, "form").password, actor(req), now());
+        return `Пароль ${l} сменён${ended ? `; завершено сеансов: ${ended}` : ""}.`;
+      },
+      /* One's own new password ended this session too: sign in again with it. */
+      req.auth!.user.id === Number((req.params as { id: string }).id) ? "/login" : undefined,
+    ),
   );
   app.post("/users/:id/remove", opts, (req, reply) =>
     change(req, reply, () => {
