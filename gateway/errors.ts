@@ -9,6 +9,7 @@ export type ErrorCode =
   | "not_found"
   | "conflict"
   | "invalid"
+  | "forbidden"
   | "config"
   | "disk_full"
   | "corrupt"

@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { startGateway } from "../app.ts";
 import { createLogger } from "../log.ts";
+import { webFirstRun } from "../web/first-run.ts";
 import { demoSummary } from "./demo-text.ts";
 import type { CliIo } from "./io.ts";
 import { configFrom } from "./open.ts";
@@ -42,6 +43,8 @@ export function registerGateway(program: Command, io: CliIo): void {
       const config = configFrom({ config: f.config }, overrides);
       const log = createLogger(config.log.level, config.log.file);
       const gw = await startGateway(config, { log, say: (line) => io.out(line + "\n") });
+      /* Before the lines that end in "Stop with Ctrl+C": the signal handlers below are set right after them. */
+      io.out(await webFirstRun(gw.store, { url: gw.http?.url, demo: gw.demo !== undefined, db: config.database, now: Date.now() }));
       if (gw.demo) io.out(demoSummary({ demo: gw.demo, database: config.database, httpUrl: gw.http?.url }));
       else io.out(`In another terminal try:  npx loyalty status    npx loyalty pair    npx loyalty terminals    npx loyalty report${gw.http ? `\nReports and the review API: ${gw.http.url}/report` : ""}\nStop with Ctrl+C.\n`);
       await new Promise<void>((resolve) => {

@@ -22,6 +22,7 @@ import { registerStores } from "./stores-command.ts";
 import { registerTerminals } from "./terminals-command.ts";
 import { registerTest } from "./test-command.ts";
 import { registerTls } from "./tls-command.ts";
+import { registerUsers } from "./users-command.ts";
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("loyalty")
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerReview(program, io);
   registerAlerts(program, io);
   registerImport(program, io);
+  registerUsers(program, io);
   registerBackup(program, io);
   registerMosquitto(program, io);
   registerFrame(program, io);

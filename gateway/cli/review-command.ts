@@ -69,7 +69,7 @@ function listOptions(cmd: Command): Command {
 /** What `review untimed` says of each reason (gateway/time/event-time.ts). */
 const WHY: Record<UntimedReason, string> = { unheard_boot: "boot never heard", ahead: "clock ahead", before_2020: "clock before 2020" };
 
-const who = () => ({ by: process.env.LOYALTY_REVIEWER ?? process.env.USER ?? "expert", now: Date.now() });
+const who = () => ({ by: process.env.LOYALTY_REVIEWER ?? process.env.USER ?? "expert", now: Date.now(), via: "cli" as const });
 
 function idArg(text: string, what: string): number {
   const n = Number(text);

@@ -78,7 +78,7 @@ function warnIfInForceMajeure(store: Store, config: Config, id: string, now: num
  */
 function takeOutOfIndices(store: Store, config: Config, presses: TestPresses, io: CliIo): void {
   catchUp(store, config);
-  const who = () => ({ by: "loyalty test", now: Date.now() });
+  const who = () => ({ by: "loyalty test", now: Date.now(), via: "cli" as const });
   const done: string[] = [];
   const left: string[] = [];
   for (const id of presses.short) {

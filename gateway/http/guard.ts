@@ -6,6 +6,8 @@
  * 3. without a token (loopback only), a call that changes something (any method but GET, HEAD, OPTIONS) is taken
  *    only when it is provably local: from a loopback socket, to a loopback name, and not sent by a page of
  *    another site (Origin, Sec-Fetch-Site), else 403.
+ * Routes of the web app (their route config has `web: true`: the pages, sign-in, their assets) pass after check 1:
+ * they authenticate themselves by session (a page without one sends the browser to sign in) and check CSRF.
  * `judge` is pure; `guardHook` reads the request and answers refusals as JSON `{ error, message }`.
  */
 import { timingSafeEqual } from "node:crypto";
@@ -22,8 +24,10 @@ export interface RequestFacts {
   remoteAddress: string | undefined;
   /** The token the request carries (`Authorization: Bearer`, or `?token=`). */
   token: string | undefined;
-  /** True when a session (the web app's, later) vouches for the request. */
+  /** True when a session (the web app's) vouches for the request. */
   session: boolean;
+  /** True for a route of the web app, which checks its session itself (gateway/web/auth.ts). */
+  web?: boolean;
 }
 
 export interface GuardOptions {
@@ -39,7 +43,7 @@ export type Verdict = { ok: true } | { ok: false; status: 400 | 401 | 403 | 421;
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-function tokenOk(expected: string, given: string | undefined): boolean {
+export function tokenOk(expected: string, given: string | undefined): boolean {
   if (given === undefined) return false;
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
@@ -66,6 +70,7 @@ export function judge(r: RequestFacts, o: GuardOptions): Verdict {
   if (!o.allowedHosts.has(host)) {
     return { ok: false, status: 421, error: "misdirected", message: `this gateway does not answer to the name "${host}"; use one of ${[...o.allowedHosts].join(", ")}, or add the name to http.allowedHosts if it is this gateway's` };
   }
+  if (r.web) return { ok: true };
   if (o.token !== undefined) {
     if (r.session || tokenOk(o.token, r.token)) return { ok: true };
     return { ok: false, status: 401, error: "unauthorized", message: "send the gateway's token as Authorization: Bearer <token>" };
@@ -92,7 +97,7 @@ export function allowedHosts(host: string, configured: readonly string[]): Set<s
   return names;
 }
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+export const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 /** The request's facts for `judge`. */
 export function factsOf(req: FastifyRequest, session: (req: FastifyRequest) => boolean): RequestFacts {
@@ -105,6 +110,7 @@ export function factsOf(req: FastifyRequest, session: (req: FastifyRequest) => b
     remoteAddress: req.socket.remoteAddress,
     token: auth?.startsWith("Bearer ") ? auth.slice(7) : (req.query as { token?: string } | undefined)?.token,
     session: session(req),
+    web: (req.routeOptions.config as { web?: boolean } | undefined)?.web === true,
   };
 }
 

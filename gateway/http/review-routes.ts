@@ -1,5 +1,5 @@
 /** The review API (docs/reports.md#http, #expert-review): the lists, the actions on surveys and periods, undo, the log. */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
 import type { Flag } from "../indices/flags.ts";
@@ -9,11 +9,13 @@ import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { reviewPeriods, reviewSurveys, reviewUntimed, type ReviewFilter } from "../review/list.ts";
 import type { Store } from "../store/store.ts";
 import { parseTime } from "../time/zone.ts";
+import { actorOf } from "../web/auth.ts";
 import { parse, periodReviewBody, reviewQuery, surveyReviewBody, undoBody } from "./schemas.ts";
 
 export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
   const { store, config, now } = o;
-  const who = (by: string) => ({ by, now: now() });
+  /* The signed-in expert (403 for a user without the review permission), or the program that names itself in `by`. */
+  const who = (req: FastifyRequest, by: string | undefined) => ({ ...actorOf(req, "review", by), now: now() });
   const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);
 
   const filter = (query: unknown): ReviewFilter => {
@@ -38,11 +40,13 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
   };
   app.post("/api/review/surveys/:id", async (req) => {
     const b = parse(surveyReviewBody, req.body, "body");
-    const logId = reviewSurvey(store, id((req.params as { id: string }).id), b.valid, b.reason ?? null, who(b.by));
+    const actor = who(req, b.by);
+    const logId = reviewSurvey(store, id((req.params as { id: string }).id), b.valid, b.reason ?? null, actor);
     return { review: logId, changed: logId !== null };
   });
   app.post("/api/review/periods/:id", async (req) => {
     const b = parse(periodReviewBody, req.body, "body");
+    const actor = who(req, b.by);
     const periodId = id((req.params as { id: string }).id);
     let end: number | null = null;
     if (b.end !== undefined) {
@@ -52,11 +56,12 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (t === undefined) throw new GatewayError("invalid", `body: end: expected an ISO time or "YYYY-MM-DD HH:MM[:SS]", got "${b.end}"`);
       end = t;
     }
-    const logId = reviewPeriod(store, periodId, b.status, end, b.reason ?? null, who(b.by));
+    const logId = reviewPeriod(store, periodId, b.status, end, b.reason ?? null, actor);
     return { review: logId, changed: logId !== null };
   });
   app.post("/api/review/undo/:id", async (req) => {
     const b = parse(undoBody, req.body, "body");
-    return { review: undoReview(store, id((req.params as { id: string }).id), who(b.by)) };
+    const actor = who(req, b.by);
+    return { review: undoReview(store, id((req.params as { id: string }).id), actor) };
   });
 }

@@ -44,7 +44,8 @@ export const reviewQuery = z
   .strict();
 
 export const surveyReviewBody = z
-  .object({ valid: z.boolean(), reason: z.string().trim().min(1).max(500).optional(), by: z.string().trim().min(1).max(100) })
+  /* `by`: who reviews, required from a program; a signed-in user's login is taken instead (gateway/web/auth.ts). */
+  .object({ valid: z.boolean(), reason: z.string().trim().min(1).max(500).optional(), by: z.string().trim().min(1).max(100).optional() })
   .strict()
   .refine((b) => b.valid || b.reason !== undefined, { message: "a survey is marked invalid with a reason", path: ["reason"] });
 
@@ -54,8 +55,8 @@ export const periodReviewBody = z
     /** Corrected end: an ISO time, or store-local `YYYY-MM-DD HH:MM[:SS]`. */
     end: z.string().optional(),
     reason: z.string().trim().max(500).optional(),
-    by: z.string().trim().min(1).max(100),
+    by: z.string().trim().min(1).max(100).optional(),
   })
   .strict();
 
-export const undoBody = z.object({ by: z.string().trim().min(1).max(100) }).strict();
+export const undoBody = z.object({ by: z.string().trim().min(1).max(100).optional() }).strict();

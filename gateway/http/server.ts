@@ -1,6 +1,6 @@
 /**
- * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, the review API and
- * the alerts API (docs/alerts.md#http).
+ * The gateway's HTTP side (docs/reports.md#http): reports (JSON, CSV, HTML), the nightly files, the review API, the
+ * alerts API (docs/alerts.md#http), and the web app's pages with their sign-in (docs/web.md, gateway/web/).
  * Listens on 127.0.0.1 by default; on any other address the configuration requires a token, sent as
  * `Authorization: Bearer` (or `?token=` for a report opened in a browser). guard.ts checks the Host header and who
  * may change reviews. Every body and query is checked by zod; errors are JSON `{ error, message }` with 400, 401,
@@ -16,15 +16,17 @@ import { allowedHosts, guardHook, type GuardOptions } from "./guard.ts";
 import { isLoopbackIp } from "./loopback.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { reviewRoutes } from "./review-routes.ts";
+import { sessionCheck } from "../web/auth.ts";
+import { webRoutes } from "../web/routes.ts";
 
-const STATUS: Record<string, number> = { invalid: 400, not_found: 404, conflict: 409, config: 400 };
+const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, config: 400 };
 
 export interface HttpOptions {
   store: Store;
   config: Config;
   log: Logger;
   now: () => number;
-  /** True when a session vouches for the request (the web app's sessions, to come); none by default. */
+  /** True when a session vouches for the request; by default the web app's session cookie (gateway/web/auth.ts). */
   session?: (req: FastifyRequest) => boolean;
   /** The alert engine's nudge: evaluate soon after a rule is added or an alert closed. */
   nudgeAlerts?: (() => void) | undefined;
@@ -52,7 +54,7 @@ export class HttpServer {
 
     /* The port is known once listening (http.port 0); no request is served before it is set. */
     const guard: GuardOptions = { allowedHosts: allowedHosts(config.http.host, config.http.allowedHosts), token, port: config.http.port };
-    app.addHook("onRequest", guardHook(guard, this.o.session));
+    app.addHook("onRequest", guardHook(guard, this.o.session ?? sessionCheck(this.o.store, token, this.o.now)));
     app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
       if (err instanceof GatewayError) return reply.code(STATUS[err.code] ?? 400).send({ error: err.code, message: err.message });
       if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: "bad_request", message: err.message });
@@ -61,6 +63,8 @@ export class HttpServer {
     });
     app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: "not_found", message: `no such path ${req.url.split("?")[0]}` }));
     app.get("/healthz", async () => ({ ok: true }));
+    /* First: its CSRF hook covers the API routes below too. */
+    await webRoutes(app, this.o);
     reportRoutes(app, this.o);
     reviewRoutes(app, this.o);
     alertRoutes(app, { ...this.o, nudge: this.o.nudgeAlerts });

@@ -5,6 +5,7 @@
  * the days it touches, so indices follow at once.
  */
 import { GatewayError } from "../errors.ts";
+import type { Via } from "../store/audit.ts";
 import type { FmReviewState, SurveyReviewState } from "../store/reviews.ts";
 import type { Store } from "../store/store.ts";
 
@@ -14,6 +15,10 @@ export const MAX_FM_MS = 24 * 3_600_000;
 export interface Reviewer {
   by: string;
   now: number;
+  /** Through what the review came; the audit log keeps it with `by` (null: not said). */
+  via?: Via;
+  /** The signed-in user's id, from the web. */
+  userId?: number | null;
 }
 
 function survey(store: Store, id: number) {
@@ -41,7 +46,7 @@ export function reviewSurvey(store: Store, id: number, valid: boolean, reason: s
     const after: SurveyReviewState = { valid, reason: valid ? null : reason!.trim() };
     if (same(before, after)) return null;
     store.reviews.setSurvey(id, after);
-    const logId = store.reviews.log({ atMs: who.now, by: who.by, target: "survey", targetId: id, terminalId: s.terminalId, action: valid ? "valid" : "invalid", reason: after.reason ?? reason, before, after, undoes: null });
+    const logId = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: id, terminalId: s.terminalId, action: valid ? "valid" : "invalid", reason: after.reason ?? reason, before, after, undoes: null });
     store.rollups.refresh(s.terminalId, s.openedAt, s.openedAt);
     return logId;
   });
@@ -63,7 +68,7 @@ export function reviewPeriod(store: Store, id: number, status: "confirmed" | "re
 
 function applyPeriod(store: Store, p: { startEventId: number; terminalId: string; start: number; end: number }, before: FmReviewState, after: FmReviewState, who: Reviewer, action: string, reason: string | null, undoes: number | null): number {
   store.reviews.setFm(p.startEventId, after);
-  const logId = store.reviews.log({ atMs: who.now, by: who.by, target: "fm", targetId: p.startEventId, terminalId: p.terminalId, action, reason, before, after, undoes });
+  const logId = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "fm", targetId: p.startEventId, terminalId: p.terminalId, action, reason, before, after, undoes });
   const reach = Math.max(p.end, before.endMs ?? p.end, after.endMs ?? p.end);
   store.rollups.refresh(p.terminalId, p.start, reach);
   return logId;
@@ -86,7 +91,7 @@ export function undoReview(store: Store, logId: number, who: Reviewer): number {
       const now = store.reviews.survey(e.targetId);
       const back = e.before as SurveyReviewState;
       store.reviews.setSurvey(e.targetId, back);
-      const id = store.reviews.log({ atMs: who.now, by: who.by, target: "survey", targetId: e.targetId, terminalId: e.terminalId, action: "undo", reason: null, before: now, after: back, undoes: logId });
+      const id = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: e.targetId, terminalId: e.terminalId, action: "undo", reason: null, before: now, after: back, undoes: logId });
       store.rollups.refresh(s.terminalId, s.openedAt, s.openedAt);
       return id;
     }

@@ -210,6 +210,29 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX alert_deliveries_alert ON alert_deliveries(alert_id);
   `,
+  /*
+   * 11: the web app's users, their sessions and the audit of changes that are no review (docs/web.md, issue 16).
+   * A password is kept as a scrypt hash (gateway/web/password.ts); a session only as the SHA-256 of its cookie, so a
+   * copy of the database opens no session. review_log says through what (cli, api, web) and, from the web, which
+   * user (by id: the login is kept in `by`, and a removed user's entries stay).
+   */
+  `
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY, login TEXT NOT NULL UNIQUE COLLATE NOCASE, name TEXT, roles TEXT NOT NULL,
+    password TEXT NOT NULL, created_ms INTEGER NOT NULL, password_ms INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    token_sha256 TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    csrf TEXT NOT NULL, created_ms INTEGER NOT NULL, seen_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, by TEXT NOT NULL, user_id INTEGER, via TEXT NOT NULL,
+    action TEXT NOT NULL, subject TEXT NOT NULL, detail TEXT
+  );
+  ALTER TABLE review_log ADD COLUMN via TEXT;
+  ALTER TABLE review_log ADD COLUMN user_id INTEGER;
+  `,
 ];
 
 /** Brings the database to the newest schema; returns the versions applied. */

@@ -2,6 +2,7 @@
  * Expert reviews in SQLite: the state in force (survey_reviews, fm_reviews) and the append-only audit log
  * (review_log). gateway/review/actions.ts decides; this only reads and writes.
  */
+import type { Via } from "./audit.ts";
 import type { Db } from "./db.ts";
 
 export interface SurveyReviewState {
@@ -27,6 +28,10 @@ export interface ReviewLogEntry {
   after: SurveyReviewState | FmReviewState;
   undoes: number | null;
   undoneBy: number | null;
+  /** Through what it came (null: before the web app, issue 16). */
+  via: Via | null;
+  /** The signed-in user's id, when it came from the web. */
+  userId: number | null;
 }
 
 export function reviewsRepo(db: Db) {
@@ -44,15 +49,15 @@ export function reviewsRepo(db: Db) {
     ),
     delFm: db.prepare(`DELETE FROM fm_reviews WHERE start_event_id = ?`),
     log: db.prepare(
-      `INSERT INTO review_log (at_ms, by, target, target_id, terminal_id, action, reason, before, after, undoes)
-       VALUES (@atMs, @by, @target, @targetId, @terminalId, @action, @reason, @before, @after, @undoes)`,
+      `INSERT INTO review_log (at_ms, by, target, target_id, terminal_id, action, reason, before, after, undoes, via, user_id)
+       VALUES (@atMs, @by, @target, @targetId, @terminalId, @action, @reason, @before, @after, @undoes, @via, @userId)`,
     ),
     markUndone: db.prepare(`UPDATE review_log SET undone_by = ? WHERE id = ?`),
     entry: db.prepare(`SELECT * FROM review_log WHERE id = ?`),
     entries: db.prepare(`SELECT * FROM review_log WHERE (? IS NULL OR terminal_id = ?) ORDER BY id DESC LIMIT ?`),
     ofTarget: db.prepare(`SELECT * FROM review_log WHERE target = ? AND target_id = ? ORDER BY id`),
   };
-  type Raw = { id: number; at_ms: number; by: string; target: "survey" | "fm"; target_id: number; terminal_id: string; action: string; reason: string | null; before: string; after: string; undoes: number | null; undone_by: number | null };
+  type Raw = { id: number; at_ms: number; by: string; target: "survey" | "fm"; target_id: number; terminal_id: string; action: string; reason: string | null; before: string; after: string; undoes: number | null; undone_by: number | null; via: Via | null; user_id: number | null };
   const entry = (r: Raw): ReviewLogEntry => ({
     id: r.id,
     atMs: r.at_ms,
@@ -66,6 +71,8 @@ export function reviewsRepo(db: Db) {
     after: JSON.parse(r.after),
     undoes: r.undoes,
     undoneBy: r.undone_by,
+    via: r.via,
+    userId: r.user_id,
   });
 
   return {

@@ -1,5 +1,6 @@
 /** The gateway's store: one SQLite database, one repository per table family. Only wires. */
 import { alertsRepo } from "./alerts.ts";
+import { auditRepo } from "./audit.ts";
 import { bootsRepo } from "./boots.ts";
 import { commandsRepo } from "./commands.ts";
 import { credentialsRepo } from "./credentials.ts";
@@ -13,9 +14,11 @@ import { rejectsRepo } from "./rejects.ts";
 import { reportNightsRepo } from "./report-nights.ts";
 import { reviewsRepo } from "./reviews.ts";
 import { rollupsRepo } from "./rollups.ts";
+import { sessionsRepo } from "./sessions.ts";
 import { settingsRepo } from "./settings.ts";
 import { terminalsRepo } from "./terminals.ts";
 import { trafficRepo } from "./traffic.ts";
+import { usersRepo } from "./users.ts";
 
 export function createStore(db: Db) {
   const guard = diskFullGuard(db);
@@ -36,6 +39,9 @@ export function createStore(db: Db) {
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
     alerts: alertsRepo(db),
+    users: usersRepo(db),
+    sessions: sessionsRepo(db),
+    audit: auditRepo(db),
     /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
     get diskFull(): boolean {
       return guard.full;

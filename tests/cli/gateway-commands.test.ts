@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.ts";
+import { signIn } from "../../gateway/web/session.ts";
 import { openStore } from "../../gateway/store/store.ts";
 import { freePort } from "../../gateway/testkit/mosquitto.ts";
 import { heard } from "../support/store.ts";
@@ -81,6 +82,9 @@ describe("loyalty gateway --demo (npm start)", () => {
     expect(out).toMatch(/demo\.desk-2 +MQTT via mqtt:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/npx loyalty report --from \d{4}-\d\d-\d\d --db .* --format html > report\.html/);
     expect(out).toMatch(/npx loyalty simulate --pair-as demo\.till-3/);
+    /* The web app's address and a demo admin whose printed password signs in. */
+    const web = /Web app: http:\/\/127\.0\.0\.1:\d+\/ : sign in as demo with password (\S+) \(every role/.exec(out);
+    expect(web).not.toBeNull();
     await waitFor("a derived survey", async () => {
       const r = JSON.parse((await run("status", "--json", "--db", db)).out) as { events: number };
       if (r.events < 2) return false;
@@ -91,6 +95,12 @@ describe("loyalty gateway --demo (npm start)", () => {
         s.close();
       }
     }, 30_000);
+    const s = openStore(db);
+    try {
+      expect(await signIn(s, "demo", web![1]!, Date.now())).toBeDefined();
+    } finally {
+      s.close();
+    }
     child.kill("SIGINT");
     expect(await exited).toBe(0);
   });
