@@ -80,6 +80,8 @@ export class HttpServer {
     const addr = app.server.address();
     const port = typeof addr === "object" && addr ? addr.port : config.http.port;
     guard.port = port;
+    /* The address bound is this gateway's too: with http.host localhost, http://127.0.0.1:<port>/ is the same server. */
+    if (typeof addr === "object" && addr) guard.allowedHosts = new Set([...guard.allowedHosts, addr.address.toLowerCase()]);
     if (!token && !(typeof addr === "object" && addr && isLoopbackIp(addr.address))) {
       await app.close();
       throw new GatewayError("config", `http.host ${config.http.host} is bound to ${typeof addr === "object" && addr ? addr.address : "?"}, not a loopback address: set http.token, or use http.host 127.0.0.1`);

@@ -87,7 +87,7 @@ export async function importTraffic(store: Store, kind: TrafficKind, file: strin
         continue;
       }
       const row = r.data;
-      if (!stores.has(row.store)) errors.push(`${file}:${line}: store "${row.store}" is not known (pair a terminal in it first)`);
+      if (!stores.has(row.store)) errors.push(`${file}:${line}: store "${row.store}" is not known (add it first: loyalty stores add ${row.store} --zone <IANA zone>)`);
       else if (row.terminal !== "" && terminals.get(row.terminal) !== row.store) {
         errors.push(`${file}:${line}: terminal "${row.terminal}" ${terminals.has(row.terminal) ? `belongs to store "${terminals.get(row.terminal)}"` : "is not known"}`);
       } else {

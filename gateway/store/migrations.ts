@@ -3,6 +3,7 @@
  * Events are an append-only log; surveys, periods and unsolicited presses are derived from it and can be rebuilt.
  */
 import type Database from "better-sqlite3";
+import { GatewayError } from "../errors.ts";
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -240,7 +241,8 @@ export function migrate(db: Database.Database): number[] {
   const applied: number[] = [];
   const current = db.pragma("user_version", { simple: true }) as number;
   if (current > MIGRATIONS.length) {
-    throw new Error(`database schema version ${current} is newer than this gateway knows (${MIGRATIONS.length}); upgrade the gateway`);
+    /* Not a fault of ours: a newer gateway wrote the file. A config error, so every command says it in one line. */
+    throw new GatewayError("config", `database schema version ${current} is newer than this gateway knows (${MIGRATIONS.length}): a newer version of the gateway wrote it; run that version (upgrade this one), the file is left as it was`);
   }
   for (let v = current; v < MIGRATIONS.length; v++) {
     db.transaction(() => {

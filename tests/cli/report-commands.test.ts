@@ -89,7 +89,7 @@ describe("loyalty import", () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain("4 bad line(s); nothing was imported");
     expect(r.err).toContain(`${bad}:3: date: date must be a day YYYY-MM-DD`);
-    expect(r.err).toContain(`${bad}:4: store "nowhere" is not known`);
+    expect(r.err).toContain(`${bad}:4: store "nowhere" is not known (add it first: loyalty stores add nowhere --zone <IANA zone>)`);
     expect(r.err).toContain(`${bad}:5: count: count must be a whole number`);
     expect(r.err).toContain(`${bad}:6: repeats line 2`);
     const after = JSON.parse((await run("report", "--db", d.db, "--from", "2026-11-21", "--format", "json")).out);

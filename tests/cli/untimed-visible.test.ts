@@ -84,3 +84,33 @@ describe("untimed events, visible", () => {
     expect(JSON.parse((await runCli("review", "untimed", "--config", d.config, "--from", "2026-11-20", "--store", "s1", "--json")).out).total).toBe(2);
   });
 });
+
+describe("untimed events of a store in another zone", () => {
+  it("are counted and listed by the store's own day of arrival, not the gateway's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lb-untimed-zone-"));
+    const db = join(dir, "loyalty.sqlite");
+    const store = openStore(db);
+    heard(store, "V1");
+    pair(store, { serial: "V1", store: "vvo", point: "till", question: "staff", timeZone: "Asia/Vladivostok" }, 1_000);
+    /* 20:00 UTC on the 20th is 06:00 on the 21st in Vladivostok (UTC+10). */
+    untimedEvent(store, "V1", 1, "vvo.till", Date.parse("2026-11-20T20:00:00Z"));
+    store.close();
+    const config = join(dir, "gateway.json");
+    writeFileSync(config, JSON.stringify({ database: db, timeZone: "UTC", reports: { folder: join(dir, "reports") } }));
+    const report = async (day: string) => JSON.parse((await runCli("report", "--config", config, "--from", day, "--store", "vvo", "--format", "json")).out).untimed;
+    expect(await report("2026-11-20")).toEqual({ events: 0, unpaired: 0 });
+    expect(await report("2026-11-21")).toEqual({ events: 1, unpaired: 0 });
+    const listed = async (day: string) => JSON.parse((await runCli("review", "untimed", "--config", config, "--from", day, "--json")).out);
+    expect((await listed("2026-11-20")).total).toBe(0);
+    const next = await listed("2026-11-21");
+    expect(next.total).toBe(1);
+    expect(next.items[0]).toMatchObject({ terminal: "vvo.till", received: "2026-11-21 06:00:00" });
+    /* The store's nightly run at 00:05 on the 22nd, Vladivostok time, writes its 21st. */
+    const c = loadConfig({ file: config, env: {} });
+    const opened = openStore(db);
+    const nightly = runZone(opened, { ...c, reports: { ...c.reports, nightly: { ...c.reports.nightly, formats: ["json"] } } }, "Asia/Vladivostok", Date.parse("2026-11-21T14:05:00Z"), silentLogger());
+    opened.close();
+    expect(nightly.map((r) => [r.store, r.day, r.error])).toEqual([["vvo", "2026-11-21", undefined]]);
+    expect(JSON.parse(readFileSync(join(dir, "reports", "vvo", "2026-11-21.json"), "utf8")).untimed).toEqual({ events: 1, unpaired: 0 });
+  });
+});

@@ -38,11 +38,11 @@ interface Raw {
   body: { error?: string; message?: string; changed?: boolean };
 }
 
-/** One request on the gateway's socket with exactly these headers (fetch cannot forge Host). */
-function raw(port: number, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Raw> {
+/** One request on the gateway's socket (at `to`) with exactly these headers (fetch cannot forge Host). */
+function raw(port: number, method: string, path: string, headers: Record<string, string>, body?: unknown, to = "127.0.0.1"): Promise<Raw> {
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request({ host: "127.0.0.1", port, method, path, headers: { ...headers, ...(data ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) } : {}) } }, (res) => {
+    const req = request({ host: to, port, method, path, headers: { ...headers, ...(data ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) } : {}) } }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));
@@ -129,6 +129,20 @@ describe("HTTP Host allow-list and local changes", () => {
     expect(reviews(gw)).toBe(0);
     expect((await raw(port, "POST", path, { host: `127.0.0.1:${port}`, authorization: `Bearer ${token}` }, invalidate)).status).toBe(200);
     expect(reviews(gw)).toBe(1);
+  }, 30_000);
+});
+
+describe("a gateway bound by the name localhost", () => {
+  it("answers to the address it is bound to, and takes a local change there", async () => {
+    const { gw, survey, port } = await withSurvey({ http: { host: "localhost" } });
+    const bound = gw.http!.app.server.address();
+    const ip = typeof bound === "object" && bound ? bound.address : "";
+    const host = ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
+    expect((await raw(port, "GET", "/api/report?from=2026-11-20", { host: `localhost:${port}` }, undefined, ip)).status).toBe(200);
+    expect((await raw(port, "GET", "/api/report?from=2026-11-20", { host }, undefined, ip)).status).toBe(200);
+    expect((await raw(port, "POST", `/api/review/surveys/${survey}`, { host }, invalidate, ip)).status).toBe(200);
+    expect(reviews(gw)).toBe(1);
+    expect((await raw(port, "GET", "/api/report?from=2026-11-20", { host: `evil.example:${port}` }, undefined, ip)).status).toBe(421);
   }, 30_000);
 });
 

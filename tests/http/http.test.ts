@@ -83,6 +83,19 @@ describe("HTTP API", () => {
     expect(bad.map((b) => b.status)).toEqual([400, 400, 400, 400, 400, 400, 400]);
     expect(bad[0]!.body.message).toMatch(/from: expected YYYY-MM-DD/);
     expect(bad[4]!.body.message).toMatch(/reason/);
+    /* In words, not the validator's: a missing field is required, an unknown one named, a bound said plainly. */
+    const worded = [
+      await post(`${base}/api/review/surveys/${survey}`, {}),
+      await post(`${base}/api/review/surveys/${survey}`, { valid: "yes", by: "", action: "mark" }),
+      await post(`${base}/api/review/periods/${survey}`, { status: "maybe", by: "olga" }),
+      await json(`${base}/api/review/surveys?from=2026-11-20&limit=0`),
+    ];
+    expect(worded.map((b) => [b.status, b.body.message])).toEqual([
+      [400, "body: valid: required; by: required"],
+      [400, 'body: valid: expected a boolean; by: expected at least 1 character; (root): unknown field "action"'],
+      [400, 'body: status: expected "confirmed" or "rejected"'],
+      [400, "query: limit: expected at least 1"],
+    ]);
     expect((await post(`${base}/api/review/surveys/424242`, { valid: false, reason: "x", by: "o" })).status).toBe(404);
     expect((await json(`${base}/reports/../../etc/passwd`)).status).toBe(404);
     expect((await json(`${base}/api/report?from=2026-11-20`)).status).toBe(200);

@@ -1,4 +1,4 @@
-/** Migrations on real SQLite files that older gateways wrote: 3 (untimed events), 4 (device credentials), 7 (why an event is untimed), 9 (the credentials' Mosquitto hash). */
+/** Migrations on real SQLite files that older gateways wrote: 3 (untimed events), 4 (device credentials), 7 (why an event is untimed), 9 (the credentials' Mosquitto hash); and one a newer gateway wrote. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -81,5 +81,22 @@ describe("migration 9", () => {
     expect(store.credentials.revokedMs("NEW-1")).toBeUndefined();
     expect(store.credentials.revokedMs("NOBODY")).toBeUndefined();
     store.close();
+  });
+});
+
+describe("a database a newer gateway wrote", () => {
+  it("is refused in one line that says to upgrade, exit 2, and left as it was", async () => {
+    const { runCli } = await import("../support/cli.ts");
+    const file = join(dir, "newer.sqlite");
+    const db = new Database(file);
+    for (const m of MIGRATIONS) db.exec(m);
+    db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    db.close();
+    const r = await runCli("status", "--db", file);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(`database schema version ${MIGRATIONS.length + 1} is newer than this gateway knows (${MIGRATIONS.length}): a newer version of the gateway wrote it; run that version (upgrade this one), the file is left as it was\n`);
+    const after = new Database(file, { readonly: true });
+    expect(after.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length + 1);
+    after.close();
   });
 });
