@@ -5,6 +5,7 @@
  */
 import type { Config } from "./config/schema.ts";
 import type { Demo } from "./demo/demo.ts";
+import { HubForwarder } from "./hub/forwarder.ts";
 import { HttpServer } from "./http/server.ts";
 import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
 import { brokerCertificate } from "./ingest/broker-cert.ts";
@@ -32,6 +33,8 @@ export interface Gateway {
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
   readonly nightly: NightlyReports | undefined;
+  /** The forwarder to the chain hub, when `hub.url` is set (docs/hub.md). */
+  readonly hub: HubForwarder | undefined;
   /** The simulated terminals, when `demo.enabled` (`npm start`). */
   readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
@@ -88,6 +91,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     serial: serial.links,
     http: undefined,
     nightly: undefined,
+    hub: undefined,
     demo: undefined,
     openSerial: (path, baudRate) => serial.open(path, baudRate),
     closeSerial: (path) => serial.close(path),
@@ -157,6 +161,12 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       await life.start("port detector", detector);
     }
     await life.start("jobs", workers);
+    if (config.hub.url !== undefined) {
+      /* Reads the outbox and records acks only; a hub that is away is retried inside (docs/hub.md). */
+      const hub = new HubForwarder({ store, config: config.hub, log: log.child({ part: "hub" }), now });
+      await life.start("hub forwarder", hub);
+      gw.hub = hub;
+    }
     if (config.reports.nightly.enabled) {
       const nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
       const failed = await life.startOptional("nightly reports", nightly);

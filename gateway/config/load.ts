@@ -31,6 +31,10 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_HTTP_PORT: { path: ["http", "port"], type: "int" },
   LOYALTY_HTTP_TOKEN: { path: ["http", "token"], type: "string" },
   LOYALTY_REPORTS: { path: ["reports", "folder"], type: "string" },
+  LOYALTY_HUB_URL: { path: ["hub", "url"], type: "string" },
+  LOYALTY_HUB_STORE: { path: ["hub", "storeId"], type: "string" },
+  LOYALTY_HUB_USERNAME: { path: ["hub", "username"], type: "string" },
+  LOYALTY_HUB_PASSWORD: { path: ["hub", "password"], type: "string" },
 };
 
 function setPath(target: Json, path: string[], value: unknown): void {

@@ -3,6 +3,7 @@
  * Events are an append-only log; surveys, periods and unsolicited presses are derived from it and can be rebuilt.
  */
 import type Database from "better-sqlite3";
+import { OUTBOX_SOURCES, triggerSql } from "./outbox-rows.ts";
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -179,6 +180,21 @@ export const MIGRATIONS: readonly string[] = [
    */
   `
   ALTER TABLE device_credentials ADD COLUMN mosquitto_hash TEXT;
+  `,
+  /*
+   * 10: the forward outbox to the chain hub (docs/hub.md, issue 17). While `hub_forward` has its row (the gateway
+   * was started with `hub.url`), every row the hub needs gets an outbox row, numbered by AUTOINCREMENT (never
+   * reused, rolled back with its transaction), written by a trigger in the transaction that stores it: nothing
+   * can be stored and not forwarded. The forwarder sends them in order and deletes them once the hub has
+   * committed them. Without a hub the triggers write nothing.
+   */
+  `
+  CREATE TABLE hub_forward (
+    id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, acked_seq INTEGER NOT NULL DEFAULT 0,
+    started_ms INTEGER NOT NULL, acked_ms INTEGER
+  );
+  CREATE TABLE hub_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL);
+  ${OUTBOX_SOURCES.map(triggerSql).join("\n  ")}
   `,
 ];
 

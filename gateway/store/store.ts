@@ -7,6 +7,7 @@ import { derivedRepo } from "./derived.ts";
 import { diskFullGuard } from "./disk-full.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
+import { hubOutboxRepo } from "./hub-outbox.ts";
 import { pruneRepo } from "./prune.ts";
 import { rejectsRepo } from "./rejects.ts";
 import { reportNightsRepo } from "./report-nights.ts";
@@ -34,6 +35,7 @@ export function createStore(db: Db) {
     credentials: credentialsRepo(db),
     prune: pruneRepo(db),
     reportNights: reportNightsRepo(db),
+    hubOutbox: hubOutboxRepo(db),
     /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
     get diskFull(): boolean {
       return guard.full;
