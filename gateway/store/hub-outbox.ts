@@ -31,6 +31,7 @@ export function hubOutboxRepo(db: Db) {
     drop: db.prepare(`DELETE FROM hub_outbox WHERE seq <= ?`),
     oldest: db.prepare(`SELECT min(seq) AS seq FROM hub_outbox`),
     skipTo: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'hub_outbox' AND seq < ?`),
+    firstNumber: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'hub_outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'hub_outbox')`),
   };
   return {
     /** The forwarding state, or undefined while this gateway has never forwarded to a hub. */
@@ -89,6 +90,7 @@ export function hubOutboxRepo(db: Db) {
      */
     skipTo(seq: number): void {
       q.skipTo.run(seq, seq);
+      q.firstNumber.run(seq);
     },
   };
 }

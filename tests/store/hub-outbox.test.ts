@@ -75,4 +75,16 @@ describe("the hub outbox", () => {
     expect(s.hubOutbox.lastSeq()).toBe(4);
     expect(() => s.tx(() => s.hubOutbox.begin("s2", 7))).toThrow("hub.storeId is 's2' but this database forwards to the hub as 's1': set hub.storeId back to 's1'");
   });
+
+  it("numbers new rows after the hub's number when the hub has committed more than this database ever numbered (a restored backup)", () => {
+    const s = openStore(":memory:");
+    s.tx(() => s.hubOutbox.begin("s1", 1));
+    expect(s.hubOutbox.lastSeq()).toBe(0);
+    s.tx(() => s.hubOutbox.skipTo(40));
+    s.terminals.addStore({ id: "s1", name: "Store 1", timeZone: "UTC", region: null }, 2);
+    expect(s.hubOutbox.after(0, 10).map((r) => r.seq)).toEqual([41]);
+    s.tx(() => s.hubOutbox.skipTo(45));
+    s.terminals.setStoreRegion("s1", "north");
+    expect(s.hubOutbox.lastSeq()).toBe(46);
+  });
 });
