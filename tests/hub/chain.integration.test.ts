@@ -200,6 +200,9 @@ describe("a chain of three stores forwarding to one hub", () => {
     expect(status.err).toBe("");
     expect(status.code).toBe(0);
     const lags = (JSON.parse(status.out) as { stores: { store: string; lag: number }[] }).stores.map((x) => [x.store, x.lag]);
+    const human = await runCli("hub", "status", "--pg-url", pgServer.url, "--mqtt-url", broker.url);
+    expect(human.out.split("\n")[0]).toMatch(/^store +committed +store's last +lag +events +last contact +last commit$/);
+    expect(human.out).not.toContain("ALARM");
     expect(lags).toEqual([
       ["ekb", 0],
       ["msk", 0],

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../gateway/config/load.ts";
 import { loadHubConfig } from "../../gateway/hub/config.ts";
 import { hubStatus } from "../../gateway/hub/status.ts";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { runCli } from "../support/cli.ts";
+import { testGateway } from "../support/gateway.ts";
 
 const row = (store_id: string, committed: number, last: number, contact: number) => ({
   store_id,
@@ -48,5 +52,18 @@ describe("hub settings", () => {
       }
     })();
     expect(e?.problems).toEqual(["hub config: postgres: Invalid input: expected object, received undefined", "hub config: mqtt.url: expected mqtt://, mqtts://, ws:// or wss://"]);
+  });
+});
+
+describe("the forwarder part", () => {
+  it("starts with the hub's broker away (the gateway runs), and stops a later start under another store id with what to do", async () => {
+    const database = join(mkdtempSync(join(tmpdir(), "lb-hub-id-")), "loyalty.sqlite");
+    /* Port 1 on loopback: nothing listens, the forwarder keeps trying in the background. */
+    const gw = await testGateway({ database, hub: { url: "mqtt://127.0.0.1:1", storeId: "msk" } });
+    expect(gw.hub?.status).toMatchObject({ connected: false, acked: 0 });
+    await gw.stop();
+    await expect(testGateway({ database, hub: { url: "mqtt://127.0.0.1:1", storeId: "spb" } })).rejects.toThrow(
+      "hub.storeId is 'spb' but this database forwards to the hub as 'msk': set hub.storeId back to 'msk'",
+    );
   });
 });
