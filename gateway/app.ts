@@ -8,6 +8,7 @@ import { AlertEngine } from "./alerts/engine.ts";
 import { ScheduledReports } from "./alerts/scheduled-reports.ts";
 import type { Config } from "./config/schema.ts";
 import type { Demo } from "./demo/demo.ts";
+import { HubForwarder } from "./hub/forwarder.ts";
 import { HttpServer } from "./http/server.ts";
 import { EmbeddedBroker, type LocalBus } from "./ingest/broker.ts";
 import { brokerCertificate } from "./ingest/broker-cert.ts";
@@ -41,6 +42,8 @@ export interface Gateway {
   /** Sends alerts and scheduled reports by e-mail and webhook. */
   readonly delivery: Delivery;
   readonly scheduledReports: ScheduledReports | undefined;
+  /** The forwarder to the chain hub, when `hub.url` is set (docs/hub.md). */
+  readonly hub: HubForwarder | undefined;
   /** The simulated terminals, when `demo.enabled` (`npm start`). */
   readonly demo: Demo | undefined;
   /** Opens one more serial port now (the port detector, the demo's pseudo-terminal). */
@@ -106,6 +109,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     alerts,
     delivery,
     scheduledReports: undefined,
+    hub: undefined,
     demo: undefined,
     openSerial: (path, baudRate) => serial.open(path, baudRate),
     closeSerial: (path) => serial.close(path),
@@ -177,6 +181,12 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       await life.start("port detector", detector);
     }
     await life.start("jobs", workers);
+    if (config.hub.url !== undefined) {
+      /* Reads the outbox and records acks only; a hub that is away is retried inside (docs/hub.md). */
+      const hub = new HubForwarder({ store, config: config.hub, log: log.child({ part: "hub" }), now });
+      await life.start("hub forwarder", hub);
+      gw.hub = hub;
+    }
     if (config.reports.nightly.enabled) {
       const nightly = new NightlyReports({ store, config, log: log.child({ part: "nightly" }), now });
       const failed = await life.startOptional("nightly reports", nightly);

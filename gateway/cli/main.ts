@@ -9,6 +9,7 @@ import { registerBackup } from "./backup-command.ts";
 import { registerFlash } from "./flash-command.ts";
 import { registerFrame } from "./frame-command.ts";
 import { registerGateway } from "./gateway-command.ts";
+import { registerHub } from "./hub-command.ts";
 import { processIo, type CliIo } from "./io.ts";
 import { registerPairing } from "./pair-commands.ts";
 import { registerReport } from "./report-command.ts";
@@ -42,6 +43,7 @@ export function buildProgram(io: CliIo): Command {
   registerUsers(program, io);
   registerBackup(program, io);
   registerMosquitto(program, io);
+  registerHub(program, io);
   registerFrame(program, io);
   registerSimulate(program, io);
   /*

@@ -35,6 +35,10 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_SMTP_PORT: { path: ["smtp", "port"], type: "int" },
   LOYALTY_SMTP_USER: { path: ["smtp", "user"], type: "string" },
   LOYALTY_SMTP_PASS: { path: ["smtp", "pass"], type: "string" },
+  LOYALTY_HUB_URL: { path: ["hub", "url"], type: "string" },
+  LOYALTY_HUB_STORE: { path: ["hub", "storeId"], type: "string" },
+  LOYALTY_HUB_USERNAME: { path: ["hub", "username"], type: "string" },
+  LOYALTY_HUB_PASSWORD: { path: ["hub", "password"], type: "string" },
 };
 
 function setPath(target: Json, path: string[], value: unknown): void {

@@ -5,6 +5,7 @@
 import { Cron } from "croner";
 import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { DEFAULT_HUB_PREFIX, hubStoreId } from "../hub/wire.ts";
 import { isLoopbackHost } from "../http/loopback.ts";
 import { LOG_LEVELS } from "../log.ts";
 
@@ -256,6 +257,32 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Forwarding to the chain's hub (docs/hub.md): off until `url` is set. */
+    hub: z
+      .object({
+        /** The hub's MQTT broker, e.g. mqtts://hub.example:8883. */
+        url: z.string().regex(/^(mqtts?|tcp|tls|wss?):\/\//, "expected mqtt://, mqtts://, ws:// or wss://").optional(),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        /** A CA certificate file (PEM) for an mqtts:// hub whose certificate no system CA signs. */
+        ca: z.string().min(1).optional(),
+        /** This store gateway's id at the hub (usually its store's id); required with `url`, never changed after. */
+        storeId: hubStoreId.optional(),
+        topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_HUB_PREFIX),
+        /** Outbox rows per batch. */
+        batchMax: z.number().int().min(1).max(10_000).default(1000),
+        /** How long an unacked batch waits before it is sent again; doubled after each wait, up to maxBackoffMs. */
+        ackTimeoutMs: z.number().int().min(100).default(10_000),
+        /** The longest wait between reconnects to the hub's broker and between resends of an unacked batch. */
+        maxBackoffMs: z.number().int().min(100).default(60_000),
+        /** How often the outbox is looked at for new rows. */
+        pollMs: z.number().int().min(10).default(200),
+        /** An empty batch when there is nothing to send, so the hub knows the store is there. */
+        heartbeatMs: z.number().int().min(100).default(30_000),
+      })
+      .strict()
+      .prefault({})
+      .refine((h) => h.url === undefined || h.storeId !== undefined, { message: "hub.url is set: give hub.storeId too (this store's id at the hub)", path: ["storeId"] }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
     demo: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
   })

@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { GatewayError } from "../errors.ts";
+import { OUTBOX_SOURCES, triggerSql } from "./outbox-rows.ts";
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -233,6 +234,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   ALTER TABLE review_log ADD COLUMN via TEXT;
   ALTER TABLE review_log ADD COLUMN user_id INTEGER;
+  `,
+  /*
+   * 12: the forward outbox to the chain hub (docs/hub.md, issue 17). While `hub_forward` has its row (the gateway
+   * was started with `hub.url`), every row the hub needs gets an outbox row, numbered by AUTOINCREMENT (never
+   * reused, rolled back with its transaction), written by a trigger in the transaction that stores it: nothing
+   * can be stored and not forwarded. The forwarder sends them in order and deletes them once the hub has
+   * committed them. Without a hub the triggers write nothing.
+   */
+  `
+  CREATE TABLE hub_forward (
+    id INTEGER PRIMARY KEY CHECK (id = 1), store_id TEXT NOT NULL, acked_seq INTEGER NOT NULL DEFAULT 0,
+    started_ms INTEGER NOT NULL, acked_ms INTEGER
+  );
+  CREATE TABLE hub_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL);
+  ${OUTBOX_SOURCES.map(triggerSql).join("\n  ")}
   `,
 ];
 

@@ -9,6 +9,7 @@ import { derivedRepo } from "./derived.ts";
 import { diskFullGuard } from "./disk-full.ts";
 import { devicesRepo } from "./devices.ts";
 import { eventsRepo } from "./events.ts";
+import { hubOutboxRepo } from "./hub-outbox.ts";
 import { pruneRepo } from "./prune.ts";
 import { rejectsRepo } from "./rejects.ts";
 import { reportNightsRepo } from "./report-nights.ts";
@@ -42,6 +43,7 @@ export function createStore(db: Db) {
     users: usersRepo(db),
     sessions: sessionsRepo(db),
     audit: auditRepo(db),
+    hubOutbox: hubOutboxRepo(db),
     /** True from a commit that failed on a full disk until space is back (disk-full.ts). */
     get diskFull(): boolean {
       return guard.full;

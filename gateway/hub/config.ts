@@ -1,0 +1,89 @@
+/**
+ * The hub's configuration (`loyalty hub --config hub.json`, docs/hub.md#running-a-hub): its own file, one zod
+ * schema, the type inferred from it. Problems are reported as `where: path: message` lines (config/load.ts).
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { ConfigError } from "../config/load.ts";
+import { LOG_LEVELS } from "../log.ts";
+import { DEFAULT_HUB_PREFIX } from "./wire.ts";
+
+export const hubConfigSchema = z
+  .object({
+    postgres: z
+      .object({
+        /** postgres://user:password@host:5432/database */
+        url: z.string().regex(/^postgres(ql)?:\/\//, "expected postgres://user:password@host:port/database"),
+        /** Connections the hub keeps open. */
+        poolSize: z.number().int().min(1).max(100).default(4),
+      })
+      .strict(),
+    mqtt: z
+      .object({
+        url: z.string().regex(/^(mqtts?|tcp|tls|wss?):\/\//, "expected mqtt://, mqtts://, ws:// or wss://"),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        /** A CA certificate file (PEM) for an mqtts:// broker whose certificate no system CA signs. */
+        ca: z.string().min(1).optional(),
+        /** The hub's client id; its session is kept by the broker, so batches sent while the hub is down wait there. */
+        clientId: z.string().min(1).max(64).default("loyalty-hub"),
+        topicPrefix: z.string().regex(/^[A-Za-z0-9_-]+$/).default(DEFAULT_HUB_PREFIX),
+      })
+      .strict(),
+    /** When `loyalty hub status` raises an alarm for a store. */
+    alarms: z
+      .object({
+        /** Rows the store has numbered and the hub has not committed. */
+        lagRows: z.number().int().min(0).default(10_000),
+        /** Time since the store was last heard (its forwarder sends a heartbeat every 30 s by default). */
+        silentMs: z.number().int().min(1000).default(600_000),
+      })
+      .strict()
+      .prefault({}),
+    log: z.object({ level: z.enum(LOG_LEVELS).default("info"), file: z.string().optional() }).strict().prefault({}),
+  })
+  .strict();
+
+export type HubConfig = z.infer<typeof hubConfigSchema>;
+export type HubConfigInput = z.input<typeof hubConfigSchema>;
+
+/** Environment variables the hub reads (docs/configuration.md), each over the file. */
+const HUB_ENV: Record<string, string[]> = {
+  LOYALTY_HUB_PG_URL: ["postgres", "url"],
+  LOYALTY_HUB_MQTT_URL: ["mqtt", "url"],
+  LOYALTY_HUB_MQTT_USERNAME: ["mqtt", "username"],
+  LOYALTY_HUB_MQTT_PASSWORD: ["mqtt", "password"],
+};
+
+type Json = Record<string, unknown>;
+
+/** Reads the hub's configuration: the file, then the environment, then `overrides` (flags). */
+export function loadHubConfig(o: { file?: string | undefined; env?: NodeJS.ProcessEnv; overrides?: Json } = {}): HubConfig {
+  const where = o.file ?? "hub config";
+  let input: Json = {};
+  if (o.file) {
+    let text: string;
+    try {
+      text = readFileSync(o.file, "utf8");
+    } catch (e) {
+      throw new ConfigError([`${o.file}: cannot read: ${(e as Error).message}`]);
+    }
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ConfigError([`${o.file}: expected a JSON object`]);
+      input = parsed as Json;
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError([`${o.file}: not valid JSON: ${(e as Error).message}`]);
+    }
+  }
+  const env = o.env ?? process.env;
+  for (const [name, [section, key]] of Object.entries(HUB_ENV)) {
+    const v = env[name];
+    if (v) input[section!] = { ...((input[section!] as Json | undefined) ?? {}), [key!]: v };
+  }
+  for (const [section, value] of Object.entries(o.overrides ?? {})) input[section] = { ...((input[section] as Json | undefined) ?? {}), ...(value as Json) };
+  const r = hubConfigSchema.safeParse(input);
+  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${where}: ${i.path.join(".") || "(root)"}: ${i.message}`));
+  return r.data;
+}

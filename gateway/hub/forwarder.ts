@@ -1,0 +1,176 @@
+/**
+ * The store gateway's forwarder to the chain hub (docs/hub.md#the-store-side), a gateway part: it sends the outbox
+ * (gateway/store/hub-outbox.ts) in order over MQTT QoS 1 to the hub's broker, one batch at a time, and moves on
+ * when the hub acks after its PostgreSQL commit. After any outage or restart it sends again from the last acked
+ * number. It only reads the outbox and records acks, so it never holds up the ingest; while the hub is away it
+ * waits longer and longer between tries (up to hub.maxBackoffMs).
+ */
+import { readFileSync } from "node:fs";
+import mqtt, { type MqttClient } from "mqtt";
+import type { Config } from "../config/schema.ts";
+import { GatewayError } from "../errors.ts";
+import type { Part } from "../lifecycle.ts";
+import type { Logger } from "../log.ts";
+import type { OutboxRow } from "../store/hub-outbox.ts";
+import type { Store } from "../store/store.ts";
+import { due, initialWindow, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
+import { ackPayload, ackTopic, batchTopic, HUB_WIRE_VERSION, parsePayload } from "./wire.ts";
+
+export type HubForwardConfig = Config["hub"];
+
+export interface ForwarderDeps {
+  store: Store;
+  config: HubForwardConfig;
+  log: Logger;
+  now: () => number;
+}
+
+/** What `loyalty status` and tests read. */
+export interface ForwarderStatus {
+  connected: boolean;
+  acked: number;
+  last: number;
+}
+
+/** The first wait before reconnecting to the hub's broker; it doubles up to maxBackoffMs while the broker stays away. */
+const FIRST_RECONNECT_MS = 1000;
+
+export class HubForwarder implements Part {
+  private client: MqttClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private window: WindowState | undefined;
+  private readonly opts: WindowOptions;
+  private readonly storeId: string;
+
+  constructor(private readonly d: ForwarderDeps) {
+    this.opts = { ackTimeoutMs: d.config.ackTimeoutMs, maxBackoffMs: d.config.maxBackoffMs, heartbeatMs: d.config.heartbeatMs };
+    this.storeId = d.config.storeId ?? "";
+  }
+
+  get status(): ForwarderStatus {
+    return { connected: this.client?.connected ?? false, acked: this.window?.acked ?? 0, last: this.d.store.hubOutbox.lastSeq() };
+  }
+
+  start(): void {
+    const c = this.d.config;
+    if (!c.url || !c.storeId) throw new GatewayError("config", "hub.url and hub.storeId are needed to forward to the hub");
+    const { store, log } = this.d;
+    const begun = store.tx(() => {
+      const fresh = store.hubOutbox.state() === undefined;
+      return { state: store.hubOutbox.begin(c.storeId!, this.d.now()), fresh };
+    });
+    if (begun.fresh) log.info({ rows: store.hubOutbox.lastSeq() }, "forwarding to the hub starts: every row stored so far is in the outbox");
+    this.window = initialWindow(begun.state.ackedSeq, this.opts);
+    let ca: Buffer | undefined;
+    if (c.ca) {
+      try {
+        ca = readFileSync(c.ca);
+      } catch (e) {
+        throw new GatewayError("config", `hub.ca: cannot read ${c.ca}: ${(e as Error).message}`);
+      }
+    }
+    /* Not awaited: the gateway runs while the hub is away, and the client keeps trying. */
+    const client = mqtt.connect(c.url, {
+      clientId: `loyalty-fwd-${c.storeId}`.slice(0, 64),
+      clean: true,
+      reconnectPeriod: FIRST_RECONNECT_MS,
+      connectTimeout: 10_000,
+      ...(c.username !== undefined ? { username: c.username } : {}),
+      ...(c.password !== undefined ? { password: c.password } : {}),
+      ...(ca ? { ca } : {}),
+    });
+    this.client = client;
+    const ack = ackTopic(c.topicPrefix, c.storeId);
+    client.on("connect", () => {
+      client.options.reconnectPeriod = FIRST_RECONNECT_MS;
+      log.info({ url: c.url, acked: this.window?.acked }, "connected to the hub's broker; sending from the last acked row");
+      client.subscribe(ack, { qos: 1 }, (err) => {
+        if (err) log.warn({ err: err.message }, "cannot subscribe to the hub's acks");
+        else if (this.window) {
+          this.window = reconnected(this.window, this.opts);
+          this.pump();
+        }
+      });
+    });
+    client.on("close", () => {
+      /* Each failed reconnect waits twice as long as the last, up to maxBackoffMs. */
+      client.options.reconnectPeriod = Math.min((client.options.reconnectPeriod ?? FIRST_RECONNECT_MS) * 2, c.maxBackoffMs);
+    });
+    client.on("offline", () => log.warn({ url: c.url }, "the hub's broker is away; the outbox keeps what is stored"));
+    client.on("error", (err) => log.debug({ err: err.message }, "hub broker connection error"));
+    client.on("message", (topic, payload) => {
+      if (topic === ack) this.onAck(payload.toString("utf8"));
+    });
+    this.timer = setInterval(() => this.pump(), c.pollMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.endAsync(true).catch(() => undefined);
+  }
+
+  /** Sends what is due; called by the timer and after every ack. */
+  private pump(): void {
+    const client = this.client;
+    const w = this.window;
+    if (!client?.connected || !w) return;
+    const { store, config: c, now, log } = this.d;
+    try {
+      const last = store.hubOutbox.lastSeq();
+      const t = now();
+      const d = due(w, t, last, this.opts);
+      this.window = d.state;
+      if (!d.send) return;
+      if (d.send === "resend") log.info({ after: d.state.acked, waitMs: d.state.waitMs }, "no ack from the hub in time; sending again");
+      const rows = d.send === "heartbeat" ? [] : store.hubOutbox.after(d.state.acked, c.batchMax);
+      const to = rows.length > 0 ? rows[rows.length - 1]!.seq : d.state.acked;
+      client.publish(batchTopic(c.topicPrefix, this.storeId), batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows), { qos: 1 });
+      this.window = sent(this.window, d.state.acked, to, t);
+    } catch (err) {
+      log.warn({ err }, "cannot read the hub outbox; trying again");
+    }
+  }
+
+  private onAck(text: string): void {
+    const { store, log, now } = this.d;
+    const p = parsePayload(ackPayload, text);
+    if (!p.ok) {
+      log.warn({ reason: p.reason }, "an ack from the hub that is not one; ignored");
+      return;
+    }
+    if (!this.window) return;
+    if (p.value.error) log.warn({ error: p.value.error }, "the hub refused a batch; it is sent again");
+    const r = onAck(this.window, p.value, store.hubOutbox.lastSeq(), this.opts);
+    this.window = r.state;
+    const o = r.outcome;
+    try {
+      if (o.kind === "ahead") {
+        log.error({ hub: o.acked, local: o.last }, "the hub has committed rows this database never numbered (was it restored from a backup?); new rows are numbered after the hub's");
+        store.tx(() => {
+          store.hubOutbox.skipTo(o.acked);
+          store.hubOutbox.acked(o.acked, now());
+        });
+      } else if (o.kind === "rewind") {
+        const oldest = store.hubOutbox.oldestKept();
+        if (oldest !== undefined && oldest > o.acked + 1) log.error({ hub: o.acked, oldestKept: oldest }, "the hub lost rows this outbox no longer keeps (its database was restored); they cannot be sent again from here");
+        else log.warn({ hub: o.acked, was: o.was }, "the hub has fewer rows than it acked before; sending again from its number");
+        store.tx(() => store.hubOutbox.rewind(o.acked));
+      } else if (o.acked > 0) {
+        /* Without fsync: a lost ack record only means sending again rows the hub then skips. */
+        store.txWithoutFsync(() => store.hubOutbox.acked(o.acked, now()));
+      }
+    } catch (err) {
+      log.debug({ err }, "cannot record the hub's ack now (it is asked again)");
+    }
+    this.pump();
+  }
+}
+
+/** A batch's JSON, with each row's body as stored (already JSON), so nothing is parsed on the store's side. */
+export function batchText(storeId: string, after: number, to: number, last: number, sentMs: number, rows: OutboxRow[]): string {
+  const body = rows.map((r) => `{"s":${r.seq},"k":${JSON.stringify(r.kind)},"d":${r.body}}`).join(",");
+  return `{"v":${HUB_WIRE_VERSION},"store":${JSON.stringify(storeId)},"after":${after},"to":${to},"last":${last},"sentMs":${sentMs},"rows":[${body}]}`;
+}

@@ -1,0 +1,122 @@
+/**
+ * The chain hub (`loyalty hub`, docs/hub.md): creates its PostgreSQL schema, takes every store's batches from the
+ * hub's MQTT broker, commits each one (commit.ts) and acks it to its store. Batches of one store are committed
+ * one after another, in the order they came; stores do not wait for each other. Nothing a store sends stops the
+ * hub: a payload that is not a batch is logged and dropped (the store sends its rows again), a row of the wrong
+ * shape is kept in hub_rejected_rows.
+ */
+import { readFileSync } from "node:fs";
+import mqtt, { type MqttClient } from "mqtt";
+import pg from "pg";
+import { GatewayError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { commitBatch } from "./commit.ts";
+import type { HubConfig } from "./config.ts";
+import { migrateHub } from "./pg-schema.ts";
+import { ackTopic, allBatchesTopic, batchPayload, parsePayload, storeOfBatchTopic } from "./wire.ts";
+
+export interface HubDeps {
+  log: Logger;
+  now?: () => number;
+}
+
+export class Hub {
+  readonly pool: pg.Pool;
+  private client: MqttClient | undefined;
+  /** Per store, the tail of its chain of batches being committed. */
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(
+    private readonly config: HubConfig,
+    private readonly deps: HubDeps,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolSize });
+    /* An idle connection that PostgreSQL closes (a restart) is replaced at the next query; it must not crash the hub. */
+    this.pool.on("error", (err) => deps.log.warn({ err: err.message }, "a PostgreSQL connection closed"));
+  }
+
+  async start(): Promise<void> {
+    const { log } = this.deps;
+    try {
+      const applied = await migrateHub(this.pool);
+      if (applied.length) log.info({ versions: applied }, "hub schema migrated");
+    } catch (e) {
+      throw new GatewayError("config", `cannot use the hub's PostgreSQL database (postgres.url): ${(e as Error).message}`);
+    }
+    const m = this.config.mqtt;
+    let ca: Buffer | undefined;
+    if (m.ca) {
+      try {
+        ca = readFileSync(m.ca);
+      } catch (e) {
+        throw new GatewayError("config", `mqtt.ca: cannot read ${m.ca}: ${(e as Error).message}`);
+      }
+    }
+    /* A kept session (clean: false): what stores send while the hub is down waits at the broker for it. */
+    const client = mqtt.connect(m.url, {
+      clientId: m.clientId,
+      clean: false,
+      reconnectPeriod: 1000,
+      ...(m.username !== undefined ? { username: m.username } : {}),
+      ...(m.password !== undefined ? { password: m.password } : {}),
+      ...(ca ? { ca } : {}),
+    });
+    this.client = client;
+    client.on("connect", (ack) => {
+      log.info({ url: m.url, sessionPresent: ack.sessionPresent }, "hub connected to its broker");
+      client.subscribe(allBatchesTopic(m.topicPrefix), { qos: 1 }, (err) => err && log.error({ err: err.message }, "cannot subscribe to the stores' batches"));
+    });
+    client.on("offline", () => log.warn({ url: m.url }, "the hub's broker is away; stores keep their rows until it is back"));
+    client.on("error", (err) => log.debug({ err: err.message }, "broker connection error"));
+    client.on("message", (topic, payload) => this.onMessage(topic, payload));
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.endAsync(true).catch(() => undefined);
+    await Promise.allSettled([...this.queues.values()]);
+    await this.pool.end().catch(() => undefined);
+  }
+
+  /** Resolves when every batch received so far is committed or failed (tests). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    const { log } = this.deps;
+    const prefix = this.config.mqtt.topicPrefix;
+    const storeId = storeOfBatchTopic(prefix, topic);
+    if (storeId === undefined) return;
+    const p = parsePayload(batchPayload, payload.toString("utf8"));
+    if (!p.ok) {
+      log.warn({ store: storeId, reason: p.reason }, "a message on a batch topic that is not a batch; dropped");
+      return;
+    }
+    if (p.value.store !== storeId) {
+      log.warn({ topic, store: p.value.store }, "a batch whose store is not its topic's; dropped");
+      return;
+    }
+    const batch = p.value;
+    const prev = this.queues.get(storeId) ?? Promise.resolve();
+    const next = prev.then(async () => {
+      try {
+        const r = await commitBatch(this.pool, batch, this.now());
+        if (r.rejected) log.warn({ store: storeId, rejected: r.rejected }, "rows of the wrong shape kept in hub_rejected_rows");
+        if (r.decision === "gap") log.info({ store: storeId, after: batch.after, acked: r.ack.acked }, "a batch after rows the hub lacks; asking for a replay");
+        else log.debug({ store: storeId, decision: r.decision, stored: r.stored, acked: r.ack.acked }, "batch");
+        this.client?.publish(ackTopic(prefix, storeId), JSON.stringify(r.ack), { qos: 1 });
+      } catch (err) {
+        /* Not acked: the store sends it again after its ack timeout. */
+        log.error({ store: storeId, err: (err as Error).message }, "cannot commit a batch; the store will send it again");
+      }
+    });
+    this.queues.set(storeId, next);
+    void next.then(() => {
+      if (this.queues.get(storeId) === next) this.queues.delete(storeId);
+    });
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The hub's PostgreSQL schema, as versioned migrations tracked in `hub_schema` (append; never edit a shipped one).
+ * Every table has `store_id`: the store gateway that forwarded the row (its `hub.storeId`), and each table's key is
+ * the row's natural key within that store, so a row sent twice is stored once. Ready for what comes next
+ * (docs/hub.md#next): surveys and rollups derived at the hub read events, settings and pairings by store and
+ * terminal; review sync keys reviews by the store's event ids (`events.local_id`).
+ */
+import type { Pool } from "pg";
+
+export const HUB_MIGRATIONS: readonly string[] = [
+  `
+  -- Per store gateway: the highest sequence number committed here, the highest it said it has, when it was heard.
+  CREATE TABLE hub_stores (
+    store_id text PRIMARY KEY, committed_seq bigint NOT NULL DEFAULT 0, reported_last bigint NOT NULL DEFAULT 0,
+    first_contact_ms bigint NOT NULL, last_contact_ms bigint NOT NULL, last_commit_ms bigint
+  );
+  -- A store gateway's stores (usually the one it serves); local_id is the store's own id there.
+  CREATE TABLE stores (
+    store_id text NOT NULL, local_id text NOT NULL, name text NOT NULL, time_zone text NOT NULL, region text,
+    created_ms bigint NOT NULL, PRIMARY KEY (store_id, local_id)
+  );
+  CREATE TABLE terminals (
+    store_id text NOT NULL, id text NOT NULL, local_store_id text NOT NULL, point text NOT NULL, name text,
+    cctv_url text, created_ms bigint NOT NULL, PRIMARY KEY (store_id, id)
+  );
+  CREATE TABLE pairings (
+    store_id text NOT NULL, id bigint NOT NULL, serial text NOT NULL, terminal_id text NOT NULL, role text NOT NULL,
+    from_ms bigint NOT NULL, to_ms bigint, PRIMARY KEY (store_id, id)
+  );
+  CREATE INDEX pairings_serial ON pairings (store_id, serial, from_ms);
+  CREATE TABLE terminal_settings (
+    store_id text NOT NULL, terminal_id text NOT NULL, key text NOT NULL, value text NOT NULL, from_ms bigint NOT NULL,
+    set_ms bigint NOT NULL, set_by text, PRIMARY KEY (store_id, terminal_id, key, from_ms)
+  );
+  CREATE TABLE events (
+    store_id text NOT NULL, serial text NOT NULL, boot text NOT NULL, seq bigint NOT NULL, local_id bigint NOT NULL,
+    kind text NOT NULL, btn text, ts bigint NOT NULL, synced boolean NOT NULL, untimed boolean NOT NULL,
+    untimed_reason text, at_ms bigint NOT NULL, received_ms bigint NOT NULL, terminal_id text, link text,
+    PRIMARY KEY (store_id, serial, boot, seq)
+  );
+  CREATE INDEX events_terminal_at ON events (store_id, terminal_id, at_ms);
+  CREATE UNIQUE INDEX events_local_id ON events (store_id, local_id);
+  CREATE TABLE traffic (
+    store_id text NOT NULL, kind text NOT NULL, local_store_id text NOT NULL, terminal_id text NOT NULL, day text NOT NULL,
+    hour integer NOT NULL, count integer NOT NULL, source text NOT NULL, imported_ms bigint NOT NULL,
+    PRIMARY KEY (store_id, kind, local_store_id, terminal_id, day, hour)
+  );
+  -- Rows a store sent that do not have the shape of their kind: kept whole, so nothing sent is lost.
+  CREATE TABLE hub_rejected_rows (
+    store_id text NOT NULL, seq bigint NOT NULL, kind text NOT NULL, reason text NOT NULL, body text NOT NULL,
+    at_ms bigint NOT NULL, PRIMARY KEY (store_id, seq)
+  );
+  `,
+];
+
+/** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */
+export async function migrateHub(pool: Pool): Promise<number[]> {
+  const c = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await c.query("SELECT pg_advisory_lock(17017)");
+    await c.query("CREATE TABLE IF NOT EXISTS hub_schema (version integer NOT NULL)");
+    const r = await c.query<{ v: number }>("SELECT coalesce(max(version), 0) AS v FROM hub_schema");
+    const current = Number(r.rows[0]!.v);
+    if (current > HUB_MIGRATIONS.length) throw new Error(`the hub's database has schema version ${current}, newer than this hub knows (${HUB_MIGRATIONS.length}); upgrade the hub`);
+    for (let v = current; v < HUB_MIGRATIONS.length; v++) {
+      await c.query("BEGIN");
+      try {
+        await c.query(HUB_MIGRATIONS[v]!);
+        await c.query("INSERT INTO hub_schema (version) VALUES ($1)", [v + 1]);
+        await c.query("COMMIT");
+      } catch (e) {
+        await c.query("ROLLBACK");
+        throw e;
+      }
+      applied.push(v + 1);
+    }
+  } finally {
+    await c.query("SELECT pg_advisory_unlock(17017)").catch(() => undefined);
+    c.release();
+  }
+  return applied;
+}

@@ -1,0 +1,96 @@
+/**
+ * The forward outbox to the chain hub (migration 12, docs/hub.md): whether forwarding is on and for which store
+ * id, the rows not yet committed at the hub, and what the hub acked.
+ */
+import { GatewayError } from "../errors.ts";
+import type { Db } from "./db.ts";
+import { bodySql, OUTBOX_SOURCES } from "./outbox-rows.ts";
+
+export interface OutboxRow {
+  seq: number;
+  kind: string;
+  /** The row's columns as JSON text (outbox-rows.ts). */
+  body: string;
+}
+
+export interface ForwardState {
+  storeId: string;
+  /** The highest sequence number the hub has said it committed. */
+  ackedSeq: number;
+}
+
+export function hubOutboxRepo(db: Db) {
+  const q = {
+    state: db.prepare(`SELECT store_id AS storeId, acked_seq AS ackedSeq FROM hub_forward WHERE id = 1`),
+    begin: db.prepare(`INSERT INTO hub_forward (id, store_id, acked_seq, started_ms) VALUES (1, ?, 0, ?)`),
+    after: db.prepare(`SELECT seq, kind, body FROM hub_outbox WHERE seq > ? ORDER BY seq LIMIT ?`),
+    last: db.prepare(`SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'hub_outbox'), 0) AS seq`),
+    pending: db.prepare(`SELECT count(*) AS n FROM hub_outbox WHERE seq > ?`),
+    ack: db.prepare(`UPDATE hub_forward SET acked_seq = ?, acked_ms = ? WHERE id = 1 AND acked_seq < ?`),
+    rewind: db.prepare(`UPDATE hub_forward SET acked_seq = ? WHERE id = 1`),
+    drop: db.prepare(`DELETE FROM hub_outbox WHERE seq <= ?`),
+    oldest: db.prepare(`SELECT min(seq) AS seq FROM hub_outbox`),
+    skipTo: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'hub_outbox' AND seq < ?`),
+    firstNumber: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'hub_outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'hub_outbox')`),
+  };
+  return {
+    /** The forwarding state, or undefined while this gateway has never forwarded to a hub. */
+    state(): ForwardState | undefined {
+      return q.state.get() as ForwardState | undefined;
+    },
+    /**
+     * Turns forwarding on for `storeId`, and puts every row stored so far in the outbox (stores, terminals,
+     * pairings, settings, events, traffic, in that order). Once on, it stays on for that id: a gateway started
+     * with another `hub.storeId` is refused, since the hub keeps its sequence numbers under the first one.
+     * Call inside a transaction.
+     */
+    begin(storeId: string, now: number): ForwardState {
+      const s = this.state();
+      if (s) {
+        if (s.storeId !== storeId) {
+          throw new GatewayError("config", `hub.storeId is '${storeId}' but this database forwards to the hub as '${s.storeId}': set hub.storeId back to '${s.storeId}' (the hub keeps this database's rows under that id)`);
+        }
+        return s;
+      }
+      q.begin.run(storeId, now);
+      for (const src of OUTBOX_SOURCES) {
+        if (src.on !== "insert") continue;
+        db.prepare(`INSERT INTO hub_outbox (kind, body) SELECT '${src.kind}', ${bodySql(src, "")} FROM ${src.table} ORDER BY ${src.orderBy}`).run();
+      }
+      return { storeId, ackedSeq: 0 };
+    },
+    /** Up to `max` rows after `seq`, in order. */
+    after(seq: number, max: number): OutboxRow[] {
+      return q.after.all(seq, max) as OutboxRow[];
+    },
+    /** The highest sequence number ever given (0 when none), acked or not. */
+    lastSeq(): number {
+      return (q.last.get() as { seq: number }).seq;
+    },
+    /** Rows after `seq` still in the outbox. */
+    pendingAfter(seq: number): number {
+      return (q.pending.get(seq) as { n: number }).n;
+    },
+    /** The oldest sequence number still kept (undefined when the outbox is empty). */
+    oldestKept(): number | undefined {
+      return (q.oldest.get() as { seq: number | null }).seq ?? undefined;
+    },
+    /** Records the hub's ack and deletes the rows it covers. Call inside a transaction. */
+    acked(seq: number, now: number): void {
+      q.ack.run(seq, now, seq);
+      q.drop.run(seq);
+    },
+    /** Sets the acked number back (the hub says it has less than we thought: its database was restored). */
+    rewind(seq: number): void {
+      q.rewind.run(seq);
+    },
+    /**
+     * Makes new rows numbered after `seq`: the hub has committed numbers this database never gave (it was restored
+     * from an older backup), and rows numbered again would be taken by the hub for ones it already has.
+     */
+    skipTo(seq: number): void {
+      q.skipTo.run(seq, seq);
+      q.firstNumber.run(seq);
+    },
+  };
+}

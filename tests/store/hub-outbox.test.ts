@@ -1,0 +1,90 @@
+/** The forward outbox (migration 12): rows numbered in the transaction that stores them, only while forwarding is on. */
+import { describe, expect, it } from "vitest";
+import { openStore } from "../../gateway/store/store.ts";
+
+function store() {
+  const s = openStore(":memory:");
+  s.terminals.addStore({ id: "s1", name: "Store 1", timeZone: "Europe/Moscow", region: null }, 1);
+  s.terminals.createTerminal({ id: "s1.p1", storeId: "s1", point: "p1" }, 2);
+  s.terminals.pair("D1", "s1.p1", "combo", 3);
+  s.settings.set("s1.p1", "questionKind", "staff", 0, 3, null);
+  return s;
+}
+
+const event = (seq: number) => ({ serial: "D1", boot: "b1", seq, kind: "short" as const, btn: null, ts: 10 + seq, synced: true, atMs: 10 + seq, receivedMs: 50, terminalId: "s1.p1", link: "mqtt" });
+
+describe("the hub outbox", () => {
+  it("writes nothing while the gateway forwards to no hub", () => {
+    const s = store();
+    s.tx(() => s.events.insert(event(1)));
+    expect(s.hubOutbox.state()).toBeUndefined();
+    expect(s.hubOutbox.lastSeq()).toBe(0);
+  });
+
+  it("puts every row stored so far in the outbox when forwarding starts, in the order stores, terminals, pairings, settings, events, traffic", () => {
+    const s = store();
+    s.tx(() => s.events.insert(event(1)));
+    s.traffic.put({ kind: "visitors", storeId: "s1", terminalId: "", day: "2026-01-01", hour: -1, count: 9 }, "f.csv", 4);
+    s.tx(() => s.hubOutbox.begin("s1", 5));
+    expect(s.hubOutbox.after(0, 100).map((r) => [r.seq, r.kind])).toEqual([
+      [1, "store"],
+      [2, "terminal"],
+      [3, "pairing"],
+      [4, "setting"],
+      [5, "event"],
+      [6, "traffic"],
+    ]);
+    expect(JSON.parse(s.hubOutbox.after(4, 1)[0]!.body)).toMatchObject({ serial: "D1", boot: "b1", seq: 1, synced: 1, terminal_id: "s1.p1" });
+  });
+
+  it("numbers each stored or changed row in its own transaction: a rolled-back one leaves no row and no number", () => {
+    const s = store();
+    s.tx(() => s.hubOutbox.begin("s1", 5));
+    const base = s.hubOutbox.lastSeq();
+    expect(() =>
+      s.tx(() => {
+        s.events.insert(event(2));
+        throw new Error("the batch fails");
+      }),
+    ).toThrow("the batch fails");
+    expect(s.hubOutbox.lastSeq()).toBe(base);
+    /* An unsynced event stored twice (one row), then re-timed with a better boot offset. */
+    s.tx(() => {
+      s.events.insert({ ...event(2), synced: false });
+      s.events.insert({ ...event(2), synced: false });
+    });
+    s.tx(() => s.events.retime("D1", "b1", 1000));
+    s.terminals.endPairing("D1", 90);
+    s.terminals.setStoreRegion("s1", "north");
+    s.terminals.setStoreRegion("s1", "north");
+    s.terminals.rename("s1.p1", "Till 1");
+    s.traffic.put({ kind: "visitors", storeId: "s1", terminalId: "", day: "2026-01-01", hour: -1, count: 9 }, "f.csv", 4);
+    s.traffic.put({ kind: "visitors", storeId: "s1", terminalId: "", day: "2026-01-01", hour: -1, count: 9 }, "f.csv", 4);
+    const rows = s.hubOutbox.after(base, 100);
+    expect(rows.map((r) => r.kind)).toEqual(["event", "event_time", "pairing", "store", "terminal", "traffic"]);
+    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => base + 1 + i));
+    expect(JSON.parse(rows[1]!.body)).toEqual({ serial: "D1", boot: "b1", seq: 2, at_ms: 1012, untimed: 0, untimed_reason: null });
+  });
+
+  it("deletes what the hub acked, keeps the rest, and refuses another store id for the same database", () => {
+    const s = store();
+    s.tx(() => s.hubOutbox.begin("s1", 5));
+    s.tx(() => s.hubOutbox.acked(3, 6));
+    expect(s.hubOutbox.state()).toEqual({ storeId: "s1", ackedSeq: 3 });
+    expect(s.hubOutbox.after(0, 10).map((r) => r.seq)).toEqual([4]);
+    expect(s.hubOutbox.lastSeq()).toBe(4);
+    expect(() => s.tx(() => s.hubOutbox.begin("s2", 7))).toThrow("hub.storeId is 's2' but this database forwards to the hub as 's1': set hub.storeId back to 's1'");
+  });
+
+  it("numbers new rows after the hub's number when the hub has committed more than this database ever numbered (a restored backup)", () => {
+    const s = openStore(":memory:");
+    s.tx(() => s.hubOutbox.begin("s1", 1));
+    expect(s.hubOutbox.lastSeq()).toBe(0);
+    s.tx(() => s.hubOutbox.skipTo(40));
+    s.terminals.addStore({ id: "s1", name: "Store 1", timeZone: "UTC", region: null }, 2);
+    expect(s.hubOutbox.after(0, 10).map((r) => r.seq)).toEqual([41]);
+    s.tx(() => s.hubOutbox.skipTo(45));
+    s.terminals.setStoreRegion("s1", "north");
+    expect(s.hubOutbox.lastSeq()).toBe(46);
+  });
+});
