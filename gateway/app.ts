@@ -23,6 +23,7 @@ import { NightlyReports } from "./reports/nightly.ts";
 import { indexSettings } from "./reports/settings.ts";
 import { openStore, type Store } from "./store/store.ts";
 import { terminalDefaults } from "./terminals/config.ts";
+import { LiveHub } from "./web/dashboard/live.ts";
 import { Workers } from "./workers.ts";
 
 export interface Gateway {
@@ -36,6 +37,8 @@ export interface Gateway {
   readonly serial: SerialLink[];
   /** The reports and review API, when enabled. */
   readonly http: HttpServer | undefined;
+  /** The web dashboard's push (server-sent events), when HTTP is on. */
+  readonly live: LiveHub | undefined;
   readonly nightly: NightlyReports | undefined;
   /** The alert engine (docs/alerts.md), unless `alerts.enabled` is false. */
   readonly alerts: AlertEngine | undefined;
@@ -80,7 +83,14 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const alerts = config.alerts.enabled
     ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone })
     : undefined;
-  const nudge = alerts && (() => alerts.nudge());
+  /* Pushes the open dashboards after the same commits and rebuilds that wake the alert engine. */
+  const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now }) : undefined;
+  const nudge =
+    (alerts || live) &&
+    (() => {
+      alerts?.nudge();
+      live?.nudge();
+    });
   const ingest = new Ingest({
     store,
     log: log.child({ part: "ingest" }),
@@ -105,6 +115,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     broker: undefined,
     serial: serial.links,
     http: undefined,
+    live,
     nightly: undefined,
     alerts,
     delivery,
@@ -200,8 +211,10 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
       gw.scheduledReports = scheduled;
     }
     if (config.http.enabled) {
-      gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now, nudgeAlerts: nudge });
+      gw.http = new HttpServer({ store, config, log: log.child({ part: "http" }), now, nudgeAlerts: nudge, live: live! });
       await life.start("http", gw.http);
+      /* Stopped before the HTTP server: it ends the event streams, which would keep the server from closing. */
+      await life.start("dashboard push", live!);
     }
     log.info({ mqtt: url ?? "off", serial: config.serial.ports.map((p) => p.path), timeZone: config.timeZone }, "gateway running");
     say(`Gateway running. Database: ${config.database}. MQTT: ${url ?? "off"}. Serial: ${config.serial.ports.map((p) => p.path).join(", ") || "none"}. Time zone: ${config.timeZone}.`);

@@ -17,6 +17,7 @@ import { isLoopbackIp } from "./loopback.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { reviewRoutes } from "./review-routes.ts";
 import { sessionCheck } from "../web/auth.ts";
+import type { LiveHub } from "../web/dashboard/live.ts";
 import { webRoutes } from "../web/routes.ts";
 
 const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, config: 400 };
@@ -30,6 +31,8 @@ export interface HttpOptions {
   session?: (req: FastifyRequest) => boolean;
   /** The alert engine's nudge: evaluate soon after a rule is added or an alert closed. */
   nudgeAlerts?: (() => void) | undefined;
+  /** The dashboard's push (gateway/web/dashboard/live.ts), a part of its own. */
+  live: LiveHub;
 }
 
 /** The HTTP server as a part of the gateway: listening between start() and stop(). */

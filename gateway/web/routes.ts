@@ -7,6 +7,7 @@ import fastifyFormbody from "@fastify/formbody";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../config/schema.ts";
 import type { Store } from "../store/store.ts";
+import type { LiveHub } from "./dashboard/live.ts";
 import { assetRoutes } from "./assets.ts";
 import { CSRF_MESSAGE, csrfMissing } from "./auth.ts";
 import { messagePage } from "./layout.ts";
@@ -15,7 +16,7 @@ import { sectionRoutes } from "./pages/sections.ts";
 import { signInRoutes } from "./pages/sign-in.ts";
 import { usersRoutes } from "./pages/users-page.ts";
 
-export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): Promise<void> {
+export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; live: LiveHub }): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   /* After the body is parsed (a form's _csrf is in it), before any handler. */

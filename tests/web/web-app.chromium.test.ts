@@ -199,6 +199,8 @@ describe("web app", () => {
     await installer.context().close();
 
     const manager = await signIn("masha");
+    /* Off the dashboard, whose live stream would itself lead the removed user to sign-in while the test reloads. */
+    await manager.goto(base + "/reports");
     admin.on("dialog", (d) => void d.accept());
     await admin.locator('#users tr[data-login="masha"]').getByRole("button", { name: "Удалить" }).click();
     await admin.waitForSelector('#users tr[data-login="masha"]', { state: "detached" });

@@ -1,0 +1,131 @@
+/**
+ * The dashboard's push (docs/web.md#dashboard): server-sent events to every open dashboard. `nudge()` is called
+ * after an ingest commit and a survey rebuild (app.ts, the alert engine's hooks) and after a change made on the
+ * page; bursts are pushed once, `settleMs` later. A timer pushes too, for what changes without data (a terminal
+ * gone silent, an alert opened by the engine, a review saved elsewhere). One snapshot per push, rendered for each
+ * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
+ * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
+ */
+import type { ServerResponse } from "node:http";
+import type { Config } from "../../config/schema.ts";
+import type { Logger } from "../../log.ts";
+import type { Store } from "../../store/store.ts";
+import { IDLE_MS } from "../session.ts";
+import { liveFragment, type Viewer } from "./render.ts";
+import { takeSnapshot, type Snapshot } from "./snapshot.ts";
+
+export interface LiveOptions {
+  store: Store;
+  config: Config;
+  log: Logger;
+  now: () => number;
+  /** Wait after a nudge, so a burst of commits is one push (default 100 ms). */
+  settleMs?: number;
+  /** Push at least this often while a dashboard is open (default 15 s). */
+  refreshMs?: number;
+  /** A comment line this often keeps proxies from closing a quiet stream (default 25 s). */
+  keepAliveMs?: number;
+}
+
+interface Subscriber {
+  raw: ServerResponse;
+  tokenSha256: string;
+}
+
+/** Who may acknowledge alerts on the dashboard: every role but the manager's, who reads (docs/decisions.md). */
+export function mayAck(roles: readonly string[]): boolean {
+  return roles.some((r) => r !== "manager");
+}
+
+/** One server-sent event; every line of `data` gets its own `data:` field. */
+export function sseEvent(event: string, data: string): string {
+  return `event: ${event}\n${data.split("\n").map((l) => `data: ${l}`).join("\n")}\n\n`;
+}
+
+export class LiveHub {
+  private readonly subs = new Set<Subscriber>();
+  private settle: NodeJS.Timeout | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private running = false;
+
+  constructor(private readonly o: LiveOptions) {}
+
+  start(): void {
+    this.running = true;
+    this.timers.push(setInterval(() => this.subs.size && this.push(), this.o.refreshMs ?? 15_000).unref());
+    this.timers.push(setInterval(() => this.write(": keep-alive\n\n"), this.o.keepAliveMs ?? 25_000).unref());
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    clearTimeout(this.settle);
+    this.settle = undefined;
+    for (const s of this.subs) s.raw.end();
+    this.subs.clear();
+  }
+
+  /** Open dashboards right now (for tests and the log). */
+  get viewers(): number {
+    return this.subs.size;
+  }
+
+  /** Something changed: push soon, once for a burst. Returns at once. */
+  nudge(): void {
+    if (!this.running || this.subs.size === 0 || this.settle !== undefined) return;
+    this.settle = setTimeout(() => {
+      this.settle = undefined;
+      this.push();
+    }, this.o.settleMs ?? 100);
+    this.settle.unref();
+  }
+
+  snapshot(): Snapshot {
+    return takeSnapshot(this.o.store, this.o.config, this.o.now());
+  }
+
+  /** Takes over `raw` as an event stream for the session `tokenSha256`. */
+  subscribe(raw: ServerResponse, tokenSha256: string): void {
+    raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    /* A reconnecting browser waits 2 s, not its default 3. */
+    raw.write("retry: 2000\n\n");
+    if (!this.running) {
+      raw.end();
+      return;
+    }
+    const sub = { raw, tokenSha256 };
+    this.subs.add(sub);
+    raw.on("close", () => this.subs.delete(sub));
+  }
+
+  /** The viewer a session is now, or undefined once it has ended (signed out, expired, idle, user removed). */
+  private viewerOf(tokenSha256: string, now: number): Viewer | undefined {
+    const s = this.o.store.sessions.get(tokenSha256);
+    if (!s || s.expiresMs <= now || s.seenMs + IDLE_MS <= now) return undefined;
+    const user = this.o.store.users.byId(s.userId);
+    return user && { csrf: s.csrf, mayAck: mayAck(user.roles) };
+  }
+
+  private write(text: string): void {
+    for (const s of this.subs) s.raw.write(text);
+  }
+
+  private push(): void {
+    if (this.subs.size === 0) return;
+    try {
+      const snap = this.snapshot();
+      for (const s of [...this.subs]) {
+        const viewer = this.viewerOf(s.tokenSha256, snap.now);
+        if (!viewer) {
+          s.raw.end(sseEvent("end", "signed out"));
+          this.subs.delete(s);
+          continue;
+        }
+        s.raw.write(sseEvent("live", liveFragment(snap, viewer).text));
+      }
+    } catch (err) {
+      this.o.log.error({ err }, "dashboard push failed; the next data or timer pushes again");
+    }
+  }
+}

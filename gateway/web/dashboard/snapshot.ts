@@ -1,0 +1,155 @@
+/**
+ * Everything the dashboard shows, read from the store at one moment (docs/web.md#dashboard): today's figures per
+ * store, terminal and employee (the report's), the latest surveys, the terminals' state, the force-majeure periods
+ * awaiting review, the alerts not closed, and the charts' data (figures.ts). Built once per push and rendered for
+ * each viewer by render.ts; the reads are here, the arithmetic in figures.ts and gateway/reports.
+ */
+import { listAlerts, type AlertView } from "../../alerts/manage.ts";
+import type { Config } from "../../config/schema.ts";
+import { reviewPeriods, type PeriodItem } from "../../review/list.ts";
+import { parseDay } from "../../reports/query.ts";
+import { makeReport } from "../../reports/report.ts";
+import type { GroupJson } from "../../reports/schema.ts";
+import { indexSettings } from "../../reports/settings.ts";
+import type { Store } from "../../store/store.ts";
+import type { Answer } from "../../surveys/model.ts";
+import { terminalDefaults } from "../../terminals/config.ts";
+import { statusReport } from "../../terminals/status.ts";
+import { addDays, dayStart, localParts } from "../../time/zone.ts";
+import type { QuestionKind } from "../../../protocol/schemas.ts";
+import { heatmap, ranking, trend, type HeatGrid, type HeatKind, type HeatSurvey, type RankRow, type TrendFigures } from "./figures.ts";
+
+/** Days in the trend and the heatmap (the demo's month), and in each of the ranking's two periods. */
+export const TREND_DAYS = 30;
+export const RANK_DAYS = 7;
+const LATEST = 10;
+const PERIODS_SHOWN = 20;
+
+export interface LatestSurvey {
+  id: number;
+  terminal: string;
+  openedAt: number;
+  /** The store's zone, for its local time. */
+  tz: string;
+  answer: Answer;
+  questionKind: QuestionKind;
+  employee: string | null;
+  valid: boolean;
+}
+
+export interface TerminalState {
+  terminal: string;
+  store: string;
+  tz: string;
+  /** Each device paired to it now (a combo terminal has one). */
+  devices: { serial: string; state: "online" | "offline"; lastSeenMs: number; outbox: number | null; clockOffsetMs: number | null }[];
+  /** The last press of any button, epoch ms (null: none yet). */
+  lastPressMs: number | null;
+}
+
+export interface Snapshot {
+  now: number;
+  timeZone: string;
+  today: string;
+  provisional: boolean;
+  byStore: GroupJson[];
+  byTerminal: GroupJson[];
+  byEmployee: GroupJson[];
+  latest: LatestSurvey[];
+  terminals: TerminalState[];
+  pending: number;
+  periods: PeriodItem[];
+  alerts: AlertView[];
+  trend: TrendFigures;
+  heat: Record<HeatKind, HeatGrid>;
+  rank: { from: string; to: string; previousFrom: string; previousTo: string; terminals: RankRow[]; employees: RankRow[] };
+}
+
+/** The last press of a terminal (events_terminal_at serves it). Prepared once per database. */
+const lastPressQuery = new WeakMap<object, { get(id: string): unknown }>();
+function lastPress(store: Store, terminalId: string): number | null {
+  let q = lastPressQuery.get(store.db);
+  if (!q) lastPressQuery.set(store.db, (q = store.db.prepare(`SELECT max(at_ms) AS t FROM events WHERE terminal_id = ? AND untimed = 0`)));
+  return (q.get(terminalId) as { t: number | null }).t;
+}
+
+function zones(store: Store, fallback: string): Map<string, string> {
+  const byStore = new Map(store.terminals.stores().map((s) => [s.id, s.timeZone]));
+  return new Map(store.terminals.terminals().map((t) => [t.id, byStore.get(t.storeId) ?? fallback]));
+}
+
+/** The valid surveys of `days` days up to `today`, placed in their store's week; and today's newest. */
+function surveysRead(store: Store, tz: Map<string, string>, today: string, days: number): { heat: HeatSurvey[]; latest: LatestSurvey[] } {
+  const heat: HeatSurvey[] = [];
+  const latest: LatestSurvey[] = [];
+  for (const [terminal, zone] of tz) {
+    const from = dayStart(addDays(today, 1 - days), zone);
+    const to = dayStart(addDays(today, 1), zone);
+    const todayFrom = dayStart(today, zone);
+    const confirmed = store.derived
+      .periods(terminal, from, to)
+      .map((p) => ({ p, r: store.reviews.fm(p.startEventId) }))
+      .filter((x) => x.r.status === "confirmed")
+      .map((x) => [x.p.start, x.r.endMs ?? x.p.end] as const);
+    for (const s of store.derived.surveys(terminal, from, to)) {
+      const valid = store.reviews.survey(s.openingEventId).valid;
+      if (s.openedAt >= todayFrom) latest.push({ id: s.openingEventId, terminal, openedAt: s.openedAt, tz: zone, answer: s.answer, questionKind: s.questionKind, employee: s.employee, valid });
+      if (!valid) continue;
+      const p = localParts(s.openedAt, zone);
+      const day = `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
+      heat.push({ day, hour: p.hour, questionKind: s.questionKind, answer: s.answer, inFm: confirmed.some(([a, b]) => a <= s.openedAt && s.openedAt < b) });
+    }
+  }
+  latest.sort((a, b) => b.openedAt - a.openedAt || b.id - a.id);
+  return { heat, latest: latest.slice(0, LATEST) };
+}
+
+function terminalsRead(store: Store, config: Config, tz: Map<string, string>, now: number): { terminals: TerminalState[]; pending: number } {
+  const status = statusReport(store, terminalDefaults(config), now);
+  const terminals = store.terminals.terminals().map((t): TerminalState => ({
+    terminal: t.id,
+    store: t.storeId,
+    tz: tz.get(t.id) ?? config.timeZone,
+    devices: status.devices
+      .filter((d) => d.terminal === t.id && d.state !== "pending")
+      .map((d) => ({ serial: d.serial, state: d.state as "online" | "offline", lastSeenMs: d.lastSeenMs, outbox: d.outbox, clockOffsetMs: d.clockOffsetMs })),
+    lastPressMs: lastPress(store, t.id),
+  }));
+  return { terminals, pending: status.devices.filter((d) => d.state === "pending").length };
+}
+
+export function takeSnapshot(store: Store, config: Config, now: number): Snapshot {
+  const today = parseDay("today", config.timeZone, now, "day");
+  const s = indexSettings(config);
+  const report = (from: string, to: string, groupBy: ("store" | "terminal" | "employee" | "day")[]) => makeReport(store, config, { from, to, groupBy }, now);
+  const byStore = report(today, today, ["store"]);
+  const trendFrom = addDays(today, 1 - TREND_DAYS);
+  const rankFrom = addDays(today, 1 - RANK_DAYS);
+  const prevTo = addDays(rankFrom, -1);
+  const prevFrom = addDays(prevTo, 1 - RANK_DAYS);
+  const tz = zones(store, config.timeZone);
+  const surveys = surveysRead(store, tz, today, TREND_DAYS);
+  return {
+    now,
+    timeZone: config.timeZone,
+    today,
+    provisional: byStore.provisional,
+    byStore: byStore.groups,
+    byTerminal: report(today, today, ["store", "terminal"]).groups,
+    byEmployee: report(today, today, ["employee"]).groups.filter((g) => g.key.employee),
+    latest: surveys.latest,
+    ...terminalsRead(store, config, tz, now),
+    periods: reviewPeriods(store, { from: trendFrom, to: today, status: ["unreviewed"], limit: PERIODS_SHOWN }),
+    alerts: listAlerts(store, { limit: 50 }),
+    trend: trend(Array.from({ length: TREND_DAYS }, (_, i) => addDays(trendFrom, i)), report(trendFrom, today, ["day"]).groups),
+    heat: heatmap(surveys.heat, s.kOn, s.minSample),
+    rank: {
+      from: rankFrom,
+      to: today,
+      previousFrom: prevFrom,
+      previousTo: prevTo,
+      terminals: ranking("terminal", report(rankFrom, today, ["terminal"]).groups, report(prevFrom, prevTo, ["terminal"]).groups),
+      employees: ranking("employee", report(rankFrom, today, ["employee"]).groups, report(prevFrom, prevTo, ["employee"]).groups),
+    },
+  };
+}
