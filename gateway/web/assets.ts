@@ -13,6 +13,7 @@ const FILES: Record<string, { path: () => string; type: string }> = {
   "htmx.min.js": { path: () => join(dirname(require.resolve("htmx.org/package.json")), "dist", "htmx.min.js"), type: "text/javascript; charset=utf-8" },
   "chart.umd.min.js": { path: () => join(dirname(require.resolve("chart.js")), "chart.umd.min.js"), type: "text/javascript; charset=utf-8" },
   "dash.js": { path: () => fileURLToPath(new URL("./assets/dash.js", import.meta.url)), type: "text/javascript; charset=utf-8" },
+  "review-desk.js": { path: () => fileURLToPath(new URL("./assets/review-desk.js", import.meta.url)), type: "text/javascript; charset=utf-8" },
   "app.css": { path: () => fileURLToPath(new URL("./assets/app.css", import.meta.url)), type: "text/css; charset=utf-8" },
 };
 

@@ -12,6 +12,7 @@ import { assetRoutes } from "./assets.ts";
 import { CSRF_MESSAGE, csrfMissing } from "./auth.ts";
 import { messagePage } from "./layout.ts";
 import { dashboardRoutes } from "./pages/dashboard.ts";
+import { reviewDeskRoutes } from "./pages/review-desk.ts";
 import { sectionRoutes } from "./pages/sections.ts";
 import { signInRoutes } from "./pages/sign-in.ts";
 import { usersRoutes } from "./pages/users-page.ts";
@@ -30,6 +31,7 @@ export async function webRoutes(app: FastifyInstance, o: { store: Store; config:
   assetRoutes(app);
   signInRoutes(app, o);
   dashboardRoutes(app, o);
+  reviewDeskRoutes(app, o);
   usersRoutes(app, { store: o.store, timeZone: o.config.timeZone, now: o.now });
   sectionRoutes(app, o);
 }
