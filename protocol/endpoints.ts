@@ -10,6 +10,7 @@ import { crc32 } from "./crc32.ts";
 import type { Failure } from "./result.ts";
 import { downSchema, nackSchema, upSchema, type DownMsg, type NackMsg, type UpMsg } from "./schemas.ts";
 import type { z } from "zod";
+import { describeIssues, inWords } from "./zod-words.ts";
 
 /**
  * Why a line was not a valid message. `refusal`: the line was an event that passed the CRC but breaks the schema
@@ -23,11 +24,6 @@ export interface End<In, Out> {
   decode(line: string): { ok: true; msg: In } | DecodeFailure;
   /** One message to send, validated, to a frame line with its `\n`. */
   encode(msg: Out): Encoded;
-}
-
-/** `path: message` for each zod issue, joined with "; ". */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => (i.path.length ? i.path.join(".") : "(root)") + ": " + i.message).join("; ");
 }
 
 /* The nack refusing an up event for good, when the event names a device, boot and number a nack can carry. */
@@ -50,12 +46,12 @@ function makeEnd<In, Out>(dir: "up" | "down", inSchema: z.ZodType<In>, outSchema
       if (!r.ok) return r.parsed ? badMessage(r.reason, r.parsed) : r;
       const t = r.msg.t;
       if (directionOf(t) !== dir) return { ok: false, code: "unknown_type", reason: t + " is not a " + dir + " message" };
-      const parsed = inSchema.safeParse(r.msg);
+      const parsed = inSchema.safeParse(r.msg, { error: inWords });
       if (!parsed.success) return badMessage(t + " " + describeIssues(parsed.error), r.msg as unknown as { [k: string]: unknown });
       return { ok: true, msg: parsed.data };
     },
     encode(msg) {
-      const parsed = outSchema.safeParse(msg);
+      const parsed = outSchema.safeParse(msg, { error: inWords });
       if (!parsed.success) {
         const t = (msg as { t?: unknown }).t;
         return { ok: false, code: "bad_message", reason: String(t) + " " + describeIssues(parsed.error) };

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { INDEX_NAMES } from "../indices/formulas.ts";
+import { inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
 
 const ids = z.array(z.string().trim().min(1).max(100)).max(1000).default([]);
@@ -101,7 +102,7 @@ export type StoredRule = Rule & { id: number; createdMs: number; createdBy: stri
 
 /** `value` as a rule, or a GatewayError naming `where` and each problem in words. */
 export function parseRule(value: unknown, where: string): Rule {
-  const r = ruleSchema.safeParse(value);
+  const r = ruleSchema.safeParse(value, { error: inWords });
   if (r.success) return r.data;
   const words = r.error.issues.map((i) => {
     const path = i.path.join(".") || "(rule)";

@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { GatewayError } from "../errors.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
 import { FLAGS, type Flag } from "../indices/flags.ts";
-import { reviewPeriods, reviewSurveys, reviewUntimed, type ReviewFilter } from "../review/list.ts";
+import { checkFilter, reviewPeriods, reviewSurveys, reviewUnassigned, reviewUntimed, type ReviewFilter } from "../review/list.ts";
 import { parseDay } from "../reports/query.ts";
 import { catchUp } from "../reports/report.ts";
 import { parseTime } from "../time/zone.ts";
@@ -33,7 +33,7 @@ interface ListFlags extends DbFlags {
   json?: boolean;
 }
 
-function filter(f: ListFlags, config: Config): ReviewFilter {
+function filter(f: ListFlags, config: Config, store: Store): ReviewFilter {
   const now = Date.now();
   const from = parseDay(f.from, config.timeZone, now, "--from");
   const to = f.to === undefined ? from : parseDay(f.to, config.timeZone, now, "--to");
@@ -41,6 +41,7 @@ function filter(f: ListFlags, config: Config): ReviewFilter {
   for (const x of f.status ?? []) if (!["unreviewed", "confirmed", "rejected"].includes(x)) throw new GatewayError("invalid", `--status: expected unreviewed, confirmed or rejected, got "${x}"`);
   const limit = Number(f.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new GatewayError("invalid", `--limit: expected a positive whole number, got "${f.limit}"`);
+  checkFilter(store, { stores: f.store, terminals: f.terminal });
   return {
     from,
     to,
@@ -96,7 +97,7 @@ export function registerReview(program: Command, io: CliIo): void {
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
         catchUp(store, config);
-        const items = reviewSurveys(store, filter(f, config));
+        const items = reviewSurveys(store, filter(f, config, store));
         if (f.json) return io.out(JSON.stringify(items, null, 2) + "\n");
         io.out(items.length === 0 ? "no surveys match\n" : table(["id", "terminal", "opened", "closed", "answer", "employee", "flags", "valid", "cctv"], items.map((s) => [s.id, s.terminal, s.opened, s.closed.slice(11), s.answer, s.employee ?? "-", s.flags.join(",") || "-", s.valid ? "yes" : `no: ${s.reason}`, s.cctv ?? "-"])));
       }),
@@ -106,7 +107,7 @@ export function registerReview(program: Command, io: CliIo): void {
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
         catchUp(store, config);
-        const items = reviewPeriods(store, filter(f, config));
+        const items = reviewPeriods(store, filter(f, config, store));
         if (f.json) return io.out(JSON.stringify(items, null, 2) + "\n");
         io.out(items.length === 0 ? "no periods match\n" : table(["id", "terminal", "start", "end", "ended by", "status", "cctv"], items.map((p) => [p.id, p.terminal, p.start, p.end.slice(11) + (p.corrected ? " (corrected)" : ""), p.endReason === "max" ? "Fmax" : "long press", p.status, p.cctv ?? "-"])));
       }),
@@ -114,11 +115,26 @@ export function registerReview(program: Command, io: CliIo): void {
   listOptions(review.command("untimed").description("events in no survey because their time cannot be known, by the day they arrived"))
     .action((f: ListFlags) =>
       withStore(f, (store, config) => {
-        const { total, items } = reviewUntimed(store, filter(f, config), config.timeZone);
+        const { total, items } = reviewUntimed(store, filter(f, config, store), config.timeZone);
         if (f.json) return io.out(JSON.stringify({ total, items }, null, 2) + "\n");
         if (total === 0) return io.out("no untimed events arrived on these days\n");
         io.out(`${total} untimed event${total === 1 ? "" : "s"}: presses whose time cannot be known; stored and in no survey or period\n`);
         io.out(table(["id", "terminal", "device", "boot", "seq", "kind", "why", "after boot / device clock", "arrived", "no later than"], items.map((e) => [e.id, e.terminal ?? "(none: unpaired)", e.device, e.boot, e.seq, e.kind, WHY[e.reason], e.deviceClock ?? `${(e.uptimeMs / 1000).toFixed(1)} s`, e.received, e.latest.slice(11)])));
+        if (items.length < total) io.out(`(${total - items.length} more; raise --limit)\n`);
+      }),
+    );
+  withDbFlags(review.command("unassigned").description("events of no terminal (recorded after an unpair, before the device learnt of it), by the day they arrived"))
+    .option("--from <day>", "first day in the gateway's time zone (YYYY-MM-DD, today, yesterday, -N)", "yesterday")
+    .option("--to <day>", "last day, included (default: --from)")
+    .option("--limit <n>", "at most this many rows", "500")
+    .option("--json", "print JSON")
+    .action((f: ListFlags) =>
+      withStore(f, (store, config) => {
+        const { total, items } = reviewUnassigned(store, filter(f, config, store), config.timeZone);
+        if (f.json) return io.out(JSON.stringify({ total, items }, null, 2) + "\n");
+        if (total === 0) return io.out("no events of no terminal arrived on these days\n");
+        io.out(`${total} event${total === 1 ? "" : "s"} of no terminal: the device was unpaired when ${total === 1 ? "it" : "they"} arrived; in no figure\n`);
+        io.out(table(["id", "device", "boot", "seq", "kind", "time", "arrived"], items.map((e) => [e.id, e.device, e.boot, e.seq, e.kind + (e.button ? ` ${e.button}` : ""), e.timed ? e.time : `untimed (${WHY[e.reason!]}), no later than ${e.time}`, e.received])));
         if (items.length < total) io.out(`(${total - items.length} more; raise --limit)\n`);
       }),
     );

@@ -3,6 +3,7 @@
  * Every problem is reported as `where: path: message`, all at once, in a ConfigError.
  */
 import { readFileSync } from "node:fs";
+import { issueLines, inWords } from "../../protocol/zod-words.ts";
 import { configSchema, type Config } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -105,8 +106,8 @@ export function loadConfig(opts: LoadOptions = {}): Config {
   const env: Json = {};
   fromEnv(opts.env ?? process.env, env, problems);
   input = merge(merge(input, env), opts.overrides ?? {});
-  const r = configSchema.safeParse(input);
-  if (!r.success) for (const i of r.error.issues) problems.push(`${where}: ${i.path.join(".") || "(root)"}: ${i.message}`);
+  const r = configSchema.safeParse(input, { error: inWords });
+  if (!r.success) for (const line of issueLines(r.error)) problems.push(`${where}: ${line}`);
   if (problems.length) throw new ConfigError(problems);
   return (r as { data: Config }).data;
 }

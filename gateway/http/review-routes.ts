@@ -6,7 +6,7 @@ import type { Flag } from "../indices/flags.ts";
 import { parseDay } from "../reports/query.ts";
 import { catchUp } from "../reports/report.ts";
 import { reviewPeriod, reviewSurvey, undoReview } from "../review/actions.ts";
-import { reviewPeriods, reviewSurveys, reviewUntimed, type ReviewFilter } from "../review/list.ts";
+import { checkFilter, reviewPeriods, reviewSurveys, reviewUnassigned, reviewUntimed, type ReviewFilter } from "../review/list.ts";
 import type { Store } from "../store/store.ts";
 import { parseTime } from "../time/zone.ts";
 import { actorOf } from "../web/auth.ts";
@@ -22,11 +22,17 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
     catchUp(store, config);
     const q = parse(reviewQuery, query, "query");
     const from = day(q.from, "from");
+    checkFilter(store, { stores: q.store, terminals: q.terminal });
     return { from, to: q.to === undefined ? from : day(q.to, "to"), stores: q.store, terminals: q.terminal, employees: q.employee, answers: q.answer, flags: q.flag as Flag[] | undefined, status: q.status as ReviewFilter["status"], valid: q.invalid === undefined ? undefined : q.invalid === "false", limit: q.limit };
   };
   app.get("/api/review/surveys", async (req) => reviewSurveys(store, filter(req.query)));
   app.get("/api/review/periods", async (req) => reviewPeriods(store, filter(req.query)));
   app.get("/api/review/untimed", async (req) => reviewUntimed(store, filter(req.query), config.timeZone));
+  app.get("/api/review/unassigned", async (req) => {
+    const f = filter(req.query);
+    if (f.stores?.length || f.terminals?.length) throw new GatewayError("invalid", "query: store, terminal: events of no terminal belong to no store; list them without store and terminal");
+    return reviewUnassigned(store, f, config.timeZone);
+  });
   app.get("/api/review/log", async (req) => {
     const q = req.query as { terminal?: string; limit?: string };
     const limit = Number(q.limit ?? 100);

@@ -1,27 +1,12 @@
 /** HTTP request shapes of the report and review API, and their check (docs/reports.md#http, #expert-review). */
 import { z } from "zod";
+import { describeIssues, inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
-
-/*
- * Zod's own wording ("Invalid input: expected boolean, received undefined", "Too small: expected string to have
- * >=1 characters") is the validator's, not an answer: each problem in words. Messages a schema gives stay.
- */
-const inWords: z.core.$ZodErrorMap = (iss) => {
-  if (iss.code === "invalid_type") return iss.input === undefined ? "required" : `expected ${iss.expected === "nan" ? "a number" : `a ${iss.expected}`}`;
-  if (iss.code === "unrecognized_keys") return `unknown field${iss.keys.length > 1 ? "s" : ""} ${iss.keys.map((k) => JSON.stringify(k)).join(", ")}`;
-  if (iss.code === "invalid_value") return `expected ${iss.values.map((v) => JSON.stringify(v)).join(" or ")}`;
-  if (iss.code === "too_small" || iss.code === "too_big") {
-    const n = Number(iss.code === "too_small" ? iss.minimum : iss.maximum);
-    const bound = `${iss.code === "too_small" ? "at least" : "at most"} ${n}`;
-    return iss.origin === "string" ? `expected ${bound} character${n === 1 ? "" : "s"}` : `expected ${bound}`;
-  }
-  return undefined;
-};
 
 /** `value` checked by `schema`, or a GatewayError naming `where` and each problem in words. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
   const r = schema.safeParse(value ?? {}, { error: inWords });
-  if (!r.success) throw new GatewayError("invalid", `${where}: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!r.success) throw new GatewayError("invalid", `${where}: ${describeIssues(r.error)}`);
   return r.data;
 }
 

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { issueLines, inWords } from "../../protocol/zod-words.ts";
 import { ConfigError } from "../config/load.ts";
 import { LOG_LEVELS } from "../log.ts";
 import { DEFAULT_HUB_PREFIX } from "./wire.ts";
@@ -83,7 +84,7 @@ export function loadHubConfig(o: { file?: string | undefined; env?: NodeJS.Proce
     if (v) input[section!] = { ...((input[section!] as Json | undefined) ?? {}), [key!]: v };
   }
   for (const [section, value] of Object.entries(o.overrides ?? {})) input[section] = { ...((input[section] as Json | undefined) ?? {}), ...(value as Json) };
-  const r = hubConfigSchema.safeParse(input);
-  if (!r.success) throw new ConfigError(r.error.issues.map((i) => `${where}: ${i.path.join(".") || "(root)"}: ${i.message}`));
+  const r = hubConfigSchema.safeParse(input, { error: inWords });
+  if (!r.success) throw new ConfigError(issueLines(r.error).map((line) => `${where}: ${line}`));
   return r.data;
 }

@@ -3,6 +3,7 @@
  * batch is a duplicate, leaves a gap, or has rows to store; and those rows as runs of one kind, each row checked
  * against its kind's shape. No database, no clock.
  */
+import { inWords } from "../../protocol/zod-words.ts";
 import { keyOf, ROW_KINDS } from "./row-kinds.ts";
 import type { BatchPayload } from "./wire.ts";
 
@@ -52,7 +53,7 @@ export function runsOf(rows: BatchPayload["rows"]): { runs: Run[]; rejected: Rej
       rejected.push({ seq: r.s, kind: r.k, reason: `unknown kind '${r.k}'`, body: JSON.stringify(r.d) });
       continue;
     }
-    const p = k.body.safeParse(r.d);
+    const p = k.body.safeParse(r.d, { error: inWords });
     if (!p.success) {
       const i = p.error.issues[0]!;
       rejected.push({ seq: r.s, kind: r.k, reason: `${i.path.join(".") || "row"}: ${i.message}`, body: JSON.stringify(r.d) });

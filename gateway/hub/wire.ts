@@ -4,6 +4,7 @@
  * sequence number it has committed. One zod schema per payload and per kind of row, checked at the hub's edge.
  */
 import { z } from "zod";
+import { inWords } from "../../protocol/zod-words.ts";
 
 export const HUB_WIRE_VERSION = 1;
 export const DEFAULT_HUB_PREFIX = "loyalty-hub";
@@ -76,7 +77,7 @@ export function parsePayload<T>(schema: z.ZodType<T>, text: string): { ok: true;
   } catch {
     return { ok: false, reason: "not JSON" };
   }
-  const r = schema.safeParse(json);
+  const r = schema.safeParse(json, { error: inWords });
   if (r.success) return { ok: true, value: r.data };
   const i = r.error.issues[0]!;
   return { ok: false, reason: `${i.path.join(".") || "payload"}: ${i.message}` };

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { parse } from "csv-parse";
+import { describeIssues, inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { TrafficKind } from "../store/traffic.ts";
@@ -81,9 +82,9 @@ export async function importTraffic(store: Store, kind: TrafficKind, file: strin
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; bytes: number } }>) {
       const line = rec.info.lines;
       progress?.update(rec.info.bytes);
-      const r = trafficRowSchema.safeParse(rec.record);
+      const r = trafficRowSchema.safeParse(rec.record, { error: inWords });
       if (!r.success) {
-        errors.push(`${file}:${line}: ${r.error.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ")}`);
+        errors.push(`${file}:${line}: ${describeIssues(r.error, "row")}`);
         continue;
       }
       const row = r.data;

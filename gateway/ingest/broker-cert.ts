@@ -9,6 +9,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname, networkInterfaces } from "node:os";
+import { isIP } from "node:net";
 import { dirname, join } from "node:path";
 import { generate } from "selfsigned";
 import { GatewayError } from "../errors.ts";
@@ -27,11 +28,18 @@ export interface BrokerCertificate {
 /** Where a generated certificate and key are kept: beside the database. */
 export const generatedPaths = (database: string) => ({ cert: join(dirname(database), "mqtt-tls.crt"), key: join(dirname(database), "mqtt-tls.key") });
 
-/** The names a device may reach the gateway by: `localhost`, the host name, and every address of every interface. */
+/* A wildcard bind address (0.0.0.0, ::) is no address a device can reach: the machine's own addresses stand for it. */
+const isWildcard = (address: string) => isIP(address) !== 0 && /^[0:.]+$/.test(address);
+
+/**
+ * The names a device may reach the gateway by: `localhost`, the host name, and every address of every interface.
+ * An address is never a DNS name (it goes among the IP addresses), and a wildcard address is left out of both.
+ */
 export function altNames(host: string, interfaces: ReturnType<typeof networkInterfaces>): { dns: string[]; ips: string[] } {
-  const dns = [...new Set(["localhost", host].filter((n) => n && /^[A-Za-z0-9.-]+$/.test(n)))];
+  const dns = [...new Set(["localhost", host].filter((n) => n && /^[A-Za-z0-9.-]+$/.test(n) && isIP(n) === 0))];
   const ips = new Set(["127.0.0.1"]);
-  for (const list of Object.values(interfaces)) for (const a of list ?? []) if (!a.address.startsWith("fe80")) ips.add(a.address);
+  if (isIP(host) !== 0 && !isWildcard(host)) ips.add(host);
+  for (const list of Object.values(interfaces)) for (const a of list ?? []) if (!a.address.startsWith("fe80") && !isWildcard(a.address)) ips.add(a.address);
   return { dns, ips: [...ips] };
 }
 

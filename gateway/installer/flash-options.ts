@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { BOARDS, ROLES } from "../../firmware/build/boards.ts";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
+import { inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
 import { ANSWER_TIMEOUT_MS, VERIFY_TIMEOUT_MS } from "./constants.ts";
 
@@ -72,7 +73,7 @@ export function parseWifi(text: string): { ssid: string; pass: string } {
 }
 
 export function flashRequest(flags: FlashFlags): FlashRequest {
-  const r = flagsSchema.safeParse(flags);
+  const r = flagsSchema.safeParse(flags, { error: inWords });
   if (!r.success) throw new GatewayError("invalid", r.error.issues.map((i) => i.message).join("; "));
   const f = r.data;
   const profile = BOARDS[f.board] as (typeof BOARDS)[string];

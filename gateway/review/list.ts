@@ -3,8 +3,10 @@
  * second in the store's zone, flags, review state and a CCTV link, filtered by store, terminal, employee, days,
  * answer, flags and state; and the untimed events, which are in no survey (docs/gateway.md#clocks).
  */
+import { GatewayError } from "../errors.ts";
 import type { UntimedReason } from "../time/event-time.ts";
 import type { Store } from "../store/store.ts";
+import { storeList } from "../terminals/stores.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 import { cctvLink } from "./cctv.ts";
 import { flagSurveys, SILENT_RUN, UNSOLICITED_AFTER_MS, type Flag } from "../indices/flags.ts";
@@ -84,7 +86,43 @@ export interface UntimedItem {
   receivedIso: string;
 }
 
+/** An event of no terminal (its device was unpaired when it arrived), timed or not: stored, in no figure. */
+export interface UnassignedItem {
+  id: number;
+  device: string;
+  boot: string;
+  seq: number;
+  kind: string;
+  /** The button of a press, null for other kinds. */
+  button: string | null;
+  /** Whether its time is known: then `time` is when it happened; else the latest it can have happened. */
+  timed: boolean;
+  /** Untimed: why (`unheard_boot`, `ahead`, `before_2020`); null when timed. */
+  reason: UntimedReason | null;
+  /** `YYYY-MM-DD HH:MM:SS` in the gateway's zone. */
+  time: string;
+  received: string;
+  timeIso: string;
+  receivedIso: string;
+}
+
 const DEFAULT_LIMIT = 500;
+
+/** How many terminals an unknown terminal's error lists before "and N more". */
+const TERMINALS_NAMED = 20;
+
+/**
+ * Refuses a filter that names a store or terminal there is not, listing those there are (a typo would otherwise
+ * read as an empty list, docs/reports.md#expert-review).
+ */
+export function checkFilter(store: Store, f: Pick<ReviewFilter, "stores" | "terminals">): void {
+  for (const id of f.stores ?? []) if (!store.terminals.store(id)) throw new GatewayError("not_found", `store ${id} does not exist (stores: ${storeList(store)})`);
+  const unknown = (f.terminals ?? []).find((id) => !store.terminals.terminal(id));
+  if (unknown === undefined) return;
+  const all = store.terminals.terminals().map((t) => t.id);
+  const named = all.length === 0 ? "none yet" : all.slice(0, TERMINALS_NAMED).join(", ") + (all.length > TERMINALS_NAMED ? ` and ${all.length - TERMINALS_NAMED} more (loyalty terminals lists them)` : "");
+  throw new GatewayError("not_found", `terminal ${unknown} does not exist (terminals: ${named})`);
+}
 
 function scope(store: Store, f: ReviewFilter) {
   const stores = new Map(store.terminals.stores().map((s) => [s.id, s.timeZone]));
@@ -195,4 +233,30 @@ export function reviewUntimed(store: Store, f: ReviewFilter, timeZone: string): 
     }
   }
   return { total, items };
+}
+
+/**
+ * Events of no terminal that arrived in the days of `f`, by the days of `timeZone` (the gateway's: they have no
+ * store), timed and untimed, and how many there are. Their device was paired to no terminal when they arrived: an
+ * event recorded after an unpair and before the device learnt of it (docs/protocol.md, `unpair`). They count in no
+ * figure; the expert sees them here.
+ */
+export function reviewUnassigned(store: Store, f: Pick<ReviewFilter, "from" | "to" | "limit">, timeZone: string): { total: number; items: UnassignedItem[] } {
+  const from = dayStart(f.from, timeZone);
+  const to = dayStart(addDays(f.to, 1), timeZone);
+  const items = store.events.unassigned(from, to, f.limit ?? DEFAULT_LIMIT).map((e) => ({
+    id: e.id,
+    device: e.serial,
+    boot: e.boot,
+    seq: e.seq,
+    kind: e.kind,
+    button: e.btn,
+    timed: e.reason === null,
+    reason: e.reason,
+    time: formatLocal(e.atMs, timeZone),
+    received: formatLocal(e.receivedMs, timeZone),
+    timeIso: new Date(e.atMs).toISOString(),
+    receivedIso: new Date(e.receivedMs).toISOString(),
+  }));
+  return { total: store.events.countUnassigned(from, to), items };
 }

@@ -45,6 +45,24 @@ export interface UntimedEvent {
   terminalId: string | null;
 }
 
+/**
+ * An event stored with no terminal: its device was paired to none when it arrived (recorded after an unpair, before
+ * the device learnt of it). Timed or untimed; as the expert's list shows it (gateway/review/list.ts).
+ */
+export interface UnassignedEvent {
+  id: number;
+  serial: string;
+  boot: string;
+  seq: number;
+  kind: EventKind;
+  btn: string | null;
+  /** When it happened (a timed event), or the latest it can have happened (an untimed one). */
+  atMs: number;
+  /** null: timed; else why its time cannot be known. */
+  reason: UntimedReason | null;
+  receivedMs: number;
+}
+
 export function eventsRepo(db: Db) {
   const insert = db.prepare(
     `INSERT INTO events (serial, boot, seq, kind, btn, ts, synced, untimed, untimed_reason, at_ms, received_ms, terminal_id, link)
@@ -66,6 +84,13 @@ export function eventsRepo(db: Db) {
      FROM events WHERE untimed = 1 AND terminal_id IS ? AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
   );
   const untimedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE untimed = 1 AND terminal_id IS ? AND received_ms >= ? AND received_ms < ?`);
+  /* terminal_id IS NULL finds them through events_terminal_at; they are few. */
+  const unassignedList = db.prepare(
+    `SELECT id, serial, boot, seq, kind, btn, at_ms AS atMs, received_ms AS receivedMs,
+       CASE WHEN untimed = 1 THEN coalesce(untimed_reason, 'unheard_boot') END AS reason
+     FROM events WHERE terminal_id IS NULL AND received_ms >= ? AND received_ms < ? ORDER BY received_ms, id LIMIT ?`,
+  );
+  const unassignedCount = db.prepare(`SELECT count(*) AS n FROM events WHERE terminal_id IS NULL AND received_ms >= ? AND received_ms < ?`);
   const untimedTotals = db.prepare(`SELECT count(*) AS events, count(*) - count(terminal_id) AS unpaired FROM events WHERE untimed = 1`);
   const count = db.prepare(`SELECT count(*) AS n FROM events`);
   const countBetween = db.prepare(`SELECT count(*) AS n FROM events WHERE terminal_id = ? AND at_ms >= ? AND at_ms < ?`);
@@ -117,6 +142,14 @@ export function eventsRepo(db: Db) {
     /** How many of a terminal's (null: no terminal's) untimed events arrived in [fromMs, toMs). */
     countUntimed(terminalId: string | null, fromMs: number, toMs: number): number {
       return (untimedCount.get(terminalId, fromMs, toMs) as { n: number }).n;
+    },
+    /** The events of no terminal that arrived in [fromMs, toMs), oldest arrival first, at most `limit`. */
+    unassigned(fromMs: number, toMs: number, limit: number): UnassignedEvent[] {
+      return unassignedList.all(fromMs, toMs, limit) as UnassignedEvent[];
+    },
+    /** How many events of no terminal arrived in [fromMs, toMs). */
+    countUnassigned(fromMs: number, toMs: number): number {
+      return (unassignedCount.get(fromMs, toMs) as { n: number }).n;
     },
     /** Every untimed event stored, and how many of them arrived when their device was paired to no terminal. */
     untimedTotals(): { events: number; unpaired: number } {

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { MAX_QUESTION_TEXT } from "../../protocol/constants.ts";
 import { configSchema, questionKindSchema, type QuestionKind, type Role } from "../../protocol/schemas.ts";
+import { inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { SettingKey } from "../surveys/settings.ts";
@@ -37,7 +38,7 @@ export interface PairRequest {
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   if (value === undefined) throw new GatewayError("invalid", `no ${what} given`);
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { error: inWords });
   if (!r.success) throw new GatewayError("invalid", `${what} '${String(value)}': ${r.error.issues[0]?.message}`);
   return r.data;
 }

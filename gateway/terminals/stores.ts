@@ -4,6 +4,7 @@
  * pairing refuses a store nobody added, so a typo cannot create one in the zone of whoever ran `pair`.
  */
 import { z } from "zod";
+import { inWords } from "../../protocol/zod-words.ts";
 import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import type { StoreRow } from "../store/terminals.ts";
@@ -15,7 +16,7 @@ const storeId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, "expected 1..32 of A-Z
 const label = z.string().trim().min(1, "expected some text").max(64, "expected at most 64 characters").regex(/^[^\x00-\x1f\x7f]*$/, "no control characters");
 
 function check<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { error: inWords });
   if (!r.success) throw new GatewayError("invalid", `${what} '${String(value)}': ${r.error.issues[0]?.message}`);
   return r.data;
 }

@@ -181,7 +181,7 @@ describe("alerts end to end", () => {
     const before = (await api("GET", "/api/alerts/rules")).json.length;
     expect(await api("POST", "/api/alerts/rules", { by: "olga", kind: "index", index: "happiness", op: "above", threshold: 500 })).toEqual({
       status: 400,
-      json: { error: "invalid", message: 'rule: index: Invalid option: expected one of "inkStaff"|"inkOffice"|"iel"; threshold: Too big: expected number to be <=100' },
+      json: { error: "invalid", message: 'rule: index: expected one of "inkStaff", "inkOffice", "iel"; threshold: expected at most 100' },
     });
     expect(await api("POST", "/api/alerts/rules", { by: "olga", kind: "offline", minutes: 5, scope: { stores: ["nowhere"] } })).toEqual({
       status: 404,

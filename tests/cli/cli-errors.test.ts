@@ -2,7 +2,7 @@
  * Every command run with a missing or invalid option, or with no gateway running, answers in words: an exit code,
  * a message that names what is wrong, and never a stack trace, a validator's wording or an 'undefined' (issue 15).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,7 +15,7 @@ const tempDb = () => join(mkdtempSync(join(tmpdir(), "lb-errors-")), "loyalty.sq
 
 /** What a message in words never contains. */
 function expectWords(text: string): void {
-  expect(text).not.toMatch(/\n\s+at |undefined|Invalid option|ZodError|Error: /);
+  expect(text).not.toMatch(/\n\s+at |undefined|Invalid option|Invalid input|Too small|Too big|Unrecognized key|ZodError|Error: /);
 }
 
 describe("CLI errors in words", () => {
@@ -48,6 +48,25 @@ describe("CLI errors in words", () => {
     expect(r.code).not.toBe(0);
     expect(r.err).toMatch(message);
     expectWords(r.err);
+  });
+
+  it("a config file's and a CSV row's problems are in words, not the validator's", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lb-errors-"));
+    const config = join(dir, "gateway.json");
+    writeFileSync(config, JSON.stringify({ serial: { ports: [{ path: "" }] }, extra: 1 }));
+    const c = await run("gateway", "--config", config);
+    expect(c).toEqual({ code: 2, out: "", err: `invalid configuration:\n  ${config}: serial.ports.0.path: expected at least 1 character\n  ${config}: (root): unknown field "extra"\n` });
+
+    const db = tempDb();
+    const s = openStore(db);
+    s.terminals.addStore({ id: "s1", name: "s1", timeZone: "Europe/Moscow", region: null }, Date.now());
+    s.close();
+    const csv = join(dir, "visitors.csv");
+    writeFileSync(csv, "store,date\ns1,2026-11-21\n");
+    const i = await run("import", "visitors", csv, "--db", db);
+    expect(i.code).toBe(2);
+    expect(i.err).toContain(`${csv}:2: count: required`);
+    expectWords(i.err);
   });
 
   it("simulate with no gateway running says so instead of retrying in silence", async () => {

@@ -41,9 +41,9 @@ describe("configuration", () => {
     expect(problems(() => loadConfig({ file: p, env: { LOYALTY_DEMO: "maybe" } })).sort()).toEqual(
       [
         "env LOYALTY_DEMO: expected true or false, got 'maybe'",
-        `${p}: (root): Unrecognized key: "extra"`,
+        `${p}: (root): unknown field "extra"`,
         `${p}: mqtt.url: expected mqtt://, mqtts://, ws:// or wss://`,
-        `${p}: serial.ports.0.path: Too small: expected string to have >=1 characters`,
+        `${p}: serial.ports.0.path: expected at least 1 character`,
         `${p}: timeZone: not an IANA time zone (e.g. Europe/Moscow)`,
       ].sort(),
     );

@@ -91,7 +91,7 @@ describe("HTTP API", () => {
       await json(`${base}/api/review/surveys?from=2026-11-20&limit=0`),
     ];
     expect(worded.map((b) => [b.status, b.body.message])).toEqual([
-      [400, "body: valid: required; by: required"],
+      [400, "body: valid: required"],
       [400, 'body: valid: expected a boolean; by: expected at least 1 character; (root): unknown field "action"'],
       [400, 'body: status: expected "confirmed" or "rejected"'],
       [400, "query: limit: expected at least 1"],

@@ -232,7 +232,7 @@ describe("a chain of three stores forwarding to one hub", () => {
       { v: 1, acked: 2, replayFrom: 3 },
     ]);
     const rejected = await pool.query("SELECT seq::int AS seq, kind, reason, body FROM hub_rejected_rows WHERE store_id = 'fake'");
-    expect(rejected.rows).toEqual([{ seq: 2, kind: "event", reason: "boot: Invalid input: expected string, received undefined", body: '{"id":1,"serial":"X"}' }]);
+    expect(rejected.rows).toEqual([{ seq: 2, kind: "event", reason: "boot: required", body: '{"id":1,"serial":"X"}' }]);
     expect((await pool.query("SELECT name FROM stores WHERE store_id = 'fake'")).rows).toEqual([{ name: "Fake" }]);
     expect(hub!.exitCode).toBeNull();
   });

@@ -45,7 +45,7 @@ describe("runsOf", () => {
     ]);
     expect(r.rejected.map((x) => [x.seq, x.reason])).toEqual([
       [4, "unknown kind 'gossip'"],
-      [5, "ts: Invalid input: expected number, received string"],
+      [5, "ts: expected a number"],
     ]);
     expect(JSON.parse(r.rejected[1]!.body).ts).toBe("soon");
   });

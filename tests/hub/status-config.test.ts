@@ -51,7 +51,7 @@ describe("hub settings", () => {
         return err as ConfigError;
       }
     })();
-    expect(e?.problems).toEqual(["hub config: postgres: Invalid input: expected object, received undefined", "hub config: mqtt.url: expected mqtt://, mqtts://, ws:// or wss://"]);
+    expect(e?.problems).toEqual(["hub config: postgres: required", "hub config: mqtt.url: expected mqtt://, mqtts://, ws:// or wss://"]);
   });
 });
 

@@ -9,6 +9,11 @@ describe("the broker certificate's names", () => {
     ["gw-shop", { eth0: [iface("192.168.1.10", "IPv4"), iface("fe80::1", "IPv6")], lo: [iface("127.0.0.1", "IPv4")] }, { dns: ["localhost", "gw-shop"], ips: ["127.0.0.1", "192.168.1.10"] }],
     ["localhost", { wlan0: [iface("10.0.0.5", "IPv4"), iface("fd00::2", "IPv6")] }, { dns: ["localhost"], ips: ["127.0.0.1", "10.0.0.5", "fd00::2"] }],
     ["bad name!", {}, { dns: ["localhost"], ips: ["127.0.0.1"] }],
+    /* A wildcard bind address reaches nothing: the interfaces' own addresses are the names, never DNS:0.0.0.0. */
+    ["0.0.0.0", { eth0: [iface("192.168.1.10", "IPv4"), iface("0.0.0.0", "IPv4"), iface("::", "IPv6")] }, { dns: ["localhost"], ips: ["127.0.0.1", "192.168.1.10"] }],
+    ["::", { eth0: [iface("10.1.2.3", "IPv4")] }, { dns: ["localhost"], ips: ["127.0.0.1", "10.1.2.3"] }],
+    /* An address given as the host is an IP name, not a DNS one. */
+    ["192.168.7.7", {}, { dns: ["localhost"], ips: ["127.0.0.1", "192.168.7.7"] }],
   ])("host %s", (host, interfaces, expected) => expect(altNames(host, interfaces)).toEqual(expected));
 
   it("names the file that is no certificate", () => {
