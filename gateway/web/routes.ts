@@ -10,12 +10,14 @@ import type { Store } from "../store/store.ts";
 import { assetRoutes } from "./assets.ts";
 import { CSRF_MESSAGE, csrfMissing } from "./auth.ts";
 import { messagePage } from "./layout.ts";
+import { alertsRoutes } from "./pages/alerts-page.ts";
 import { dashboardRoutes } from "./pages/dashboard.ts";
 import { sectionRoutes } from "./pages/sections.ts";
 import { signInRoutes } from "./pages/sign-in.ts";
+import { terminalsRoutes } from "./pages/terminals-page.ts";
 import { usersRoutes } from "./pages/users-page.ts";
 
-export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): Promise<void> {
+export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; nudgeAlerts?: (() => void) | undefined }): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   /* After the body is parsed (a form's _csrf is in it), before any handler. */
@@ -30,5 +32,7 @@ export async function webRoutes(app: FastifyInstance, o: { store: Store; config:
   signInRoutes(app, o);
   dashboardRoutes(app, o);
   usersRoutes(app, { store: o.store, timeZone: o.config.timeZone, now: o.now });
+  terminalsRoutes(app, o);
+  alertsRoutes(app, o);
   sectionRoutes(app, o);
 }

@@ -1,5 +1,5 @@
 /**
- * The sections still to come (issue 16): the review desk, terminals, alerts. Each is in the navigation already and
+ * The sections still to come (issue 16): the review desk. Each is in the navigation already and
  * behind its permission, and says what it will hold; the pages that replace these keep the paths. Отчёты lists the
  * report views that exist today.
  */
@@ -12,8 +12,6 @@ import { gate } from "./gate.ts";
 
 const SECTIONS: { path: string; title: string; needs: Permission; body: Html }[] = [
   { path: "/review", title: "Проверка", needs: "review", body: html`<p class="message">Рабочее место эксперта появится здесь. Пока проверка ведётся командой <code>npx loyalty review</code> и через API <code>/api/review/…</code>.</p>` },
-  { path: "/terminals", title: "Терминалы", needs: "read", body: html`<p class="message">Терминалы, привязка и настройки появятся здесь. Пока: <code>npx loyalty status</code>, <code>npx loyalty pair</code>.</p>` },
-  { path: "/alerts", title: "Оповещения", needs: "read", body: html`<p class="message">Правила и журнал оповещений появятся здесь.</p>` },
   {
     path: "/reports",
     title: "Отчёты",
