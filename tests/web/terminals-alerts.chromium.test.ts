@@ -2,7 +2,7 @@
  * The terminals and alerts pages in real Chromium against a running gateway (real SQLite file, fastify on a free
  * port, the embedded MQTT broker) with a scripted device connected over MQTT as a real one connects: an installer
  * finds the pending device by making it blink, pairs it with the form, changes its question from a time and its
- * window, creates an alert rule and acknowledges the alert the engine opens; a manager sees the same pages without
+ * window, unpairs it, creates an alert rule and acknowledges the alert the engine opens; a manager sees the same pages without
  * forms and is refused every change (403). The gateway runs on the real clock; effective times are computed from it.
  */
 import type { Browser, Page } from "playwright-core";
@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe("terminals page", () => {
-  it("lets an installer identify a pending device, pair it with the form, change its question from a time and set its window", async () => {
+  it("lets an installer identify a pending device, pair it with the form, change its question from a time, set its window and unpair it", async () => {
     const page = await signIn("petr");
     await page.getByRole("link", { name: "Терминалы", exact: true }).click();
     await page.waitForURL(base + "/terminals");
@@ -149,6 +149,17 @@ describe("terminals page", () => {
       await page.setViewportSize({ width, height: 800 });
       expect(await noHorizontalScroll(page), `terminals page at ${width} px`).toBe(true);
     }
+
+    /* Unpaired, the device is pending again with its MQTT credential revoked; the terminal keeps its history. */
+    page.on("dialog", (d) => void d.accept());
+    await page.locator(`[data-terminal="s1.till-7"] tr[data-serial="${SERIAL}"]`).getByRole("button", { name: "Отвязать" }).click();
+    await page.waitForSelector(`#pending tr[data-serial="${SERIAL}"]`);
+    expect(await page.locator("[role=status]").innerText()).toContain("доступ MQTT отозван");
+    expect(await page.locator(`#pending tr[data-serial="${SERIAL}"] [data-credential]`).getAttribute("data-credential")).toBe("revoked");
+    expect(gw.store.terminals.currentPairing(SERIAL)).toBeUndefined();
+    expect(gw.store.credentials.check(SERIAL, "anything")).toBe(false);
+    expect(await page.locator('[data-terminal="s1.till-7"] table.history tr').count()).toBeGreaterThan(5);
+    expect(gw.store.audit.recent(1)[0]).toMatchObject({ by: "petr", via: "web", action: "device.unpair", subject: SERIAL });
     await page.context().close();
   });
 
