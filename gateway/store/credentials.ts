@@ -19,6 +19,13 @@ export interface CredentialInForce {
   mosquittoHash: string | null;
 }
 
+/** What the pages show of a device's credential (never the secret): issued and in force, revoked, or none ever issued. */
+export interface CredentialState {
+  state: "issued" | "revoked" | "none";
+  /** When it was issued or revoked; null for none. */
+  atMs: number | null;
+}
+
 export function credentialsRepo(db: Db) {
   const upsert = db.prepare(
     `INSERT INTO device_credentials (serial, secret_sha256, mosquitto_hash, issued_ms, revoked_ms) VALUES (?, ?, ?, ?, NULL)
@@ -29,6 +36,7 @@ export function credentialsRepo(db: Db) {
   const revoke = db.prepare(`UPDATE device_credentials SET revoked_ms = ? WHERE serial = ? AND revoked_ms IS NULL`);
   const inForce = db.prepare(`SELECT serial, mosquitto_hash AS mosquittoHash FROM device_credentials WHERE revoked_ms IS NULL ORDER BY serial`);
   const revokedAt = db.prepare(`SELECT revoked_ms AS revokedMs FROM device_credentials WHERE serial = ?`);
+  const times = db.prepare(`SELECT issued_ms AS issuedMs, revoked_ms AS revokedMs FROM device_credentials WHERE serial = ?`);
   return {
     /** A new secret for `serial`, replacing (and un-revoking) any earlier one; returns the secret, kept nowhere here. */
     issue(serial: string, now: number): string {
@@ -49,6 +57,12 @@ export function credentialsRepo(db: Db) {
     revokedMs(serial: string): number | undefined {
       const row = revokedAt.get(serial) as { revokedMs: number | null } | undefined;
       return row?.revokedMs ?? undefined;
+    },
+    /** The credential's state, for the terminals page. */
+    state(serial: string): CredentialState {
+      const row = times.get(serial) as { issuedMs: number; revokedMs: number | null } | undefined;
+      if (!row) return { state: "none", atMs: null };
+      return row.revokedMs === null ? { state: "issued", atMs: row.issuedMs } : { state: "revoked", atMs: row.revokedMs };
     },
     /** Every unrevoked credential, by serial. */
     inForce(): CredentialInForce[] {

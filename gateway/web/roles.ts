@@ -1,7 +1,7 @@
 /**
  * Roles and what each allows (docs/web.md#users-and-roles). A user holds a set of roles: in a small store one person
  * is often both the expert and the installer, and a set says so without inventing combined roles. Every signed-in
- * user may read (dashboard, reports); the other permissions each belong to one role.
+ * user may read (dashboard, reports); the other permissions each belong to one role, except acting on alerts.
  */
 import { z } from "zod";
 
@@ -12,12 +12,14 @@ export type Role = z.infer<typeof role>;
 /** Russian names, as the pages and the CLI's list show them. */
 export const ROLE_NAMES: Record<Role, string> = { manager: "менеджер", expert: "эксперт", installer: "монтажник", admin: "администратор" };
 
-export type Permission = "read" | "review" | "terminals" | "users";
+export type Permission = "read" | "review" | "terminals" | "alerts" | "users";
 
 const GRANTS: Record<Permission, readonly Role[]> = {
   read: ROLES,
   review: ["expert"],
   terminals: ["installer"],
+  /* Alerts are about the figures (the expert's) and the devices (the installer's); the admin sets up their delivery. */
+  alerts: ["expert", "installer", "admin"],
   users: ["admin"],
 };
 

@@ -11,13 +11,15 @@ import type { LiveHub } from "./dashboard/live.ts";
 import { assetRoutes } from "./assets.ts";
 import { CSRF_MESSAGE, csrfMissing } from "./auth.ts";
 import { messagePage } from "./layout.ts";
+import { alertsRoutes } from "./pages/alerts-page.ts";
 import { dashboardRoutes } from "./pages/dashboard.ts";
 import { reviewDeskRoutes } from "./pages/review-desk.ts";
 import { sectionRoutes } from "./pages/sections.ts";
 import { signInRoutes } from "./pages/sign-in.ts";
+import { terminalsRoutes } from "./pages/terminals-page.ts";
 import { usersRoutes } from "./pages/users-page.ts";
 
-export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; live: LiveHub }): Promise<void> {
+export async function webRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; live: LiveHub; nudgeAlerts?: (() => void) | undefined }): Promise<void> {
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody, { bodyLimit: 16 * 1024 });
   /* After the body is parsed (a form's _csrf is in it), before any handler. */
@@ -33,5 +35,7 @@ export async function webRoutes(app: FastifyInstance, o: { store: Store; config:
   dashboardRoutes(app, o);
   reviewDeskRoutes(app, o);
   usersRoutes(app, { store: o.store, timeZone: o.config.timeZone, now: o.now });
+  terminalsRoutes(app, o);
+  alertsRoutes(app, o);
   sectionRoutes(app, o);
 }

@@ -14,6 +14,7 @@ import { testConfig } from "../../gateway/testkit/config.ts";
 import { addUser } from "../../gateway/web/users.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { chain } from "../support/presses.ts";
+import { noHorizontalScroll, signInAs } from "../support/web.ts";
 
 const TOKEN = "program-token-0123456789";
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
@@ -48,16 +49,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-async function signIn(login: keyof typeof PASSWORDS, ctx?: BrowserContext): Promise<Page> {
-  const page = await (ctx ?? (await browser.newContext())).newPage();
-  await page.goto(base + "/");
-  expect(new URL(page.url()).pathname).toBe("/login");
-  await page.locator("#login").pressSequentially(login);
-  await page.locator("#password").pressSequentially(PASSWORDS[login]);
-  await page.getByRole("button", { name: "Войти" }).click();
-  await page.waitForURL(base + "/");
-  return page;
-}
+const signIn = (login: keyof typeof PASSWORDS, ctx?: BrowserContext): Promise<Page> => signInAs({ browser, base, login, password: PASSWORDS[login], ctx });
 
 /** A call from the signed-in page itself (its cookie, same origin), with or without the page's CSRF token. */
 async function fromPage(page: Page, path: string, body: unknown, csrf: boolean): Promise<{ status: number; body: { error?: string; message?: string; review?: number } }> {
@@ -76,7 +68,6 @@ const surveyState = async (id: number) => {
   const items = Array.isArray(list) ? list : list.items;
   return items.find((s) => s.id === id)!.valid;
 };
-const noHorizontalScroll = (page: Page) => page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth") as Promise<boolean>;
 
 describe("web app", () => {
   it("signs in by typing and shows today's indices per store and terminal, as the report computes them", async () => {

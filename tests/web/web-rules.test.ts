@@ -33,11 +33,11 @@ describe("roles", () => {
   ])("parses %j", (text, expected) => expect(parseRoles(text, "roles")).toEqual(expected));
 
   it.each([
-    [["manager"], { read: true, review: false, terminals: false, users: false }],
-    [["expert"], { read: true, review: true, terminals: false, users: false }],
-    [["installer"], { read: true, review: false, terminals: true, users: false }],
-    [["admin"], { read: true, review: false, terminals: false, users: true }],
-    [["expert", "installer"], { read: true, review: true, terminals: true, users: false }],
+    [["manager"], { read: true, review: false, terminals: false, alerts: false, users: false }],
+    [["expert"], { read: true, review: true, terminals: false, alerts: true, users: false }],
+    [["installer"], { read: true, review: false, terminals: true, alerts: true, users: false }],
+    [["admin"], { read: true, review: false, terminals: false, alerts: true, users: true }],
+    [["expert", "installer"], { read: true, review: true, terminals: true, alerts: true, users: false }],
   ])("%j may", (roles, grants) => {
     for (const [p, yes] of Object.entries(grants)) expect(may(roles, p as "read"), p).toBe(yes);
   });

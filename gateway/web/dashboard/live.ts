@@ -6,6 +6,7 @@
  * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
  * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
  */
+import { may } from "../roles.ts";
 import type { ServerResponse } from "node:http";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../log.ts";
@@ -32,9 +33,9 @@ interface Subscriber {
   tokenSha256: string;
 }
 
-/** Who may acknowledge alerts on the dashboard: every role but the manager's, who reads (docs/decisions.md). */
+/** Who may acknowledge alerts on the dashboard: the alerts permission (expert, installer, admin; roles.ts). */
 export function mayAck(roles: readonly string[]): boolean {
-  return roles.some((r) => r !== "manager");
+  return may(roles, "alerts");
 }
 
 /** One server-sent event; every line of `data` gets its own `data:` field. */

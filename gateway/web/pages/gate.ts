@@ -5,7 +5,7 @@ import { messagePage } from "../layout.ts";
 import { may, ROLE_NAMES, type Permission, type Role } from "../roles.ts";
 
 /** Which role grants each permission, for the refusal's words. */
-const WHO: Record<Permission, Role[]> = { read: ["manager"], review: ["expert"], terminals: ["installer"], users: ["admin"] };
+const WHO: Record<Permission, Role[]> = { read: ["manager"], review: ["expert"], terminals: ["installer"], alerts: ["expert", "installer", "admin"], users: ["admin"] };
 
 export function gate(store: Store, permission: Permission) {
   return async (req: FastifyRequest, reply: FastifyReply) => {

@@ -1,7 +1,6 @@
 /**
- * The sections still to come (issue 16): terminals, alerts. Each is in the navigation already and
- * behind its permission, and says what it will hold; the pages that replace these keep the paths. Отчёты lists the
- * report views that exist today.
+ * Simple link sections of the navigation, behind their permission: Отчёты lists the report views (the HTML reports
+ * and the nightly files).
  */
 import type { FastifyInstance } from "fastify";
 import type { Store } from "../../store/store.ts";
@@ -11,8 +10,6 @@ import type { Permission } from "../roles.ts";
 import { gate } from "./gate.ts";
 
 const SECTIONS: { path: string; title: string; needs: Permission; body: Html }[] = [
-  { path: "/terminals", title: "Терминалы", needs: "read", body: html`<p class="message">Терминалы, привязка и настройки появятся здесь. Пока: <code>npx loyalty status</code>, <code>npx loyalty pair</code>.</p>` },
-  { path: "/alerts", title: "Оповещения", needs: "read", body: html`<p class="message">Правила и журнал оповещений появятся здесь.</p>` },
   {
     path: "/reports",
     title: "Отчёты",
