@@ -6,11 +6,11 @@
  * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
  * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
  */
-import { may } from "../roles.ts";
 import type { ServerResponse } from "node:http";
 import type { Config } from "../../config/schema.ts";
 import type { Logger } from "../../log.ts";
 import type { Store } from "../../store/store.ts";
+import { may } from "../roles.ts";
 import { IDLE_MS } from "../session.ts";
 import { liveFragment, type Viewer } from "./render.ts";
 import { takeSnapshot, type Snapshot } from "./snapshot.ts";
