@@ -14,6 +14,16 @@ const EARLIER = `ON CONFLICT (store_id, terminal_id) DO UPDATE SET from_ms = lea
  * never wait for each other's queue rows in opposite orders.
  */
 export const ENQUEUE: Record<string, { before?: string; after?: string }> = {
+  /*
+   * A store new at the hub, or in another time zone: its terminals from the beginning (their days are other days).
+   * A new name or region changes no derived row: reports read regions when they are made.
+   */
+  store: {
+    before: `${QUEUE} SELECT $1, t.id, ${Number.MIN_SAFE_INTEGER} FROM jsonb_to_recordset($2::jsonb) AS r(id text, time_zone text)
+      JOIN terminals t ON t.store_id = $1 AND t.local_store_id = r.id
+      LEFT JOIN stores s ON s.store_id = $1 AND s.local_id = r.id
+      WHERE s.time_zone IS DISTINCT FROM r.time_zone ORDER BY t.id ${EARLIER}`,
+  },
   /* New events: from the earliest timed one of each terminal (untimed events are in no survey). */
   event: {
     after: `${QUEUE} SELECT $1, r.terminal_id, min(r.at_ms) FROM jsonb_to_recordset($2::jsonb) AS r(terminal_id text, at_ms bigint, untimed integer)
