@@ -62,8 +62,10 @@ async function hubReport(f: ReportFlags, file: string, query: ReportQuery, o: Qu
   const pool = new pg.Pool({ connectionString: config.postgres.url, max: 2 });
   pool.on("error", () => undefined);
   try {
-    await pool.query("SELECT 1 FROM hub_derive_queue LIMIT 1").catch((e: Error) => {
-      throw new GatewayError("config", `cannot read the hub's database (postgres.url in ${file}): ${e.message}; has \`loyalty hub\` of this version run on it?`);
+    await pool.query("SELECT 1 FROM hub_derive_queue LIMIT 1").catch((e: Error & { code?: string }) => {
+      /* 42P01: no such table, a hub database this version's `loyalty hub` has not migrated yet. */
+      if (e.code === "42P01") throw new GatewayError("config", `the hub's database (postgres.url in ${file}) has no derived tables yet: run \`loyalty hub\` of this version on it once`);
+      throw new GatewayError("config", `cannot read the hub's database (postgres.url in ${file}): ${e.message}`);
     });
     return await hubReportFromQuery(pool, config, query, f.format as Format, o);
   } finally {
