@@ -35,7 +35,7 @@ export function registerReport(program: Command, io: CliIo): void {
       .description("ИНК@Персонал, ИНК@Офис, ИЭЛ with samples and 95 % intervals, representativeness and the review backlog")
       .option("--from <day>", "first store-local day: YYYY-MM-DD, today, yesterday or -N", "yesterday")
       .option("--to <day>", "last day, included (default: the --from day)")
-      .option("--group-by <dims>", "comma-separated: store, terminal, employee, question, and one of day, week, month", "store")
+      .option("--group-by <dims>", "comma-separated: region, store, terminal, employee, question, and one of day, week, month", "store")
       .option("--format <format>", `one of ${FORMATS.join(", ")}`, "table")
       .option("--store <ids>", "only these stores (comma-separated, repeatable)", list)
       .option("--terminal <ids>", "only these terminals", list)
