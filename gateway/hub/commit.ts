@@ -1,9 +1,11 @@
 /**
  * One batch into PostgreSQL (docs/hub.md#the-hub): in one transaction, lock the store's row, decide with what it
- * has committed (plan.ts), store the rows idempotently, and move its committed number to the batch's end. The
- * ack is sent only after this returns, so an ack always names rows that are durable at the hub.
+ * has committed (plan.ts), store the rows idempotently, queue the terminals whose surveys they change
+ * (derive-queue.ts), and move its committed number to the batch's end. The ack is sent only after this returns,
+ * so an ack always names rows that are durable at the hub.
  */
 import type { Pool } from "pg";
+import { ENQUEUE } from "./derive-queue.ts";
 import { decide } from "./plan.ts";
 import { ROW_KINDS, runSql } from "./row-kinds.ts";
 import type { AckPayload, BatchPayload } from "./wire.ts";
@@ -35,7 +37,11 @@ export async function commitBatch(pool: Pool, b: BatchPayload, nowMs: number): P
       let now = committed;
       if (d.kind === "apply") {
         for (const run of d.runs) {
-          await c.query(SQL[run.kind]!, [b.store, JSON.stringify(run.bodies)]);
+          const bodies = JSON.stringify(run.bodies);
+          const queue = ENQUEUE[run.kind];
+          if (queue?.before) await c.query(queue.before, [b.store, bodies]);
+          await c.query(SQL[run.kind]!, [b.store, bodies]);
+          if (queue?.after) await c.query(queue.after, [b.store, bodies]);
           stored += run.bodies.length;
         }
         for (const x of d.rejected) {

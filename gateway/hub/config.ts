@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { issueLines, inWords } from "../../protocol/zod-words.ts";
 import { ConfigError } from "../config/load.ts";
+import { configSchema } from "../config/schema.ts";
 import { LOG_LEVELS } from "../log.ts";
 import { DEFAULT_HUB_PREFIX } from "./wire.ts";
 
@@ -42,6 +43,30 @@ export const hubConfigSchema = z
       .strict()
       .prefault({}),
     log: z.object({ level: z.enum(LOG_LEVELS).default("info"), file: z.string().optional() }).strict().prefault({}),
+    /*
+     * Derivation and chain reports (docs/hub.md#derivation): the same settings as a store gateway's, with the same
+     * defaults. They must be the stores' own for the hub's figures to be theirs.
+     */
+    /** The time zone of `loyalty report --hub`'s `today`, `yesterday` and `-N` (each store's days are its own). */
+    timeZone: configSchema.shape.timeZone,
+    /** Terminal settings no pairing or change has set: as the stores' `terminalDefaults`. */
+    terminalDefaults: configSchema.shape.terminalDefaults,
+    /** Index settings: as the stores' `indices`. */
+    indices: configSchema.shape.indices,
+    reports: z
+      .object({
+        /** Days in the trend series. */
+        trendDays: z.number().int().min(2).max(366).default(30),
+      })
+      .strict()
+      .prefault({}),
+    derive: z
+      .object({
+        /** How often the hub re-derives the terminals that batches changed. */
+        pollMs: z.number().int().min(50).max(600_000).default(1000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

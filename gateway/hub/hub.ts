@@ -3,7 +3,8 @@
  * hub's MQTT broker, commits each one (commit.ts) and acks it to its store. Batches of one store are committed
  * one after another, in the order they came; stores do not wait for each other. Nothing a store sends stops the
  * hub: a payload that is not a batch is logged and dropped (the store sends its rows again), a row of the wrong
- * shape is kept in hub_rejected_rows.
+ * shape is kept in hub_rejected_rows. Every `derive.pollMs` it re-derives the terminals the batches changed
+ * (rebuild.ts), apart from the commits, so deriving never holds up an ack.
  */
 import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
@@ -13,6 +14,8 @@ import type { Logger } from "../log.ts";
 import { commitBatch } from "./commit.ts";
 import type { HubConfig } from "./config.ts";
 import { migrateHub } from "./pg-schema.ts";
+import { rebuildHubQueued } from "./rebuild.ts";
+import { terminalDefaults } from "../terminals/config.ts";
 import { ackTopic, allBatchesTopic, batchPayload, parsePayload, storeOfBatchTopic } from "./wire.ts";
 
 export interface HubDeps {
@@ -26,6 +29,8 @@ export class Hub {
   /** Per store, the tail of its chain of batches being committed. */
   private readonly queues = new Map<string, Promise<void>>();
   private readonly now: () => number;
+  private deriveTimer: NodeJS.Timeout | undefined;
+  private deriving: Promise<void> | undefined;
 
   constructor(
     private readonly config: HubConfig,
@@ -71,13 +76,27 @@ export class Hub {
     client.on("offline", () => log.warn({ url: m.url }, "the hub's broker is away; stores keep their rows until it is back"));
     client.on("error", (err) => log.debug({ err: err.message }, "broker connection error"));
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
+    this.deriveTimer = setInterval(() => void this.deriveQueued(), this.config.derive.pollMs);
+  }
+
+  /** Re-derives the queued terminals, one run at a time; a failure is logged and the terminal stays queued. */
+  deriveQueued(): Promise<void> {
+    this.deriving ??= rebuildHubQueued(this.pool, terminalDefaults(this.config), (store, terminal, err) =>
+      this.deps.log.error({ store, terminal, err: err.message }, "cannot derive a terminal's surveys; it stays queued"),
+    )
+      .catch((err: Error) => this.deps.log.warn({ err: err.message }, "cannot read the derive queue; trying again"))
+      .then(() => {
+        this.deriving = undefined;
+      });
+    return this.deriving;
   }
 
   async stop(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     if (client) await client.endAsync(true).catch(() => undefined);
-    await Promise.allSettled([...this.queues.values()]);
+    clearInterval(this.deriveTimer);
+    await Promise.allSettled([...this.queues.values(), this.deriving]);
     await this.pool.end().catch(() => undefined);
   }
 

@@ -51,6 +51,47 @@ export const HUB_MIGRATIONS: readonly string[] = [
     at_ms bigint NOT NULL, PRIMARY KEY (store_id, seq)
   );
   `,
+  `
+  -- Derived at the hub with the store's pure core (docs/hub.md#derivation): per store gateway and terminal, the
+  -- time to re-derive from, written in the transaction of the batch that changed its events or settings.
+  CREATE TABLE hub_derive_queue (store_id text NOT NULL, terminal_id text NOT NULL, from_ms bigint NOT NULL, PRIMARY KEY (store_id, terminal_id));
+  -- Event ids are the store's own (events.local_id), unique per store gateway.
+  CREATE TABLE surveys (
+    store_id text NOT NULL, opening_event_id bigint NOT NULL, terminal_id text NOT NULL, opened_ms bigint NOT NULL,
+    window_ms bigint NOT NULL, closed_ms bigint NOT NULL, answer text NOT NULL, answer_event_id bigint,
+    question_kind text NOT NULL, question_text text NOT NULL, employee text, extra_event_ids jsonb NOT NULL,
+    PRIMARY KEY (store_id, opening_event_id)
+  );
+  CREATE INDEX surveys_terminal_opened ON surveys (store_id, terminal_id, opened_ms);
+  CREATE TABLE fm_periods (
+    store_id text NOT NULL, start_event_id bigint NOT NULL, terminal_id text NOT NULL, start_ms bigint NOT NULL,
+    end_ms bigint NOT NULL, end_reason text NOT NULL, end_event_id bigint, PRIMARY KEY (store_id, start_event_id)
+  );
+  CREATE INDEX fm_periods_terminal_start ON fm_periods (store_id, terminal_id, start_ms);
+  CREATE TABLE unsolicited (
+    store_id text NOT NULL, event_id bigint NOT NULL, terminal_id text NOT NULL, at_ms bigint NOT NULL,
+    PRIMARY KEY (store_id, event_id)
+  );
+  CREATE INDEX unsolicited_terminal_at ON unsolicited (store_id, terminal_id, at_ms);
+  -- The store's daily rollups (gateway/store/rollups.ts), per store gateway; chain reports read only these.
+  CREATE TABLE daily_counts (
+    store_id text NOT NULL, terminal_id text NOT NULL, day text NOT NULL, question_kind text NOT NULL,
+    question_text text NOT NULL, employee text NOT NULL, p integer NOT NULL, n integer NOT NULL, u integer NOT NULL,
+    s integer NOT NULL, p_fm integer NOT NULL, n_fm integer NOT NULL, u_fm integer NOT NULL, s_fm integer NOT NULL,
+    invalid integer NOT NULL, extra integer NOT NULL, flagged integer NOT NULL,
+    PRIMARY KEY (store_id, terminal_id, day, question_kind, question_text, employee)
+  );
+  CREATE INDEX daily_counts_day ON daily_counts (day);
+  CREATE TABLE daily_terminal (
+    store_id text NOT NULL, terminal_id text NOT NULL, day text NOT NULL, unsolicited integer NOT NULL,
+    fm_unreviewed integer NOT NULL, fm_confirmed integer NOT NULL, fm_rejected integer NOT NULL,
+    PRIMARY KEY (store_id, terminal_id, day)
+  );
+  CREATE INDEX daily_terminal_day ON daily_terminal (day);
+  CREATE INDEX events_untimed ON events (store_id, terminal_id, received_ms) WHERE untimed;
+  -- Everything stored before derivation existed is derived once, from the beginning.
+  INSERT INTO hub_derive_queue (store_id, terminal_id, from_ms) SELECT store_id, id, -9007199254740991 FROM terminals;
+  `,
 ];
 
 /** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */

@@ -46,10 +46,11 @@ interface Cell {
   question?: string;
 }
 
-function keyOf(dims: readonly Dimension[], c: Cell): Partial<Record<Dimension, string>> {
+function keyOf(dims: readonly Dimension[], c: Cell, regionOf: ReadonlyMap<string, string> | undefined): Partial<Record<Dimension, string>> {
   const key: Partial<Record<Dimension, string>> = {};
   for (const d of dims) {
-    if (d === "store") key.store = c.storeId;
+    if (d === "region") key.region = regionOf?.get(c.storeId) ?? "";
+    else if (d === "store") key.store = c.storeId;
     else if (d === "terminal") key.terminal = c.terminalId;
     else if (d === "employee") key.employee = c.employee ?? "";
     else if (d === "question") key.question = c.question ?? "";
@@ -152,7 +153,7 @@ export function buildReport(src: ReportSources, req: ReportRequest, s: IndexSett
   const groups = new Map<string, Acc>();
   const totalAcc = newAcc({}, false);
   const accFor = (c: Cell) => {
-    const key = keyOf(dims, c);
+    const key = keyOf(dims, c, src.regionOf);
     const k = JSON.stringify(key);
     let a = groups.get(k);
     if (!a) groups.set(k, (a = newAcc(key, perSurveyOnly)));

@@ -2,6 +2,7 @@
 import type { Dimension } from "./schema.ts";
 
 export const DIMENSION_TITLE: Record<Dimension, string> = {
+  region: "Регион",
   store: "Магазин",
   terminal: "Терминал",
   employee: "Сотрудник",

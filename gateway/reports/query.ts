@@ -8,6 +8,7 @@ import { GatewayError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import { isDay } from "../time/calendar.ts";
 import { addDays, localDay } from "../time/zone.ts";
+import type { ReportRequest } from "./build.ts";
 import { render, type Format } from "./render.ts";
 import { makeReport } from "./report.ts";
 import { dimensionSchema, type Dimension } from "./schema.ts";
@@ -34,11 +35,16 @@ export interface QueryOptions {
 
 /** Parses, checks, builds and renders the report `q` asks for. */
 export function reportFromQuery(store: Store, config: Config, q: ReportQuery, format: Format, o: QueryOptions): string {
-  const from = parseDay(q.from, config.timeZone, o.now, o.names.from);
-  const to = q.to === undefined ? from : parseDay(q.to, config.timeZone, o.now, o.names.to);
-  checkRange(from, to);
-  const report = makeReport(store, config, { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees }, o.now);
+  const report = makeReport(store, config, requestOf(q, config.timeZone, o), o.now);
   return render(report, format, { separator: o.separator ?? ";", timeZone: config.timeZone });
+}
+
+/** The request `q` asks for, its days read in time zone `tz` (also the chain hub's, gateway/hub/report.ts). */
+export function requestOf(q: ReportQuery, tz: string, o: Pick<QueryOptions, "now" | "names">): ReportRequest {
+  const from = parseDay(q.from, tz, o.now, o.names.from);
+  const to = q.to === undefined ? from : parseDay(q.to, tz, o.now, o.names.to);
+  checkRange(from, to);
+  return { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees };
 }
 
 /** `today`, `yesterday`, `-N` (N days ago) or `YYYY-MM-DD`, in time zone `tz`. */

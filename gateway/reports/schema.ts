@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export const DIMENSIONS = ["store", "terminal", "employee", "question", "day", "week", "month"] as const;
+export const DIMENSIONS = ["region", "store", "terminal", "employee", "question", "day", "week", "month"] as const;
 export const dimensionSchema = z.enum(DIMENSIONS);
 export type Dimension = z.infer<typeof dimensionSchema>;
 
@@ -42,7 +42,7 @@ export const representativenessSchema = z.object({
 });
 
 export const groupSchema = z.object({
-  /** The group's value on each dimension of groupBy (store id, terminal id, employee, question kind and text, day, ISO week, month). */
+  /** The group's value on each dimension of groupBy (the store's region, '' for none; store id, terminal id, employee, question kind and text, day, ISO week, month). */
   key: z.partialRecord(dimensionSchema, z.string()),
   indices: z.array(indexFigureSchema),
   representativeness: representativenessSchema,

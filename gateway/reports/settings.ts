@@ -14,7 +14,7 @@ export interface IndexSettings {
   trendDays: number;
 }
 
-export function indexSettings(config: Pick<Config, "indices" | "reports">): IndexSettings {
+export function indexSettings(config: { indices: Config["indices"]; reports: Pick<Config["reports"], "trendDays"> }): IndexSettings {
   const i = config.indices;
   const history = typeof i.k === "number" ? [{ from: "0000-01-01", k: i.k }] : [...i.k].sort((a, b) => (a.from < b.from ? -1 : 1));
   const first = history[0]!.k;

@@ -18,6 +18,8 @@ export interface ReportSources {
   trend: StoreDayCounts[];
   /** Terminal id → store id. */
   storeOf: Map<string, string>;
+  /** Store id → its region (stores without one are absent): the `region` dimension. */
+  regionOf?: Map<string, string>;
   /** Untimed events that arrived in the report's days, per terminal (null: of no terminal); only those with some. */
   untimed: { terminalId: string | null; count: number }[];
 }
@@ -49,6 +51,7 @@ export function readSources(
     traffic: store.traffic.between(req.from, req.to),
     trend: store.rollups.storeDays(addDays(req.to, 1 - s.trendDays), req.to, req),
     storeOf: new Map(store.terminals.terminals().map((t) => [t.id, t.storeId])),
+    regionOf: new Map(store.terminals.stores().flatMap((s) => (s.region === null ? [] : [[s.id, s.region] as const]))),
     untimed: untimedCounts(store, req.from, req.to, timeZone),
   };
 }
@@ -56,7 +59,7 @@ export function readSources(
 /** Splits sources by store, so many per-store reports (the nightly job) read the rollups once. */
 export function sourcesByStore(src: ReportSources): Map<string, ReportSources> {
   const out = new Map<string, ReportSources>();
-  const of = (storeId: string) => out.get(storeId) ?? out.set(storeId, { ...noSources(), storeOf: src.storeOf }).get(storeId)!;
+  const of = (storeId: string) => out.get(storeId) ?? out.set(storeId, { ...noSources(), storeOf: src.storeOf, ...(src.regionOf ? { regionOf: src.regionOf } : {}) }).get(storeId)!;
   for (const r of src.counts) {
     const s = src.storeOf.get(r.terminalId);
     if (s !== undefined) of(s).counts.push(r);

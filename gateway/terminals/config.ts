@@ -9,7 +9,7 @@ import type { TerminalSettings } from "../surveys/model.ts";
 import { settingsTimeline } from "../surveys/settings.ts";
 
 /** Terminal settings used before any change is recorded: the config's defaults and an empty question. */
-export function terminalDefaults(config: Config): TerminalSettings {
+export function terminalDefaults(config: Pick<Config, "terminalDefaults">): TerminalSettings {
   return { questionKind: "staff", questionText: "", employee: null, ...config.terminalDefaults };
 }
 

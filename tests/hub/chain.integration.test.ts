@@ -3,7 +3,8 @@
  * terminals feed one hub (its own process) through a real Mosquitto into a real PostgreSQL. Faults: the hub's
  * broker down for a while, the hub killed with SIGKILL and started again, a store gateway killed with SIGKILL while
  * it forwards. At the end every event, pairing, setting, terminal and store of each store is at the hub exactly
- * once, compared key by key with that store's SQLite; `loyalty hub status` shows no lag.
+ * once, compared key by key with that store's SQLite; `loyalty hub status` shows no lag; and each store's report
+ * at the hub (`loyalty report --hub`) equals that store's own (`loyalty report`), figure for figure, day by day.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -13,12 +14,14 @@ import { fileURLToPath } from "node:url";
 import mqtt from "mqtt";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Report } from "../../gateway/reports/schema.ts";
 import { openStore, type Store } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { freePort, startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { startPostgres, type Postgres } from "../../gateway/testkit/postgres.ts";
 import { overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
+import { localDay } from "../../gateway/time/zone.ts";
 import { runCli } from "../support/cli.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
 
@@ -144,7 +147,7 @@ async function hubCommitted(store: string): Promise<number> {
 const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
 
 describe("a chain of three stores forwarding to one hub", () => {
-  it("has every row of every store at the hub exactly once after the hub's broker, the hub and a store gateway failed", { timeout: 300_000 }, async () => {
+  it("has every row of every store at the hub exactly once after the hub's broker, the hub and a store gateway failed, and each store's own report", { timeout: 300_000 }, async () => {
     await pressEverywhere(300);
 
     /* The hub's broker goes away: the stores keep storing and acking their terminals' events meanwhile. */
@@ -208,6 +211,26 @@ describe("a chain of three stores forwarding to one hub", () => {
       ["msk", 0],
       ["vko", 0],
     ]);
+
+    /* Each store's report at the hub is that store's own, figure for figure, for each day it has events. */
+    let compared = 0;
+    for (const s of sites) {
+      const days = [...new Set((s.store.db.prepare("SELECT at_ms AS at FROM events").all() as { at: number }[]).map((e) => localDay(e.at, s.zone)))].sort();
+      expect(days.length).toBeGreaterThan(0);
+      for (const day of days) {
+        for (const groupBy of ["store,terminal", "employee"]) {
+          const args = ["report", "--from", day, "--group-by", groupBy, "--store", s.id, "--format", "json"];
+          const own = await runCli(...args, "--config", s.config);
+          const atHub = await runCli(...args, "--hub", hubConfig);
+          expect(atHub.err).toBe("");
+          const figures = (text: string) => ({ ...(JSON.parse(text) as Report), generatedAt: "" });
+          expect(figures(atHub.out), `${s.id} ${day} by ${groupBy}`).toEqual(figures(own.out));
+          expect(figures(own.out).total.representativeness.surveys).toBeGreaterThan(0);
+          compared++;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThanOrEqual(sites.length * 2);
   });
 
   it("answers a duplicate, a gap and a row of the wrong shape in words, keeps that row, and goes on after payloads that are no batch", { timeout: 60_000 }, async () => {
