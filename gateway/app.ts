@@ -80,11 +80,11 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   log.info({ database: config.database, events: store.events.count() }, "database open");
   const defaults = terminalDefaults(config);
   const delivery = new Delivery({ store, smtp: config.smtp, webhook: config.alerts.webhook, log: log.child({ part: "delivery" }), now });
-  const alerts = config.alerts.enabled
-    ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone })
-    : undefined;
-  /* Pushes the open dashboards after the same commits and rebuilds that wake the alert engine. */
+  /* Pushes the open dashboards after the same commits, rebuilds and reviews that wake the alert engine, and after the engine opened or closed an alert. */
   const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now }) : undefined;
+  const alerts = config.alerts.enabled
+    ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone, changed: () => live?.nudge() })
+    : undefined;
   const nudge =
     (alerts || live) &&
     (() => {

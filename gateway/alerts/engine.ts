@@ -1,7 +1,8 @@
 /**
  * The alert engine as a gateway part (docs/alerts.md): evaluates every rule shortly after data arrives (`nudge`,
- * called after an ingest commit and a survey rebuild) and on a timer (a terminal gone silent brings no data), applies
- * decide.ts's decisions in one transaction, then hands deliveries to delivery.ts without waiting for them.
+ * called after an ingest commit, a survey rebuild and a review) and on a timer (a terminal gone silent brings no data),
+ * applies decide.ts's decisions in one transaction, then hands deliveries to delivery.ts without waiting for them and
+ * says what changed (`changed`: the open dashboards are pushed).
  */
 import type { Logger } from "../log.ts";
 import type { IndexSettings } from "../reports/settings.ts";
@@ -24,6 +25,8 @@ export interface EngineOptions {
   settleMs: number;
   /** The zone the e-mails give times in (the configured `timeZone`). */
   timeZone: string;
+  /** Called after an evaluation opened or closed alerts (the dashboard's push, app.ts); must return at once. */
+  changed?: ((result: EvaluationResult) => void) | undefined;
 }
 
 /** What one evaluation did, for tests and the log. */
@@ -100,7 +103,10 @@ export class AlertEngine {
       });
     }
     for (const s of sends) s();
-    if (result.opened.length || result.closed.length) this.o.log.info(result, "alerts changed");
+    if (result.opened.length || result.closed.length) {
+      this.o.log.info(result, "alerts changed");
+      this.o.changed?.(result);
+    }
     return result;
   }
 

@@ -12,8 +12,13 @@ import { parseTime } from "../time/zone.ts";
 import { actorOf } from "../web/auth.ts";
 import { parse, periodReviewBody, reviewQuery, surveyReviewBody, undoBody } from "./schemas.ts";
 
-export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
+/** `reviewed` is called after a review changed something (the dashboard's push and the alert engine, app.ts). */
+export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; reviewed?: (() => void) | undefined }): void {
   const { store, config, now } = o;
+  const changed = <T>(logId: T): T => {
+    if (logId !== null) o.reviewed?.();
+    return logId;
+  };
   /* The signed-in expert (403 for a user without the review permission), or the program that names itself in `by`. */
   const who = (req: FastifyRequest, by: string | undefined) => ({ ...actorOf(req, "review", by), now: now() });
   const day = (text: string, what: string) => parseDay(text, config.timeZone, now(), what);
@@ -47,7 +52,7 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
   app.post("/api/review/surveys/:id", async (req) => {
     const b = parse(surveyReviewBody, req.body, "body");
     const actor = who(req, b.by);
-    const logId = reviewSurvey(store, id((req.params as { id: string }).id), b.valid, b.reason ?? null, actor);
+    const logId = changed(reviewSurvey(store, id((req.params as { id: string }).id), b.valid, b.reason ?? null, actor));
     return { review: logId, changed: logId !== null };
   });
   app.post("/api/review/periods/:id", async (req) => {
@@ -62,12 +67,12 @@ export function reviewRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (t === undefined) throw new GatewayError("invalid", `body: end: expected an ISO time or "YYYY-MM-DD HH:MM[:SS]", got "${b.end}"`);
       end = t;
     }
-    const logId = reviewPeriod(store, periodId, b.status, end, b.reason ?? null, actor);
+    const logId = changed(reviewPeriod(store, periodId, b.status, end, b.reason ?? null, actor));
     return { review: logId, changed: logId !== null };
   });
   app.post("/api/review/undo/:id", async (req) => {
     const b = parse(undoBody, req.body, "body");
     const actor = who(req, b.by);
-    return { review: undoReview(store, id((req.params as { id: string }).id), actor) };
+    return { review: changed(undoReview(store, id((req.params as { id: string }).id), actor)) };
   });
 }

@@ -29,7 +29,10 @@ export interface HttpOptions {
   now: () => number;
   /** True when a session vouches for the request; by default the web app's session cookie (gateway/web/auth.ts). */
   session?: (req: FastifyRequest) => boolean;
-  /** The alert engine's nudge: evaluate soon after a rule is added or an alert closed. */
+  /**
+   * Something changed that the alert engine evaluates and the open dashboards show (a rule added, an alert closed, a
+   * review saved): app.ts's nudge of both.
+   */
   nudgeAlerts?: (() => void) | undefined;
   /** The dashboard's push (gateway/web/dashboard/live.ts), a part of its own. */
   live: LiveHub;
@@ -69,7 +72,7 @@ export class HttpServer {
     /* First: its CSRF hook covers the API routes below too. */
     await webRoutes(app, this.o);
     reportRoutes(app, this.o);
-    reviewRoutes(app, this.o);
+    reviewRoutes(app, { ...this.o, reviewed: this.o.nudgeAlerts });
     alertRoutes(app, { ...this.o, nudge: this.o.nudgeAlerts });
 
     try {

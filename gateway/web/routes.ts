@@ -33,7 +33,7 @@ export async function webRoutes(app: FastifyInstance, o: { store: Store; config:
   assetRoutes(app);
   signInRoutes(app, o);
   dashboardRoutes(app, o);
-  reviewDeskRoutes(app, o);
+  reviewDeskRoutes(app, { ...o, reviewed: o.nudgeAlerts });
   usersRoutes(app, { store: o.store, timeZone: o.config.timeZone, now: o.now });
   terminalsRoutes(app, o);
   alertsRoutes(app, o);

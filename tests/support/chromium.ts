@@ -1,12 +1,2 @@
-/** Debian's Chromium driven by playwright-core, started as this machine needs it (no network, root, no GPU). */
-import { chromium, type Browser } from "playwright-core";
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+/** Debian's Chromium for the tests: the launcher is in the testkit, shared with the docs' screenshot script. */
+export { CHROMIUM, launchChromium } from "../../gateway/testkit/chromium.ts";

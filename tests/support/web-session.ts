@@ -1,9 +1,9 @@
 /** Signing in to the web app in real Chromium the way a user does (typing into the form), and calls from that page. */
-import type { Browser, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 
-/** A new browser context signed in as `login`: opens `/`, is sent to `/login`, types, and lands back on `/`. */
-export async function signInAs(browser: Browser, base: string, login: string, password: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+/** A new browser context (or `ctx`) signed in as `login`: opens `/`, is sent to `/login`, types, and lands back on `/`. */
+export async function signInAs(browser: Browser, base: string, login: string, password: string, ctx?: BrowserContext): Promise<Page> {
+  const page = await (ctx ?? (await browser.newContext())).newPage();
   await page.goto(base + "/");
   if (new URL(page.url()).pathname !== "/login") throw new Error(`expected the sign-in form, got ${page.url()}`);
   await page.locator("#login").pressSequentially(login);

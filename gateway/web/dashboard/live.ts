@@ -1,8 +1,9 @@
 /**
  * The dashboard's push (docs/web.md#dashboard): server-sent events to every open dashboard. `nudge()` is called
- * after an ingest commit and a survey rebuild (app.ts, the alert engine's hooks) and after a change made on the
- * page; bursts are pushed once, `settleMs` later. A timer pushes too, for what changes without data (a terminal
- * gone silent, an alert opened by the engine, a review saved elsewhere). One snapshot per push, rendered for each
+ * after an ingest commit and a survey rebuild (app.ts, the alert engine's hooks), after a review saved on the desk
+ * or through the API, after the alert engine opened or closed an alert, and after a change made on the page; bursts
+ * are pushed once, `settleMs` later. A timer pushes too, for what changes without data (a terminal gone silent) or
+ * in another process (`loyalty review`, `loyalty alerts`). One snapshot per push, rendered for each
  * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
  * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
  */

@@ -50,7 +50,8 @@ function body<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
-export function reviewDeskRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
+/** `reviewed` is called after a review is saved (the dashboard's push and the alert engine, app.ts). */
+export function reviewDeskRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number; reviewed?: (() => void) | undefined }): void {
   const { store, config, now } = o;
 
   /* The desk for `query` with an optional message; the fragment for htmx, else the whole page. */
@@ -72,7 +73,9 @@ export function reviewDeskRoutes(app: FastifyInstance, o: { store: Store; config
     const q = Object.fromEntries(new URLSearchParams(String((req.body as { q?: unknown } | undefined)?.q ?? "")));
     try {
       const who: Reviewer = { ...actorOf(req, "review", undefined), now: now() };
-      return show(req, reply, 200, q, { ok: true, text: fn(who) });
+      const text = fn(who);
+      o.reviewed?.();
+      return show(req, reply, 200, q, { ok: true, text });
     } catch (e) {
       if (e instanceof Refusal) return show(req, reply, e.status, q, { ok: false, text: e.message });
       if (e instanceof GatewayError) {

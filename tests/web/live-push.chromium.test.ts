@@ -1,0 +1,103 @@
+/**
+ * The dashboard's push after what is not ingest (docs/web.md#dashboard), in real Chromium against a running gateway
+ * (real SQLite file, real fastify on a free port): a review saved on the desk in one browser updates the dashboard
+ * open in another without a reload; so does a review through the API, and an alert the engine opens. The gateway's
+ * clock is fixed on the test's day.
+ *
+ * The dashboard also pushes every 15 s while open (live.ts). Each wait below has a 5 s timeout, well under that, so
+ * what it sees was brought by the push that followed the change, not by the timer.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startGateway, type Gateway } from "../../gateway/app.ts";
+import { parseRule } from "../../gateway/alerts/rules.ts";
+import { silentLogger } from "../../gateway/log.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
+import { addUser } from "../../gateway/web/users.ts";
+import { launchChromium } from "../support/chromium.ts";
+import { chain } from "../support/presses.ts";
+import { signInAs } from "../support/web-session.ts";
+
+const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
+const DAY = "2026-11-20";
+const PASSWORDS = { olga: "olga-expert-pw", masha: "masha-manager-pw" };
+/** Under the dashboard's 15 s timer (see above). */
+const BY_PUSH = { timeout: 5000 };
+
+let browser: Browser;
+let gw: Gateway;
+let base: string;
+const surveys: number[] = [];
+
+beforeAll(async () => {
+  const c = chain();
+  const till = c.terminal("s1.till", "s1", "Europe/Moscow", "staff", "elena");
+  surveys.push(till.survey(`${DAY} 10:00:00`, "yes"), till.survey(`${DAY} 10:10:00`, "no"), till.survey(`${DAY} 10:20:00`, "yes"));
+  const cli = { by: "test", userId: null, via: "cli" as const };
+  await addUser(c.store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, NOW);
+  await addUser(c.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, NOW);
+  c.store.close();
+  gw = await startGateway(testConfig({ database: c.config.database }), { log: silentLogger(), now: () => NOW });
+  base = gw.http!.url;
+  browser = await launchChromium();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await gw?.stop();
+});
+
+/** The manager's dashboard, connected to its event stream, with a mark on this document that a reload would lose. */
+async function openDashboard(): Promise<Page> {
+  const page = await signInAs(browser, base, "masha", PASSWORDS.masha);
+  await page.waitForSelector('#live[data-connected="true"]');
+  await page.evaluate("window.__sameDocument = true");
+  return page;
+}
+
+const sample = (page: Page) => page.locator('#terminals tr[data-row="s1/s1.till"] td[data-index="inkStaff"] [data-sample]').innerText();
+const answerCell = (page: Page, id: number) => page.locator(`#latest tr[data-survey="${id}"] td[data-answer]`);
+
+describe("dashboard push", () => {
+  it("follows a review saved on the desk in another browser, and one saved through the API, without a reload", async () => {
+    const dash = await openDashboard();
+    expect(await sample(dash)).toBe(String(surveys.length));
+    expect(await answerCell(dash, surveys[1]!).innerText()).toBe("Нет");
+
+    const desk = await signInAs(browser, base, "olga", PASSWORDS.olga);
+    await desk.goto(base + "/review");
+    const row = desk.locator(`#surveys tr[data-survey="${surveys[1]}"]`);
+    await row.getByText("Не учитывать…").click();
+    await row.locator('input[name="reason"]').fill("камера: покупателя не было");
+    await row.getByRole("button", { name: "Сохранить" }).click();
+
+    await dash.waitForSelector(`#latest tr[data-survey="${surveys[1]}"].muted`, BY_PUSH);
+    expect(await answerCell(dash, surveys[1]!).innerText()).toBe("Нет (недействителен)");
+    expect(await sample(dash)).toBe(String(surveys.length - 1));
+    expect(gw.store.reviews.survey(surveys[1]!)).toMatchObject({ valid: false, reason: "камера: покупателя не было" });
+
+    /* A program with no token on the loopback address (no http.token here), as docs/reports.md#http allows. */
+    const r = await fetch(`${base}/api/review/surveys/${surveys[1]}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ valid: true, by: "cctv-bot" }) });
+    expect(r.status).toBe(200);
+    await dash.waitForSelector(`#latest tr[data-survey="${surveys[1]}"]:not(.muted)`, BY_PUSH);
+    expect(await answerCell(dash, surveys[1]!).innerText()).toBe("Нет");
+    expect(await sample(dash)).toBe(String(surveys.length));
+    expect(await dash.evaluate("window.__sameDocument")).toBe(true);
+    await desk.context().close();
+    await dash.context().close();
+  });
+
+  it("shows an alert the engine opens without a reload", async () => {
+    const dash = await openDashboard();
+    expect(await dash.locator("#alerts tr[data-alert]").count()).toBe(0);
+    /* Straight into the store, so nothing but the engine's evaluation (as its timer runs it) tells the dashboard. */
+    const rule = gw.store.alerts.addRule(parseRule({ kind: "index", index: "inkStaff", op: "above", threshold: 0, minSample: 1, name: "есть «нет»" }, "rule"), "test", NOW);
+    const { opened } = gw.alerts!.evaluate();
+    expect(opened).toHaveLength(1);
+    expect(gw.store.alerts.alert(opened[0]!)).toMatchObject({ ruleId: rule, subject: "terminal:s1.till", state: "open" });
+
+    await dash.waitForSelector(`#alerts tr[data-alert="${opened[0]}"]`, BY_PUSH);
+    expect(await dash.locator(`#alerts tr[data-alert="${opened[0]}"]`).innerText()).toContain("есть «нет»");
+    expect(await dash.evaluate("window.__sameDocument")).toBe(true);
+    await dash.context().close();
+  });
+});
