@@ -20,7 +20,7 @@ import { localDay, parseTime } from "../../gateway/time/zone.ts";
 import { addUser } from "../../gateway/web/users.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { heard } from "../support/store.ts";
-import { noHorizontalScroll, signInAs } from "../support/web.ts";
+import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
 
 const TZ = "Europe/Moscow";
 const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw" };
@@ -33,7 +33,7 @@ let config: Config;
 let base: string;
 let device: Connected;
 
-const signIn = (login: keyof typeof PASSWORDS) => signInAs({ browser, base, login, password: PASSWORDS[login] });
+const signIn = (login: keyof typeof PASSWORDS) => signInAs(browser, base, login, PASSWORDS[login]);
 const commandsFor = (serial: string) => (gw.store.db.prepare("SELECT count(*) AS n FROM commands WHERE serial = ?").get(serial) as { n: number }).n;
 
 /** A change posted from the signed-in page itself (its cookie, its CSRF token), as a forged or scripted form would. */

@@ -14,7 +14,7 @@ import { testConfig } from "../../gateway/testkit/config.ts";
 import { addUser } from "../../gateway/web/users.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { chain } from "../support/presses.ts";
-import { noHorizontalScroll, signInAs } from "../support/web.ts";
+import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
 
 const TOKEN = "program-token-0123456789";
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
@@ -49,7 +49,7 @@ afterAll(async () => {
   await gw?.stop();
 });
 
-const signIn = (login: keyof typeof PASSWORDS, ctx?: BrowserContext): Promise<Page> => signInAs({ browser, base, login, password: PASSWORDS[login], ctx });
+const signIn = (login: keyof typeof PASSWORDS, ctx?: BrowserContext): Promise<Page> => signInAs(browser, base, login, PASSWORDS[login], ctx);
 
 /** A call from the signed-in page itself (its cookie, same origin), with or without the page's CSRF token. */
 async function fromPage(page: Page, path: string, body: unknown, csrf: boolean): Promise<{ status: number; body: { error?: string; message?: string; review?: number } }> {
