@@ -4,35 +4,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
-import { overGatewayMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
+import type { Connected } from "../../gateway/testkit/transports.ts";
 import { deviceEnd, gatewayEnd } from "../../protocol/endpoints.ts";
 import { badLine, prng } from "../support/corrupt.ts";
-import { testGateway } from "../support/gateway.ts";
-import { helloAndPair } from "../support/pairing.ts";
-import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
+import { pairedOnBothLinks, type BothLinks } from "../support/both-links.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 
 const PER_TRANSPORT = 50_000;
-let pty: PtyPair;
+let links: BothLinks;
 let gw: Gateway;
 let serialDev: Connected;
 let mqttDev: Connected;
 
 beforeAll(async () => {
-  pty = await ptyPair();
-  gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] } });
-  await waitFor("port open", () => gw.serial[0]?.isOpen);
-  serialDev = await overSerial({ serial: "FLOOD-S" }, pty.device);
-  mqttDev = await overGatewayMqtt({ serial: "FLOOD-M" }, gw);
-  await helloAndPair(gw, serialDev, "s", "flood");
-  await helloAndPair(gw, mqttDev, "m", "flood");
+  links = await pairedOnBothLinks({ serial: "FLOOD-S", mqtt: "FLOOD-M" });
+  ({ gw, serialDev, mqttDev } = links);
 });
 
 afterAll(async () => {
-  await serialDev?.close();
-  await mqttDev?.close();
-  await gw?.stop();
-  await pty?.close();
+  await links?.close();
 });
 
 /** A valid event frame of `serial`, the seed every bad line is made from. */

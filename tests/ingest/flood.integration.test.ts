@@ -7,41 +7,31 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
 import { configSchema } from "../../gateway/config/schema.ts";
-import { ptyPair, type PtyPair } from "../../gateway/testkit/socat.ts";
-import { overGatewayMqtt, overSerial, type Connected } from "../../gateway/testkit/transports.ts";
+import type { Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { deviceEnd } from "../../protocol/endpoints.ts";
 import type { UpMsg } from "../../protocol/schemas.ts";
 import { runCli } from "../support/cli.ts";
 import { prng } from "../support/corrupt.ts";
-import { testGateway } from "../support/gateway.ts";
-import { helloAndPair } from "../support/pairing.ts";
+import { pairedOnBothLinks, type BothLinks } from "../support/both-links.ts";
 
 const LIMITS = configSchema.parse({}).ingest.limits;
 const SERIALS = 5000;
 const BOOTS = 3000;
 const CHUNK = 250;
 
-let pty: PtyPair;
+let links: BothLinks;
 let gw: Gateway;
 let serialDev: Connected;
 let mqttDev: Connected;
 
 beforeAll(async () => {
-  pty = await ptyPair();
-  gw = await testGateway({ serial: { ports: [{ path: pty.gateway }] } });
-  await waitFor("port open", () => gw.serial[0]?.isOpen);
-  serialDev = await overSerial({ serial: "PAIRED-S" }, pty.device);
-  mqttDev = await overGatewayMqtt({ serial: "PAIRED-M" }, gw);
-  await helloAndPair(gw, serialDev, "s", "flood");
-  await helloAndPair(gw, mqttDev, "m", "flood");
+  links = await pairedOnBothLinks({ serial: "PAIRED-S", mqtt: "PAIRED-M" });
+  ({ gw, serialDev, mqttDev } = links);
 }, 60_000);
 
 afterAll(async () => {
-  await serialDev?.close();
-  await mqttDev?.close();
-  await gw?.stop();
-  await pty?.close();
+  await links?.close();
 });
 
 function line(m: UpMsg): string {

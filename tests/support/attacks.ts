@@ -4,6 +4,7 @@
  * been through the gateway).
  */
 import mqtt, { type IClientOptions, type MqttClient } from "mqtt";
+import { expect } from "vitest";
 import type { Gateway } from "../../gateway/app.ts";
 import type { Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
@@ -35,4 +36,12 @@ export const storedFromBoot = (gw: Gateway, boot: string): number =>
 export async function pressAcked(d: Connected): Promise<void> {
   d.terminal.press("no");
   await waitFor(`the ack of ${d.terminal.serial}'s press`, () => d.terminal.outbox.size === 0);
+}
+
+/** Presses each paired terminal once more and checks the stored events are exactly what each terminal recorded. */
+export async function expectOnlyPairedEvents(gw: Gateway, terminals: Connected[]): Promise<void> {
+  for (const t of terminals) await pressAcked(t);
+  gw.ingest.flush();
+  const rows = gw.store.db.prepare(`SELECT serial, count(*) AS n FROM events GROUP BY serial ORDER BY serial`).all() as { serial: string; n: number }[];
+  expect(rows).toEqual(terminals.map((t) => ({ serial: t.terminal.serial, n: t.terminal.recorded })).sort((a, b) => a.serial.localeCompare(b.serial)));
 }

@@ -5,17 +5,8 @@
 import { crc32 } from "../../protocol/crc32.ts";
 import { hex8 } from "../../protocol/frame.ts";
 
-/** mulberry32: a small deterministic PRNG, so a failing flood can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo history's seeded mulberry32 (gateway/demo/history.ts), so a failing flood can be replayed. */
+export { seeded as prng } from "../../gateway/demo/history.ts";
 
 const reframe = (payload: string, major: number) => {
   const body = major + "|" + payload;
