@@ -6,60 +6,17 @@
  * once, compared key by key with that store's SQLite; `loyalty hub status` shows no lag; and each store's report
  * at the hub (`loyalty report --hub`) equals that store's own (`loyalty report`), figure for figure, day by day.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import mqtt from "mqtt";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Report } from "../../gateway/reports/schema.ts";
-import { openStore, type Store } from "../../gateway/store/store.ts";
-import { pair } from "../../gateway/terminals/manage.ts";
-import { freePort, startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
+import { startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.ts";
 import { startPostgres, type Postgres } from "../../gateway/testkit/postgres.ts";
-import { overMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
-import { localDay } from "../../gateway/time/zone.ts";
-import { runCli } from "../support/cli.ts";
+import { expectNoLag, expectRowsAtHub, expectSameReports, hubCommitted as hubCommittedAt } from "../support/hub-compare.ts";
+import { closeSite, connectTerminals, makeSite, recorded, startHub, startSite, writeHubConfig, type Site } from "../support/hub-site.ts";
+import { killAndWait } from "../support/loyalty-process.ts";
 import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
-
-const BIN = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
-
-/** Spawns `loyalty <args>` and resolves once its output says `ready`. */
-function spawnReady(args: string[], ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes(ready)) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`loyalty ${args[0]} exited with ${code} before it was ready: ${out}`)));
-  });
-}
-
-function kill9(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGKILL");
-  });
-}
-
-interface Site {
-  id: string;
-  zone: string;
-  region: string;
-  dir: string;
-  db: string;
-  port: number;
-  config: string;
-  store: Store;
-  child?: ChildProcess;
-  terminals: Connected[];
-}
 
 const ZONES = [
   ["msk", "Europe/Moscow", "west"],
@@ -74,58 +31,20 @@ let hubConfig: string;
 let hub: ChildProcess | undefined;
 const sites: Site[] = [];
 
-const startHub = async () => (hub = await spawnReady(["hub", "--config", hubConfig, "--log-level", "error"], "Hub running"));
-const startSite = async (s: Site) => (s.child = await spawnReady(["gateway", "--config", s.config], "Gateway running"));
+const startTheHub = async () => (hub = await startHub(hubConfig));
 
 beforeAll(async () => {
   [pgServer, broker] = await Promise.all([startPostgres(), startMosquitto()]);
   pool = new pg.Pool({ connectionString: pgServer.url, max: 2 });
-  const dir = mkdtempSync(join(tmpdir(), "lb-chain-"));
-  hubConfig = join(dir, "hub.json");
-  writeFileSync(hubConfig, JSON.stringify({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "test-hub" } }));
-  await startHub();
-  for (const [id, zone, region] of ZONES) {
-    const sdir = mkdtempSync(join(tmpdir(), `lb-chain-${id}-`));
-    const db = join(sdir, "loyalty.sqlite");
-    const port = await freePort();
-    const config = join(sdir, "gateway.json");
-    writeFileSync(
-      config,
-      JSON.stringify({
-        database: db,
-        timeZone: zone,
-        log: { level: "error" },
-        mqtt: { embedded: { port } },
-        http: { enabled: false },
-        reports: { folder: join(sdir, "reports"), nightly: { enabled: false } },
-        /* Short waits, so that the faults below heal within the test's time. */
-        hub: { url: broker.url, storeId: id, ackTimeoutMs: 1000, maxBackoffMs: 2000, pollMs: 50, heartbeatMs: 1000, batchMax: 300 },
-      }),
-    );
-    const store = openStore(db);
-    store.terminals.addStore({ id, name: `Store ${id}`, timeZone: zone, region }, Date.now());
-    sites.push({ id, zone, region, dir: sdir, db, port, config, store, terminals: [] });
-  }
+  hubConfig = writeHubConfig(pgServer.url, broker.url);
+  await startTheHub();
+  for (const [id, zone, region] of ZONES) sites.push(await makeSite(id, zone, region, broker.url));
   await Promise.all(sites.map(startSite));
-  for (const s of sites) {
-    for (const point of ["till-1", "till-2"]) {
-      const serial = `${s.id.toUpperCase()}-${point}`;
-      const c = await overMqtt({ serial }, `mqtt://127.0.0.1:${s.port}`, { secret: s.store.credentials.issue(serial, Date.now()) });
-      c.terminal.hello();
-      await waitFor(`the hello of ${serial}`, () => s.store.devices.get(serial));
-      pair(s.store, { serial, store: s.id, point, question: "staff", employee: "anna" }, Date.now());
-      await waitFor(`config on ${serial}`, () => c.terminal.config);
-      s.terminals.push(c);
-    }
-  }
+  for (const s of sites) await connectTerminals(s, ["till-1", "till-2"]);
 }, 240_000);
 
 afterAll(async () => {
-  for (const s of sites) {
-    await Promise.all(s.terminals.map((t) => t.close(true)));
-    s.child?.kill("SIGTERM");
-    s.store.close();
-  }
+  for (const s of sites) await closeSite(s);
   hub?.kill("SIGTERM");
   await pool?.end();
   await broker?.stop();
@@ -139,12 +58,7 @@ async function pressEverywhere(n: number): Promise<void> {
   await Promise.all(all.map((t) => resendUntilDrained(t)));
 }
 
-async function hubCommitted(store: string): Promise<number> {
-  const r = await pool.query<{ c: string }>("SELECT committed_seq AS c FROM hub_stores WHERE store_id = $1", [store]);
-  return Number(r.rows[0]?.c ?? -1);
-}
-
-const sorted = <T>(rows: T[]) => rows.map((r) => JSON.stringify(r)).sort();
+const hubCommitted = (store: string) => hubCommittedAt(pool, store);
 
 describe("a chain of three stores forwarding to one hub", () => {
   it("has every row of every store at the hub exactly once after the hub's broker, the hub and a store gateway failed, and each store's own report", { timeout: 300_000 }, async () => {
@@ -162,74 +76,31 @@ describe("a chain of three stores forwarding to one hub", () => {
     const during = pressEverywhere(300);
     const before = await hubCommitted(sites[2]!.id);
     await waitFor("the hub to commit some of the new rows", async () => (await hubCommitted(sites[2]!.id)) > before);
-    await kill9(hub!);
+    await killAndWait(hub!);
     await during;
-    await startHub();
+    await startTheHub();
 
     /* A store gateway is killed while the hub still lacks some of its rows; its terminals keep what it did not ack. */
     const victim = sites[0]!;
     const more = victim.terminals.map((c) => streamEvents(c.terminal, 1000, 10, 20));
     await waitFor("the store to be forwarding (rows stored that the hub lacks)", async () => victim.store.hubOutbox.lastSeq() > (await hubCommitted(victim.id)) && acked(victim.terminals[0]!.terminal) > 1000);
-    await kill9(victim.child!);
+    await killAndWait(victim.child!);
     await Promise.all(more);
     await startSite(victim);
     await Promise.all(victim.terminals.map((c) => resendUntilDrained(c.terminal)));
 
     for (const s of sites) {
       await waitFor(`the hub to commit everything of ${s.id}`, async () => (await hubCommitted(s.id)) === s.store.hubOutbox.lastSeq(), 60_000);
-      const local = s.store.db;
-      const events = local.prepare("SELECT serial, boot, seq, kind, at_ms AS at, terminal_id AS terminal FROM events").all();
-      const atHub = await pool.query("SELECT serial, boot, seq::int AS seq, kind, at_ms::float8 AS at, terminal_id AS terminal FROM events WHERE store_id = $1", [s.id]);
-      expect(events.length).toBe(s.terminals.reduce((n, c) => n + c.terminal.recorded, 0));
-      expect(atHub.rows.length).toBe(events.length);
-      expect(sorted(atHub.rows)).toEqual(sorted(events));
-      const pairings = local.prepare("SELECT id, serial, terminal_id AS terminal, from_ms AS fromMs, to_ms AS toMs FROM pairings").all();
-      const hubPairings = await pool.query(`SELECT id::int AS id, serial, terminal_id AS terminal, from_ms::float8 AS "fromMs", to_ms::float8 AS "toMs" FROM pairings WHERE store_id = $1`, [s.id]);
-      expect(sorted(hubPairings.rows)).toEqual(sorted(pairings));
-      const settings = local.prepare("SELECT terminal_id AS t, key, value, from_ms AS f FROM terminal_settings").all();
-      const hubSettings = await pool.query(`SELECT terminal_id AS t, key, value, from_ms::float8 AS f FROM terminal_settings WHERE store_id = $1`, [s.id]);
-      expect(sorted(hubSettings.rows)).toEqual(sorted(settings));
-      const terminals = local.prepare("SELECT id, store_id AS store, point, name FROM terminals").all();
-      const hubTerminals = await pool.query(`SELECT id, local_store_id AS store, point, name FROM terminals WHERE store_id = $1`, [s.id]);
-      expect(sorted(hubTerminals.rows)).toEqual(sorted(terminals));
-      const stores = local.prepare("SELECT id, name, time_zone AS zone, region FROM stores").all();
-      const hubStores = await pool.query(`SELECT local_id AS id, name, time_zone AS zone, region FROM stores WHERE store_id = $1`, [s.id]);
-      expect(hubStores.rows).toEqual(stores);
+      await expectRowsAtHub(pool, s.id, s.store, recorded(s));
     }
     expect((await pool.query("SELECT region FROM stores WHERE store_id = 'ekb'")).rows).toEqual([{ region: "ural" }]);
     expect((await pool.query("SELECT name FROM terminals WHERE id = 'msk.till-1'")).rows).toEqual([{ name: "Till by the door" }]);
 
-    const status = await runCli("hub", "status", "--pg-url", pgServer.url, "--mqtt-url", broker.url, "--json");
-    expect(status.err).toBe("");
-    expect(status.code).toBe(0);
-    const lags = (JSON.parse(status.out) as { stores: { store: string; lag: number }[] }).stores.map((x) => [x.store, x.lag]);
-    const human = await runCli("hub", "status", "--pg-url", pgServer.url, "--mqtt-url", broker.url);
-    expect(human.out.split("\n")[0]).toMatch(/^store +committed +store's last +lag +events +last contact +last commit$/);
-    expect(human.out).not.toContain("ALARM");
-    expect(lags).toEqual([
-      ["ekb", 0],
-      ["msk", 0],
-      ["vko", 0],
-    ]);
+    await expectNoLag(pgServer.url, broker.url, sites.map((s) => s.id));
 
     /* Each store's report at the hub is that store's own, figure for figure, for each day it has events. */
     let compared = 0;
-    for (const s of sites) {
-      const days = [...new Set((s.store.db.prepare("SELECT at_ms AS at FROM events").all() as { at: number }[]).map((e) => localDay(e.at, s.zone)))].sort();
-      expect(days.length).toBeGreaterThan(0);
-      for (const day of days) {
-        for (const groupBy of ["store,terminal", "employee"]) {
-          const args = ["report", "--from", day, "--group-by", groupBy, "--store", s.id, "--format", "json"];
-          const own = await runCli(...args, "--config", s.config);
-          const atHub = await runCli(...args, "--hub", hubConfig);
-          expect(atHub.err).toBe("");
-          const figures = (text: string) => ({ ...(JSON.parse(text) as Report), generatedAt: "" });
-          expect(figures(atHub.out), `${s.id} ${day} by ${groupBy}`).toEqual(figures(own.out));
-          expect(figures(own.out).total.representativeness.surveys).toBeGreaterThan(0);
-          compared++;
-        }
-      }
-    }
+    for (const s of sites) compared += await expectSameReports(s, hubConfig);
     expect(compared).toBeGreaterThanOrEqual(sites.length * 2);
   });
 
