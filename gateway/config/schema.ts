@@ -279,6 +279,8 @@ export const configSchema = z
         pollMs: z.number().int().min(10).default(200),
         /** An empty batch when there is nothing to send, so the hub knows the store is there. */
         heartbeatMs: z.number().int().min(100).default(30_000),
+        /** MQTT keepalive: a silent connection (a WAN cut) is dropped 1.5 × this after the broker last answered, and made again. */
+        keepaliveS: z.number().int().min(1).max(65_535).default(60),
       })
       .strict()
       .prefault({})

@@ -75,6 +75,12 @@ export class HubForwarder implements Part {
       clean: true,
       reconnectPeriod: FIRST_RECONNECT_MS,
       connectTimeout: 10_000,
+      /*
+       * A WAN cut closes nothing (no FIN, no RST): the connection only goes silent. The client pings after
+       * keepaliveS without traffic and drops the connection when the broker has not answered for 1.5 × keepaliveS,
+       * then reconnects and sends again from the last acked number.
+       */
+      keepalive: c.keepaliveS,
       ...(c.username !== undefined ? { username: c.username } : {}),
       ...(c.password !== undefined ? { password: c.password } : {}),
       ...(ca ? { ca } : {}),
