@@ -160,10 +160,18 @@ export class HubForwarder implements Part {
           store.hubOutbox.acked(o.acked, now());
         });
       } else if (o.kind === "rewind") {
-        const oldest = store.hubOutbox.oldestKept();
-        if (oldest !== undefined && oldest > o.acked + 1) log.error({ hub: o.acked, oldestKept: oldest }, "the hub lost rows this outbox no longer keeps (its database was restored); they cannot be sent again from here");
+        /*
+         * The hub's database was restored from an older backup. Rows it lacks that the outbox no longer keeps are
+         * put in the outbox again from the tables, all of them (which ones it lacks is not known here); the hub
+         * skips those it has (docs/decisions.md, "A hub restored from a backup is refilled from the tables").
+         */
+        const reseeded = store.tx(() => {
+          const n = store.hubOutbox.lostAfter(o.acked) ? store.hubOutbox.seed({ changes: true }) : 0;
+          store.hubOutbox.rewind(o.acked);
+          return n;
+        });
+        if (reseeded > 0) log.error({ hub: o.acked, was: o.was, rows: reseeded }, "the hub lost rows this outbox no longer kept (its database was restored from a backup): every row is in the outbox again, and the hub stores those it lacks");
         else log.warn({ hub: o.acked, was: o.was }, "the hub has fewer rows than it acked before; sending again from its number");
-        store.tx(() => store.hubOutbox.rewind(o.acked));
       } else if (o.acked > 0) {
         /* Without fsync: a lost ack record only means sending again rows the hub then skips. */
         store.txWithoutFsync(() => store.hubOutbox.acked(o.acked, now()));

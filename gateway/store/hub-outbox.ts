@@ -19,6 +19,11 @@ export interface ForwardState {
   ackedSeq: number;
 }
 
+/** Whether some numbers in (`acked`, `last`] are no longer in an outbox whose oldest kept number is `oldest` (numbers have no gaps). */
+export function rowsLost(acked: number, oldest: number | undefined, last: number): boolean {
+  return oldest === undefined ? last > acked : oldest > acked + 1;
+}
+
 export function hubOutboxRepo(db: Db) {
   const q = {
     state: db.prepare(`SELECT store_id AS storeId, acked_seq AS ackedSeq FROM hub_forward WHERE id = 1`),
@@ -53,11 +58,36 @@ export function hubOutboxRepo(db: Db) {
         return s;
       }
       q.begin.run(storeId, now);
-      for (const src of OUTBOX_SOURCES) {
-        if (src.on !== "insert") continue;
-        db.prepare(`INSERT INTO hub_outbox (kind, body) SELECT '${src.kind}', ${bodySql(src, "")} FROM ${src.table} ORDER BY ${src.orderBy}`).run();
-      }
+      this.seed({ changes: false });
       return { storeId, ackedSeq: 0 };
+    },
+    /**
+     * Puts the rows of the tables in the outbox again, numbered after the last number (stores, terminals,
+     * pairings, settings, events, traffic, in that order), and returns how many: the hub stores what it lacks and
+     * skips what it has (its ON CONFLICT), so each row stays there once. `sinceMs` keeps only the events stored
+     * from then on (the other tables are small and sent whole). `changes` also sends again the changes the hub
+     * would not take from a row it already has (an unsynced event's new time, outbox-rows.ts `resend`); the first
+     * start needs none, since its rows are the first the hub sees. Call inside a transaction, with forwarding on.
+     */
+    seed(o: { sinceMs?: number; changes: boolean }): number {
+      /*
+       * Writes before it reads: another process's command (`loyalty hub resend`) gets the write lock at its first
+       * statement, instead of reading a snapshot the gateway then changes (SQLITE_BUSY, which no wait cures).
+       */
+      let rows = 0;
+      for (const src of OUTBOX_SOURCES) {
+        const pick = src.on === "insert" ? { where: src.since && o.sinceMs !== undefined ? `${src.since} >= ${Math.floor(o.sinceMs)}` : "1", orderBy: src.orderBy } : o.changes ? src.resend : undefined;
+        if (!pick) continue;
+        rows += db.prepare(`INSERT INTO hub_outbox (kind, body) SELECT '${src.kind}', ${bodySql(src, "")} FROM ${src.table} WHERE ${pick.where} ORDER BY ${pick.orderBy}`).run().changes;
+      }
+      return rows;
+    },
+    /**
+     * Whether rows numbered after `seq` are gone from the outbox: the hub says it has committed only up to `seq`,
+     * but rows after it were acked before and deleted (the hub's database was restored from an older backup).
+     */
+    lostAfter(seq: number): boolean {
+      return rowsLost(seq, this.oldestKept(), this.lastSeq());
     },
     /** Up to `max` rows after `seq`, in order. */
     after(seq: number, max: number): OutboxRow[] {

@@ -15,6 +15,13 @@ export interface OutboxSource {
   updateOf?: readonly string[];
   /** The order of the backfill (oldest first); none for update kinds, whose rows the backfill's inserts carry. */
   orderBy?: string;
+  /** The column `loyalty hub resend --from` filters on (the rows stored since); sources without it are sent whole. */
+  since?: string;
+  /**
+   * For an update kind: which rows a resend (hub-outbox.ts `seed`) carries again after the inserts, because the
+   * hub keeps its first version of the insert kind's row (an event is final there) and would miss the change.
+   */
+  resend?: { where: string; orderBy: string };
 }
 
 const STORE = ["id", "name", "time_zone", "region", "created_ms"] as const;
@@ -34,9 +41,9 @@ export const OUTBOX_SOURCES: readonly OutboxSource[] = [
   { kind: "pairing", table: "pairings", columns: PAIRING, on: "update" },
   { kind: "setting", table: "terminal_settings", columns: SETTING, on: "insert", orderBy: "set_ms, terminal_id, key, from_ms" },
   { kind: "setting", table: "terminal_settings", columns: SETTING, on: "update" },
-  { kind: "event", table: "events", columns: EVENT, on: "insert", orderBy: "id" },
-  /* Re-timed or placed events (docs/gateway.md#clocks): only their time changes. */
-  { kind: "event_time", table: "events", columns: EVENT_TIME, on: "update", updateOf: ["at_ms", "untimed", "untimed_reason"] },
+  { kind: "event", table: "events", columns: EVENT, on: "insert", orderBy: "id", since: "received_ms" },
+  /* Re-timed or placed events (docs/gateway.md#clocks): only their time changes, and only unsynced ones are re-timed. */
+  { kind: "event_time", table: "events", columns: EVENT_TIME, on: "update", updateOf: ["at_ms", "untimed", "untimed_reason"], resend: { where: "synced = 0", orderBy: "id" } },
   { kind: "traffic", table: "traffic", columns: TRAFFIC, on: "insert", orderBy: "imported_ms, kind, store_id, terminal_id, day, hour" },
   { kind: "traffic", table: "traffic", columns: TRAFFIC, on: "update" },
 ];

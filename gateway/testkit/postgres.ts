@@ -4,9 +4,9 @@
  * PostgreSQL refuses to run as root; as root the server runs as the `postgres` user the package creates.
  */
 import { execFileSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import pg from "pg";
 import { freePort } from "./mosquitto.ts";
 import { waitFor } from "./wait.ts";
@@ -17,6 +17,10 @@ export interface Postgres {
   port: number;
   /** Stops the server (fast shutdown) and removes its folder. */
   stop(): Promise<void>;
+  /** A backup of the database: `pg_dump` in its custom format to `file`. */
+  dump(file: string): void;
+  /** Restores the database from a dump (`pg_restore --clean`): what is not in the dump is gone. No one may be connected. */
+  restore(file: string): void;
 }
 
 /** The folder of `initdb`, `pg_ctl` and `postgres`: on PATH, else the newest /usr/lib/postgresql/<version>/bin. */
@@ -28,6 +32,16 @@ export function postgresBinDir(): string {
   const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a)) : [];
   if (versions[0] === undefined) throw new Error("PostgreSQL is not installed: no initdb on PATH or under /usr/lib/postgresql/*/bin (apt-get install postgresql)");
   return join(root, versions[0], "bin");
+}
+
+/** Runs a PostgreSQL client program (it connects over TCP, so it needs no other user). */
+function client(bin: string, args: string[]): void {
+  try {
+    execFileSync(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new Error(`${bin} failed: ${(err.stderr?.toString() || err.message).trim()}`);
+  }
 }
 
 /** Runs a PostgreSQL program, as the `postgres` user when this process is root. */
@@ -55,6 +69,8 @@ export async function startPostgres(): Promise<Postgres> {
   const port = await freePort();
   run(join(bin, "pg_ctl"), ["start", "-D", data, "-w", "-l", join(dir, "server.log"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  /* pg_dump and pg_restore of the server's own version: beside the real initdb (a PATH entry may be a link to it). */
+  const clients = dirname(realpathSync(join(bin, "initdb")));
   await waitFor("PostgreSQL to accept connections", async () => {
     const c = new pg.Client({ connectionString: url });
     try {
@@ -68,6 +84,8 @@ export async function startPostgres(): Promise<Postgres> {
   return {
     url,
     port,
+    dump: (file) => client(join(clients, "pg_dump"), ["--format=custom", "--file", file, url]),
+    restore: (file) => client(join(clients, "pg_restore"), ["--clean", "--if-exists", "--single-transaction", "--dbname", url, file]),
     stop: async () => {
       try {
         run(join(bin, "pg_ctl"), ["stop", "-D", data, "-m", "fast", "-w"]);

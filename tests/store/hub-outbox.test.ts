@@ -1,5 +1,6 @@
 /** The forward outbox (migration 12): rows numbered in the transaction that stores them, only while forwarding is on. */
 import { describe, expect, it } from "vitest";
+import { rowsLost } from "../../gateway/store/hub-outbox.ts";
 import { openStore } from "../../gateway/store/store.ts";
 
 function store() {
@@ -86,5 +87,44 @@ describe("the hub outbox", () => {
     s.tx(() => s.hubOutbox.skipTo(45));
     s.terminals.setStoreRegion("s1", "north");
     expect(s.hubOutbox.lastSeq()).toBe(46);
+  });
+
+  it("puts the rows in the outbox again after the last number, the events from a time on, and the new time of every unsynced event", () => {
+    const s = store();
+    s.tx(() => s.events.insert({ ...event(1), receivedMs: 100 }));
+    s.tx(() => s.hubOutbox.begin("s1", 5));
+    s.tx(() => s.events.insert({ ...event(2), synced: false, receivedMs: 200 }));
+    s.tx(() => s.events.retime("D1", "b1", 1000));
+    s.tx(() => s.hubOutbox.acked(s.hubOutbox.lastSeq(), 6));
+    const last = s.hubOutbox.lastSeq();
+    expect(s.hubOutbox.after(0, 10)).toEqual([]);
+
+    expect(s.tx(() => s.hubOutbox.seed({ sinceMs: 150, changes: true }))).toBe(6);
+    const again = s.hubOutbox.after(0, 10);
+    expect(again.map((r) => [r.seq, r.kind])).toEqual([
+      [last + 1, "store"],
+      [last + 2, "terminal"],
+      [last + 3, "pairing"],
+      [last + 4, "setting"],
+      [last + 5, "event"],
+      [last + 6, "event_time"],
+    ]);
+    expect(JSON.parse(again[4]!.body)).toMatchObject({ seq: 2, at_ms: 1012, synced: 0 });
+    expect(JSON.parse(again[5]!.body)).toEqual({ serial: "D1", boot: "b1", seq: 2, at_ms: 1012, untimed: 0, untimed_reason: null });
+
+    expect(s.tx(() => s.hubOutbox.seed({ changes: true }))).toBe(7);
+    expect(s.hubOutbox.after(last + 6, 10).filter((r) => r.kind === "event")).toHaveLength(2);
+  });
+
+  it("knows when rows the hub says it lacks are no longer in the outbox", () => {
+    expect(rowsLost(10, 11, 20)).toBe(false);
+    expect(rowsLost(10, 15, 20)).toBe(true);
+    expect(rowsLost(20, undefined, 20)).toBe(false);
+    expect(rowsLost(10, undefined, 20)).toBe(true);
+    const s = store();
+    s.tx(() => s.hubOutbox.begin("s1", 5));
+    s.tx(() => s.hubOutbox.acked(3, 6));
+    expect(s.hubOutbox.lostAfter(3)).toBe(false);
+    expect(s.hubOutbox.lostAfter(1)).toBe(true);
   });
 });
