@@ -82,7 +82,10 @@ beforeAll(async () => {
   pool = new pg.Pool({ connectionString: pgServer.url, max: 2 });
   const dir = mkdtempSync(join(tmpdir(), "lb-chain-"));
   hubConfig = join(dir, "hub.json");
-  writeFileSync(hubConfig, JSON.stringify({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "test-hub" } }));
+  writeFileSync(
+    hubConfig,
+    JSON.stringify({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "test-hub" }, http: { port: 0 }, reports: { folder: join(dir, "hub-reports") } }),
+  );
   await startHub();
   for (const [id, zone, region] of ZONES) {
     const sdir = mkdtempSync(join(tmpdir(), `lb-chain-${id}-`));
