@@ -162,6 +162,13 @@ describe("the hub's HTTP API", () => {
     expect(body.message).not.toMatch(/\n\s+at |ZodError|"code":/);
   });
 
+  it("says in words when its port is taken", async () => {
+    const port = Number(new URL(base).port);
+    const second = new Hub(hubConfigSchema.parse({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "test-hub-2" }, http: { port }, reports: { nightly: { enabled: false } } }), { log: silentLogger() });
+    await expect(second.start()).rejects.toThrow(`127.0.0.1:${port} is already in use (another hub?): choose another port with http.port or LOYALTY_HUB_HTTP_PORT, or turn HTTP off with http.enabled false`);
+    await second.stop();
+  });
+
   it("answers an unknown path with 404 in words", async () => {
     const r = await get(`${base}/api/review/surveys`);
     expect([r.status, r.json()]).toEqual([404, { error: "not_found", message: "no such path /api/review/surveys" }]);
