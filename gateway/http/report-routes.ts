@@ -21,7 +21,7 @@ export function reportEndpoints(app: FastifyInstance, make: ReportMaker, now: ()
   const report = async (query: unknown, reply: FastifyReply, forced?: "html") => {
     const q = parse(reportQuery, query, "query");
     const format = forced ?? q.format;
-    const text = await make({ from: q.from, to: q.to, groupBy: q.groupBy, stores: q.store, terminals: q.terminal, employees: q.employee }, format, { now: now(), names: { from: "from", to: "to" } });
+    const text = await make({ from: q.from, to: q.to, groupBy: q.groupBy, stores: q.store, terminals: q.terminal, employees: q.employee }, format, { now: now(), names: { from: "from", to: "to", groupBy: "groupBy" } });
     return reply.type(TYPES[format]!).send(text);
   };
   app.get("/api/report", (req, reply) => report(req.query, reply));

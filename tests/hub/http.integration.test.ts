@@ -149,8 +149,8 @@ describe("the hub's HTTP API", () => {
 
   it.each([
     ["from=someday", 'from: expected YYYY-MM-DD, today, yesterday or -N days, got "someday"'],
-    [`from=${DAY}&to=2026-11-01`, "--from 2026-11-10 is after --to 2026-11-01"],
-    ["groupBy=colour", '--group-by: unknown dimension "colour" (use '],
+    [`from=${DAY}&to=2026-11-01`, "from 2026-11-10 is after to 2026-11-01"],
+    ["groupBy=colour", 'groupBy: unknown dimension "colour" (use '],
     ["format=pdf", "query: format: "],
     ["colour=red", "query: "],
   ])("answers a bad query (%s) with 400 in words", async (q, words) => {
