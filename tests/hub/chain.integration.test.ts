@@ -4,7 +4,8 @@
  * broker down for a while, the hub killed with SIGKILL and started again, a store gateway killed with SIGKILL while
  * it forwards. At the end every event, pairing, setting, terminal and store of each store is at the hub exactly
  * once, compared key by key with that store's SQLite; `loyalty hub status` shows no lag; and each store's report
- * at the hub (`loyalty report --hub`) equals that store's own (`loyalty report`), figure for figure, day by day.
+ * at the hub (`loyalty report --hub`, and the hub process's `/api/report`) equals that store's own
+ * (`loyalty report`), figure for figure, day by day.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
@@ -28,13 +29,17 @@ import { acked, resendUntilDrained, streamEvents } from "../support/stream.ts";
 const BIN = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
 
 /** Spawns `loyalty <args>` and resolves once its output says `ready`. */
-function spawnReady(args: string[], ready: string): Promise<ChildProcess> {
+/** Starts `loyalty <args>` and resolves when its output says `ready`; `seen` gets the output up to then. */
+function spawnReady(args: string[], ready: string, seen?: (out: string) => void): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes(ready)) resolve(child);
+      if (out.includes(ready)) {
+        seen?.(out);
+        resolve(child);
+      }
     });
     child.once("exit", (code) => reject(new Error(`loyalty ${args[0]} exited with ${code} before it was ready: ${out}`)));
   });
@@ -72,9 +77,12 @@ let broker: Mosquitto;
 let pool: pg.Pool;
 let hubConfig: string;
 let hub: ChildProcess | undefined;
+/** The hub process's HTTP API, as its start line says (http.port 0). */
+let hubUrl = "";
 const sites: Site[] = [];
 
-const startHub = async () => (hub = await spawnReady(["hub", "--config", hubConfig, "--log-level", "error"], "Hub running"));
+const startHub = async () =>
+  (hub = await spawnReady(["hub", "--config", hubConfig, "--log-level", "error"], "Stop with Ctrl+C", (out) => (hubUrl = /HTTP: (http:\/\/\S+) /.exec(out)?.[1] ?? "")));
 const startSite = async (s: Site) => (s.child = await spawnReady(["gateway", "--config", s.config], "Gateway running"));
 
 beforeAll(async () => {
@@ -229,6 +237,10 @@ describe("a chain of three stores forwarding to one hub", () => {
           const figures = (text: string) => ({ ...(JSON.parse(text) as Report), generatedAt: "" });
           expect(figures(atHub.out), `${s.id} ${day} by ${groupBy}`).toEqual(figures(own.out));
           expect(figures(own.out).total.representativeness.surveys).toBeGreaterThan(0);
+          /* And over the hub process's HTTP API (docs/hub.md#http). */
+          const overHttp = await fetch(`${hubUrl}/api/report?from=${day}&groupBy=${groupBy}&store=${s.id}`);
+          expect(overHttp.status).toBe(200);
+          expect(figures(await overHttp.text()), `${s.id} ${day} by ${groupBy} over HTTP`).toEqual(figures(own.out));
           compared++;
         }
       }
