@@ -42,8 +42,13 @@ export function registerHub(program: Command, io: CliIo): void {
       const config = hubConfigFrom(f);
       const log = createLogger(config.log.level, config.log.file);
       const h = new Hub(config, { log });
-      await h.start();
-      io.out(`Hub running. PostgreSQL: ${redact(config.postgres.url)}. Broker: ${config.mqtt.url}, topics ${config.mqtt.topicPrefix}/<store>/batch and /ack.\nStop with Ctrl+C; \`loyalty hub status\` shows each store's lag.\n`);
+      /* A start that fails (PostgreSQL, the HTTP port) closes what it opened, so the command ends with its reason. */
+      await h.start().catch(async (e: unknown) => {
+        await h.stop();
+        throw e;
+      });
+      const http = h.http ? ` HTTP: ${h.http.url} (chain reports, status).` : "";
+      io.out(`Hub running. PostgreSQL: ${redact(config.postgres.url)}. Broker: ${config.mqtt.url}, topics ${config.mqtt.topicPrefix}/<store>/batch and /ack.${http}\nStop with Ctrl+C; \`loyalty hub status\` shows each store's lag.\n`);
       await new Promise<void>((resolve) => {
         process.once("SIGINT", () => resolve());
         process.once("SIGTERM", () => resolve());

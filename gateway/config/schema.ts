@@ -7,7 +7,24 @@ import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { DEFAULT_HUB_PREFIX, hubStoreId } from "../hub/wire.ts";
 import { isLoopbackHost } from "../http/loopback.ts";
+import { httpSchema } from "./http-schema.ts";
 import { LOG_LEVELS } from "../log.ts";
+
+/** A nightly job's cron expression, read in a time zone (croner checks it); 00:05 by default. Also the hub's. */
+export const nightlyCron = z
+  .string()
+  .default("5 0 * * *")
+  .refine((c) => {
+    try {
+      new Cron(c, { paused: true }).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not a cron expression (e.g. 5 0 * * * for 00:05 every day)");
+
+/** The files a nightly job writes per report. Also the hub's. */
+export const nightlyFormats = z.array(z.enum(["html", "csv", "json"])).min(1).default(["html", "csv", "json"]);
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -169,18 +186,8 @@ export const configSchema = z
           .object({
             enabled: z.boolean().default(true),
             /** Cron expression, read in each store's time zone. */
-            cron: z
-              .string()
-              .default("5 0 * * *")
-              .refine((c) => {
-                try {
-                  new Cron(c, { paused: true }).stop();
-                  return true;
-                } catch {
-                  return false;
-                }
-              }, "not a cron expression (e.g. 5 0 * * * for 00:05 every day)"),
-            formats: z.array(z.enum(["html", "csv", "json"])).min(1).default(["html", "csv", "json"]),
+            cron: nightlyCron,
+            formats: nightlyFormats,
             /**
              * How long after start the job waits before writing the nights it missed (ms, default 5 min): the
              * terminals first deliver what they kept while the gateway was down.
@@ -193,22 +200,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** Reports and the review API over HTTP. */
-    http: z
-      .object({
-        enabled: z.boolean().default(true),
-        host: z.string().default("127.0.0.1"),
-        port: z.number().int().min(0).max(65535).default(8080),
-        /** Bearer token; required when host is not a loopback IP literal (127.0.0.0/8, ::1) or localhost. */
-        token: z.string().min(16, "a token of at least 16 characters").optional(),
-        /** More names the gateway answers to in the Host header (a reverse proxy's, a DNS name); see guard.ts. */
-        allowedHosts: z.array(z.string().trim().min(1).regex(/^[^\s/@]+$/, "a host name or IP, without scheme or path")).default([]),
-      })
-      .strict()
-      .prefault({})
-      .refine((h) => !h.enabled || isLoopbackHost(h.host) || h.token !== undefined, {
-        message: "a token is required when the HTTP server listens beyond loopback (http.host is not 127.x.x.x, ::1 or localhost)",
-        path: ["token"],
-      }),
+    http: httpSchema(8080),
     /** The SMTP server alerts and scheduled reports are mailed through (docs/alerts.md#delivery); no host: no e-mail. */
     smtp: z
       .object({

@@ -37,6 +37,8 @@ export interface GuardOptions {
   token: string | undefined;
   /** The port the server listens on, which a local page's Origin must name. */
   port: number;
+  /** What the messages call this server: "gateway" (the default) or "hub". */
+  name?: string;
 }
 
 export type Verdict = { ok: true } | { ok: false; status: 400 | 401 | 403 | 421; error: string; message: string };
@@ -65,21 +67,22 @@ function localOrigin(origin: string | undefined, port: number): boolean {
 }
 
 export function judge(r: RequestFacts, o: GuardOptions): Verdict {
+  const me = o.name ?? "gateway";
   const host = r.host === undefined ? undefined : hostnameOf(r.host);
-  if (host === undefined) return { ok: false, status: 400, error: "bad_request", message: "the request has no valid Host header; ask for this gateway by its address, e.g. http://127.0.0.1:8080/" };
+  if (host === undefined) return { ok: false, status: 400, error: "bad_request", message: `the request has no valid Host header; ask for this ${me} by its address, e.g. http://127.0.0.1:${o.port}/` };
   if (!o.allowedHosts.has(host)) {
-    return { ok: false, status: 421, error: "misdirected", message: `this gateway does not answer to the name "${host}"; use one of ${[...o.allowedHosts].join(", ")}, or add the name to http.allowedHosts if it is this gateway's` };
+    return { ok: false, status: 421, error: "misdirected", message: `this ${me} does not answer to the name "${host}"; use one of ${[...o.allowedHosts].join(", ")}, or add the name to http.allowedHosts if it is this ${me}'s` };
   }
   if (r.web) return { ok: true };
   if (o.token !== undefined) {
     if (r.session || tokenOk(o.token, r.token)) return { ok: true };
-    return { ok: false, status: 401, error: "unauthorized", message: "send the gateway's token as Authorization: Bearer <token>" };
+    return { ok: false, status: 401, error: "unauthorized", message: `send the ${me}'s token as Authorization: Bearer <token>` };
   }
   if (SAFE.has(r.method) || r.session) return { ok: true };
   const site = r.secFetchSite;
   const local = isLoopbackIp(r.remoteAddress) && loopbackName(host) && localOrigin(r.origin, o.port) && (site === undefined || site === "same-origin" || site === "none");
   if (local) return { ok: true };
-  return { ok: false, status: 403, error: "forbidden", message: "changes are accepted only from this machine (a loopback address, named 127.0.0.1 or localhost, not from a page of another site), or with the gateway's token (set http.token)" };
+  return { ok: false, status: 403, error: "forbidden", message: `changes are accepted only from this machine (a loopback address, named 127.0.0.1 or localhost, not from a page of another site), or with the ${me}'s token (set http.token)` };
 }
 
 /**

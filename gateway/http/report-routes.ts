@@ -1,26 +1,36 @@
-/** Reports over HTTP (docs/reports.md#http): `/api/report`, `/report` (HTML), and the nightly job's files. */
+/** Reports over HTTP (docs/reports.md#http): `/api/report`, `/report` (HTML), and the nightly job's files; the hub serves the first two too. */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, normalize, resolve, sep } from "node:path";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
-import { reportFromQuery } from "../reports/query.ts";
+import { reportFromQuery, type QueryOptions, type ReportQuery } from "../reports/query.ts";
 import type { Store } from "../store/store.ts";
 import { parse, reportQuery } from "./schemas.ts";
 
 const TYPES: Record<string, string> = { json: "application/json; charset=utf-8", csv: "text/csv; charset=utf-8", html: "text/html; charset=utf-8" };
 
-export function reportRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
-  const { store, config, now } = o;
+/** What builds and renders the report a query asks for: the store's (reports/query.ts) or the chain hub's (hub/report.ts). */
+export type ReportMaker = (q: ReportQuery, format: "json" | "csv" | "html", o: QueryOptions) => string | Promise<string>;
 
+/**
+ * `GET /api/report` (the format asked for, JSON by default) and `GET /report` (HTML) over `make`: one request schema,
+ * one set of formats and content types for the store gateway and the hub (docs/hub.md#chain-reports).
+ */
+export function reportEndpoints(app: FastifyInstance, make: ReportMaker, now: () => number): void {
   const report = async (query: unknown, reply: FastifyReply, forced?: "html") => {
     const q = parse(reportQuery, query, "query");
     const format = forced ?? q.format;
-    const text = reportFromQuery(store, config, { from: q.from, to: q.to, groupBy: q.groupBy, stores: q.store, terminals: q.terminal, employees: q.employee }, format, { now: now(), names: { from: "from", to: "to" } });
+    const text = await make({ from: q.from, to: q.to, groupBy: q.groupBy, stores: q.store, terminals: q.terminal, employees: q.employee }, format, { now: now(), names: { from: "from", to: "to", groupBy: "groupBy" } });
     return reply.type(TYPES[format]!).send(text);
   };
   app.get("/api/report", (req, reply) => report(req.query, reply));
   app.get("/report", (req, reply) => report(req.query, reply, "html"));
+}
+
+export function reportRoutes(app: FastifyInstance, o: { store: Store; config: Config; now: () => number }): void {
+  const { store, config, now } = o;
+  reportEndpoints(app, (q, format, opts) => reportFromQuery(store, config, q, format, opts), now);
 
   /* The nightly job's files: /reports/ lists them, /reports/<store>/<file> serves one. */
   const folder = resolve(config.reports.folder);

@@ -8,19 +8,16 @@
  */
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import type { Config } from "../config/schema.ts";
-import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Store } from "../store/store.ts";
 import { alertRoutes } from "./alert-routes.ts";
 import { allowedHosts, guardHook, type GuardOptions } from "./guard.ts";
-import { isLoopbackIp } from "./loopback.ts";
+import { jsonErrors, listenGuarded } from "./listen.ts";
 import { reportRoutes } from "./report-routes.ts";
 import { reviewRoutes } from "./review-routes.ts";
 import { sessionCheck } from "../web/auth.ts";
 import type { LiveHub } from "../web/dashboard/live.ts";
 import { webRoutes } from "../web/routes.ts";
-
-const STATUS: Record<string, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, config: 400 };
 
 export interface HttpOptions {
   store: Store;
@@ -61,13 +58,7 @@ export class HttpServer {
     /* The port is known once listening (http.port 0); no request is served before it is set. */
     const guard: GuardOptions = { allowedHosts: allowedHosts(config.http.host, config.http.allowedHosts), token, port: config.http.port };
     app.addHook("onRequest", guardHook(guard, this.o.session ?? sessionCheck(this.o.store, token, this.o.now)));
-    app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-      if (err instanceof GatewayError) return reply.code(STATUS[err.code] ?? 400).send({ error: err.code, message: err.message });
-      if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: "bad_request", message: err.message });
-      this.o.log.error({ err, url: req.url }, "http request failed");
-      return reply.code(500).send({ error: "internal", message: "internal error; see the gateway log" });
-    });
-    app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: "not_found", message: `no such path ${req.url.split("?")[0]}` }));
+    jsonErrors(app, this.o.log, "gateway");
     app.get("/healthz", async () => ({ ok: true }));
     /* First: its CSRF hook covers the API routes below too. */
     await webRoutes(app, this.o);
@@ -75,24 +66,11 @@ export class HttpServer {
     reviewRoutes(app, { ...this.o, reviewed: this.o.nudgeAlerts });
     alertRoutes(app, { ...this.o, nudge: this.o.nudgeAlerts });
 
-    try {
-      await app.listen({ host: config.http.host, port: config.http.port });
-    } catch (err) {
-      await app.close();
-      const e = err as NodeJS.ErrnoException;
-      if (e.code === "EADDRINUSE") throw new GatewayError("conflict", `${config.http.host}:${config.http.port} is already in use (another gateway?): choose another port with http.port or LOYALTY_HTTP_PORT, or turn HTTP off with http.enabled false`);
-      throw new GatewayError("config", `the HTTP server cannot listen on ${config.http.host}:${config.http.port}: ${e.message}`);
-    }
-    const addr = app.server.address();
-    const port = typeof addr === "object" && addr ? addr.port : config.http.port;
-    guard.port = port;
-    /* The address bound is this gateway's too: with http.host localhost, http://127.0.0.1:<port>/ is the same server. */
-    if (typeof addr === "object" && addr) guard.allowedHosts = new Set([...guard.allowedHosts, addr.address.toLowerCase()]);
-    if (!token && !(typeof addr === "object" && addr && isLoopbackIp(addr.address))) {
-      await app.close();
-      throw new GatewayError("config", `http.host ${config.http.host} is bound to ${typeof addr === "object" && addr ? addr.address : "?"}, not a loopback address: set http.token, or use http.host 127.0.0.1`);
-    }
-    const url = `http://${config.http.host.includes(":") ? `[${config.http.host}]` : config.http.host}:${port}`;
+    const url = await listenGuarded(
+      app,
+      { ...config.http, inUse: { who: "another gateway", hint: "choose another port with http.port or LOYALTY_HTTP_PORT, or turn HTTP off with http.enabled false" } },
+      guard,
+    );
     this.server = { url, app };
     this.o.log.info({ url, token: token ? "required" : "none (loopback only)" }, "http listening: reports and review API");
   }

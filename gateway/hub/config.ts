@@ -6,8 +6,10 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { issueLines, inWords } from "../../protocol/zod-words.ts";
 import { ConfigError } from "../config/load.ts";
-import { configSchema } from "../config/schema.ts";
+import { httpSchema } from "../config/http-schema.ts";
+import { configSchema, nightlyCron, nightlyFormats } from "../config/schema.ts";
 import { LOG_LEVELS } from "../log.ts";
+import { parseGroupBy } from "../reports/query.ts";
 import { DEFAULT_HUB_PREFIX } from "./wire.ts";
 
 export const hubConfigSchema = z
@@ -57,9 +59,35 @@ export const hubConfigSchema = z
       .object({
         /** Days in the trend series. */
         trendDays: z.number().int().min(2).max(366).default(30),
+        /** The nightly job's folder (docs/hub.md#chain-reports): `<day>.json`, `.csv`, `.html` of the chain. */
+        folder: z.string().min(1).default("./hub-reports"),
+        nightly: z
+          .object({
+            enabled: z.boolean().default(true),
+            /** Cron expression, read in the hub's `timeZone`: after the last store's midnight. */
+            cron: nightlyCron,
+            formats: nightlyFormats,
+            /** The dimensions of the nightly chain report, as `loyalty report --group-by`. */
+            groupBy: z
+              .string()
+              .default("region,store")
+              .superRefine((g, ctx) => {
+                try {
+                  parseGroupBy(g);
+                } catch (e) {
+                  ctx.addIssue({ code: "custom", message: (e as Error).message.replace(/^--group-by: /, "") });
+                }
+              }),
+            /** How long after start the hub waits before writing the nights it missed: the stores first forward what waited. */
+            catchUpDelayMs: z.number().int().min(0).max(86_400_000).default(300_000),
+          })
+          .strict()
+          .prefault({}),
       })
       .strict()
       .prefault({}),
+    /** The hub's HTTP API (docs/hub.md#http): chain reports, status, health; loopback only without a token. */
+    http: httpSchema(8090),
     derive: z
       .object({
         /** How often the hub re-derives the terminals that batches changed. */
@@ -74,11 +102,14 @@ export type HubConfig = z.infer<typeof hubConfigSchema>;
 export type HubConfigInput = z.input<typeof hubConfigSchema>;
 
 /** Environment variables the hub reads (docs/configuration.md), each over the file. */
-const HUB_ENV: Record<string, string[]> = {
+const HUB_ENV: Record<string, [string, string] | [string, string, "int"]> = {
   LOYALTY_HUB_PG_URL: ["postgres", "url"],
   LOYALTY_HUB_MQTT_URL: ["mqtt", "url"],
   LOYALTY_HUB_MQTT_USERNAME: ["mqtt", "username"],
   LOYALTY_HUB_MQTT_PASSWORD: ["mqtt", "password"],
+  LOYALTY_HUB_HTTP_HOST: ["http", "host"],
+  LOYALTY_HUB_HTTP_PORT: ["http", "port", "int"],
+  LOYALTY_HUB_HTTP_TOKEN: ["http", "token"],
 };
 
 type Json = Record<string, unknown>;
@@ -104,9 +135,10 @@ export function loadHubConfig(o: { file?: string | undefined; env?: NodeJS.Proce
     }
   }
   const env = o.env ?? process.env;
-  for (const [name, [section, key]] of Object.entries(HUB_ENV)) {
+  for (const [name, [section, key, type]] of Object.entries(HUB_ENV)) {
     const v = env[name];
-    if (v) input[section!] = { ...((input[section!] as Json | undefined) ?? {}), [key!]: v };
+    /* A port that is not a number stays text, so the schema names it ("expected a number"). */
+    if (v) input[section] = { ...((input[section] as Json | undefined) ?? {}), [key]: type === "int" && /^\d+$/.test(v) ? Number(v) : v };
   }
   for (const [section, value] of Object.entries(o.overrides ?? {})) input[section] = { ...((input[section] as Json | undefined) ?? {}), ...(value as Json) };
   const r = hubConfigSchema.safeParse(input, { error: inWords });

@@ -4,7 +4,8 @@
  * one after another, in the order they came; stores do not wait for each other. Nothing a store sends stops the
  * hub: a payload that is not a batch is logged and dropped (the store sends its rows again), a row of the wrong
  * shape is kept in hub_rejected_rows. Every `derive.pollMs` it re-derives the terminals the batches changed
- * (rebuild.ts), apart from the commits, so deriving never holds up an ack.
+ * (rebuild.ts), apart from the commits, so deriving never holds up an ack. Its HTTP API (http/server.ts) serves chain
+ * reports and its status; its nightly job (nightly.ts) writes the chain's report of each night.
  */
 import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
@@ -13,6 +14,8 @@ import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { commitBatch } from "./commit.ts";
 import type { HubConfig } from "./config.ts";
+import { HubHttpServer } from "./http/server.ts";
+import { HubNightly } from "./nightly.ts";
 import { migrateHub } from "./pg-schema.ts";
 import { rebuildHubQueued } from "./rebuild.ts";
 import { terminalDefaults } from "../terminals/config.ts";
@@ -31,6 +34,9 @@ export class Hub {
   private readonly now: () => number;
   private deriveTimer: NodeJS.Timeout | undefined;
   private deriving: Promise<void> | undefined;
+  /** Chain reports and status over HTTP (undefined with `http.enabled` false). */
+  readonly http: HubHttpServer | undefined;
+  readonly nightly: HubNightly | undefined;
 
   constructor(
     private readonly config: HubConfig,
@@ -40,6 +46,9 @@ export class Hub {
     this.pool = new pg.Pool({ connectionString: config.postgres.url, max: config.postgres.poolSize });
     /* An idle connection that PostgreSQL closes (a restart) is replaced at the next query; it must not crash the hub. */
     this.pool.on("error", (err) => deps.log.warn({ err: err.message }, "a PostgreSQL connection closed"));
+    const parts = { pool: this.pool, config, now: this.now };
+    if (config.http.enabled) this.http = new HubHttpServer({ ...parts, log: deps.log.child({ part: "http" }) });
+    if (config.reports.nightly.enabled) this.nightly = new HubNightly({ ...parts, log: deps.log.child({ part: "nightly" }) });
   }
 
   async start(): Promise<void> {
@@ -50,6 +59,7 @@ export class Hub {
     } catch (e) {
       throw new GatewayError("config", `cannot use the hub's PostgreSQL database (postgres.url): ${(e as Error).message}`);
     }
+    await this.http?.start();
     const m = this.config.mqtt;
     let ca: Buffer | undefined;
     if (m.ca) {
@@ -77,6 +87,7 @@ export class Hub {
     client.on("error", (err) => log.debug({ err: err.message }, "broker connection error"));
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     this.deriveTimer = setInterval(() => void this.deriveQueued(), this.config.derive.pollMs);
+    this.nightly?.start();
   }
 
   /** Re-derives the queued terminals, one run at a time; a failure is logged and the terminal stays queued. */
@@ -92,6 +103,8 @@ export class Hub {
   }
 
   async stop(): Promise<void> {
+    await this.http?.stop();
+    await this.nightly?.stop();
     const client = this.client;
     this.client = undefined;
     if (client) await client.endAsync(true).catch(() => undefined);

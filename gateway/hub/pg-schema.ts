@@ -92,6 +92,10 @@ export const HUB_MIGRATIONS: readonly string[] = [
   -- Everything stored before derivation existed is derived once, from the beginning.
   INSERT INTO hub_derive_queue (store_id, terminal_id, from_ms) SELECT store_id, id, -9007199254740991 FROM terminals;
   `,
+  `
+  -- The last night the hub's nightly job wrote, per report ('chain'), so that a hub that was down catches up.
+  CREATE TABLE hub_report_nights (report text PRIMARY KEY, day text NOT NULL, written_ms bigint NOT NULL);
+  `,
 ];
 
 /** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */

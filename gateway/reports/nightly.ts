@@ -15,10 +15,10 @@ import type { Store } from "../store/store.ts";
 import { localDay } from "../time/zone.ts";
 import { removeLeftovers, syncFolder, writeFileAtomic } from "./atomic-file.ts";
 import { toCsv } from "./csv.ts";
-import { toHtml } from "./html.ts";
 import { buildReport } from "./build.ts";
 import { noSources, readSources, sourcesByStore, type ReportSources } from "./sources.ts";
 import { catchUp } from "./report.ts";
+import { writeReportFiles } from "./report-files.ts";
 import { indexSettings } from "./settings.ts";
 import { CATCH_UP_NIGHTS, nightsDue } from "./missed-nights.ts";
 
@@ -42,19 +42,11 @@ export function writeStoreReport(src: ReportSources, config: Config, storeId: st
   mkdirSync(dir, { recursive: true });
   const s = indexSettings(config);
   const report = buildReport(src, { from: day, to: day, groupBy: ["terminal"], stores: [storeId] }, s, now);
-  const files: string[] = [];
-  const write = (name: string, text: string) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, text, false);
-    files.push(path);
-  };
-  for (const f of config.reports.nightly.formats) {
-    if (f === "json") write(`${day}.json`, JSON.stringify(report, null, 2) + "\n");
-    if (f === "csv") write(`${day}.csv`, toCsv(report));
-    if (f === "html") write(`${day}.html`, toHtml(report, { title: `Индексы качества: ${storeId}`, timeZone }));
-  }
+  const files = writeReportFiles(dir, day, report, config.reports.nightly.formats, { title: `Индексы качества: ${storeId}`, timeZone });
   const byEmployee = buildReport(src, { from: day, to: day, groupBy: ["employee"], stores: [storeId] }, s, now);
-  write(`${day}.employees.csv`, toCsv(byEmployee));
+  const employees = join(dir, `${day}.employees.csv`);
+  writeFileAtomic(employees, toCsv(byEmployee), false);
+  files.push(employees);
   syncFolder(dir);
   return files;
 }

@@ -29,8 +29,8 @@ export interface QueryOptions {
   now: number;
   /** CSV separator (default ';'). */
   separator?: ";" | ",";
-  /** How the caller names its day arguments in messages: `--from` on the command line, `from` in a URL. */
-  names: { from: string; to: string };
+  /** How the caller names its arguments in messages: `--from` on the command line, `from` in a URL (`--group-by` by default). */
+  names: { from: string; to: string; groupBy?: string };
 }
 
 /** Parses, checks, builds and renders the report `q` asks for. */
@@ -43,8 +43,8 @@ export function reportFromQuery(store: Store, config: Config, q: ReportQuery, fo
 export function requestOf(q: ReportQuery, tz: string, o: Pick<QueryOptions, "now" | "names">): ReportRequest {
   const from = parseDay(q.from, tz, o.now, o.names.from);
   const to = q.to === undefined ? from : parseDay(q.to, tz, o.now, o.names.to);
-  checkRange(from, to);
-  return { from, to, groupBy: parseGroupBy(q.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees };
+  checkRange(from, to, o.names);
+  return { from, to, groupBy: parseGroupBy(q.groupBy, o.names.groupBy), stores: q.stores, terminals: q.terminals, employees: q.employees };
 }
 
 /** `today`, `yesterday`, `-N` (N days ago) or `YYYY-MM-DD`, in time zone `tz`. */
@@ -59,16 +59,16 @@ export function parseDay(text: string, tz: string, now: number, what: string): s
 }
 
 /** `store,day` → dimensions, with a message naming the bad one. */
-export function parseGroupBy(text: string): Dimension[] {
+export function parseGroupBy(text: string, what = "--group-by"): Dimension[] {
   const dims = text.split(",").map((d) => d.trim()).filter(Boolean);
   for (const d of dims) {
-    if (!dimensionSchema.safeParse(d).success) throw new GatewayError("invalid", `--group-by: unknown dimension "${d}" (use ${dimensionSchema.options.join(", ")})`);
+    if (!dimensionSchema.safeParse(d).success) throw new GatewayError("invalid", `${what}: unknown dimension "${d}" (use ${dimensionSchema.options.join(", ")})`);
   }
   const times = dims.filter((d) => d === "day" || d === "week" || d === "month");
-  if (times.length > 1) throw new GatewayError("invalid", `--group-by: choose one of day, week, month (got ${times.join(", ")})`);
+  if (times.length > 1) throw new GatewayError("invalid", `${what}: choose one of day, week, month (got ${times.join(", ")})`);
   return [...new Set(dims)] as Dimension[];
 }
 
-export function checkRange(from: string, to: string): void {
-  if (from > to) throw new GatewayError("invalid", `--from ${from} is after --to ${to}`);
+export function checkRange(from: string, to: string, names: { from: string; to: string } = { from: "--from", to: "--to" }): void {
+  if (from > to) throw new GatewayError("invalid", `${names.from} ${from} is after ${names.to} ${to}`);
 }

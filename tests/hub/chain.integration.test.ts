@@ -4,7 +4,8 @@
  * broker down for a while, the hub killed with SIGKILL and started again, a store gateway killed with SIGKILL while
  * it forwards. At the end every event, pairing, setting, terminal and store of each store is at the hub exactly
  * once, compared key by key with that store's SQLite; `loyalty hub status` shows no lag; and each store's report
- * at the hub (`loyalty report --hub`) equals that store's own (`loyalty report`), figure for figure, day by day.
+ * at the hub (`loyalty report --hub`, and the hub process's `/api/report`) equals that store's own
+ * (`loyalty report`), figure for figure, day by day.
  */
 import type { ChildProcess } from "node:child_process";
 import mqtt from "mqtt";
@@ -29,9 +30,11 @@ let broker: Mosquitto;
 let pool: pg.Pool;
 let hubConfig: string;
 let hub: ChildProcess | undefined;
+/** The hub process's HTTP API, as its start line says (http.port 0). */
+let hubUrl = "";
 const sites: Site[] = [];
 
-const startTheHub = async () => (hub = await startHub(hubConfig));
+const startTheHub = async () => (hub = await startHub(hubConfig, (url) => (hubUrl = url)));
 
 beforeAll(async () => {
   [pgServer, broker] = await Promise.all([startPostgres(), startMosquitto()]);
@@ -100,7 +103,7 @@ describe("a chain of three stores forwarding to one hub", () => {
 
     /* Each store's report at the hub is that store's own, figure for figure, for each day it has events. */
     let compared = 0;
-    for (const s of sites) compared += await expectSameReports(s, hubConfig);
+    for (const s of sites) compared += await expectSameReports(s, hubConfig, hubUrl);
     expect(compared).toBeGreaterThanOrEqual(sites.length * 2);
   });
 

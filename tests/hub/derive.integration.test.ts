@@ -1,30 +1,25 @@
 /**
  * The hub derives what each store derives (docs/hub.md#derivation): two store gateways' SQLite files (Moscow and
  * Yekaterinburg time) and a real PostgreSQL; each store's outbox goes to the hub through the hub's own batch
- * parsing and commit (gateway/hub/wire.ts, commit.ts), not over MQTT: the transport and its faults are
+ * parsing and commit (tests/support/hub-sites.ts), not over MQTT: the transport and its faults are
  * chain.integration.test.ts's. Then each store's report at the hub equals that store's own report, figure for
  * figure, for each day and grouping, after late events, re-timed events and a past settings change too; deriving
  * everything again from the beginning leaves the hub's rollups as the incremental derivation left them.
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../../gateway/config/schema.ts";
 import { hubConfigSchema, type HubConfig } from "../../gateway/hub/config.ts";
-import { commitBatch } from "../../gateway/hub/commit.ts";
-import { batchText } from "../../gateway/hub/forwarder.ts";
 import { migrateHub } from "../../gateway/hub/pg-schema.ts";
 import { rebuildHubQueued, settingChanges } from "../../gateway/hub/rebuild.ts";
 import { makeHubReport } from "../../gateway/hub/report.ts";
-import { batchPayload, parsePayload } from "../../gateway/hub/wire.ts";
 import type { ReportRequest } from "../../gateway/reports/build.ts";
 import { makeReport } from "../../gateway/reports/report.ts";
 import type { Dimension, Report } from "../../gateway/reports/schema.ts";
-import { openStore, type Store } from "../../gateway/store/store.ts";
-import { pair, setSetting } from "../../gateway/terminals/manage.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
+import { setSetting } from "../../gateway/terminals/manage.ts";
 import { startPostgres, type Postgres } from "../../gateway/testkit/postgres.ts";
 import { addDays, dayStart } from "../../gateway/time/zone.ts";
 import { runCli } from "../support/cli.ts";
+import { forward, lcg, openSite, presses, storeEvents, type Site } from "../support/hub-sites.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -34,86 +29,10 @@ const TIMING = { windowMs: 20_000 };
 const FIRST_DAY = "2026-11-02";
 const DAYS = 3;
 
-interface Site {
-  id: string;
-  zone: string;
-  config: Config;
-  store: Store;
-  terminals: { id: string; serial: string; seq: number }[];
-}
-
 let pgServer: Postgres;
 let pool: pg.Pool;
 let hubConfig: HubConfig;
 const sites: Site[] = [];
-
-/** A small deterministic generator, so every run presses the same way. */
-function lcg(seed: number): () => number {
-  let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-const KINDS = [
-  ["short", 34],
-  ["yes", 18],
-  ["no", 10],
-  ["unsure", 8],
-  ["long", 3],
-  ["stuck", 1],
-] as const;
-
-/** Presses from `startMs` on: seconds to minutes apart, sometimes a quarter of an hour, across local midnights. */
-function presses(rand: () => number, startMs: number, n: number): { kind: (typeof KINDS)[number][0]; at: number }[] {
-  const total = KINDS.reduce((s, [, w]) => s + w, 0);
-  const out: { kind: (typeof KINDS)[number][0]; at: number }[] = [];
-  let at = startMs;
-  for (let i = 0; i < n; i++) {
-    at += rand() < 0.08 ? 900_000 + Math.floor(rand() * 1_800_000) : 1000 + Math.floor(rand() * 40_000);
-    let r = rand() * total;
-    const kind = KINDS.find(([, w]) => (r -= w) < 0)?.[0] ?? "short";
-    out.push({ kind, at });
-  }
-  return out;
-}
-
-/** Stores events of one terminal as the ingest does: in one transaction with their rebuild queued. */
-function store(site: Site, t: Site["terminals"][number], events: { kind: string; at: number }[], o: { boot?: string; synced?: boolean; untimed?: boolean } = {}): void {
-  site.store.tx(() => {
-    for (const e of events) {
-      site.store.events.insert({
-        serial: t.serial,
-        boot: o.boot ?? "b1",
-        seq: ++t.seq,
-        kind: e.kind as "short",
-        btn: null,
-        ts: e.at,
-        synced: o.synced ?? true,
-        untimed: o.untimed ?? false,
-        atMs: e.at,
-        receivedMs: e.at + 150,
-        terminalId: t.id,
-        link: "mqtt",
-      });
-    }
-    if (!o.untimed && events.length) site.store.derived.enqueue(t.id, Math.min(...events.map((e) => e.at)));
-  });
-}
-
-/** Sends the store's whole outbox to the hub in batches, as the forwarder would, and records the acks. */
-async function forward(site: Site, batchMax = 400): Promise<void> {
-  const s = site.store;
-  for (;;) {
-    const acked = s.hubOutbox.state()!.ackedSeq;
-    const rows = s.hubOutbox.after(acked, batchMax);
-    if (rows.length === 0) return;
-    const to = rows.at(-1)!.seq;
-    const p = parsePayload(batchPayload, batchText(site.id, acked, to, s.hubOutbox.lastSeq(), Date.now(), rows));
-    if (!p.ok) throw new Error(p.reason);
-    const r = await commitBatch(pool, p.value, Date.now());
-    expect(r.ack.acked).toBe(to);
-    s.hubOutbox.acked(r.ack.acked, Date.now());
-  }
-}
 
 const GROUPINGS: Dimension[][] = [["store", "terminal"], ["employee"], ["question"], ["region", "store", "day"]];
 
@@ -147,26 +66,7 @@ beforeAll(async () => {
   await migrateHub(pool);
   hubConfig = hubConfigSchema.parse({ postgres: { url: pgServer.url }, mqtt: { url: "mqtt://127.0.0.1:1" }, timeZone: "Europe/Moscow", terminalDefaults: TIMING });
   const now = Date.now();
-  for (const [id, zone, region] of [
-    ["msk", "Europe/Moscow", "west"],
-    ["ekb", "Asia/Yekaterinburg", "ural"],
-  ] as const) {
-    const config = testConfig({ timeZone: zone, terminalDefaults: TIMING });
-    const s = openStore(config.database);
-    s.tx(() => s.hubOutbox.begin(id, now));
-    s.terminals.addStore({ id, name: `Store ${id}`, timeZone: zone, region }, now);
-    const site: Site = { id, zone, config, store: s, terminals: [] };
-    for (const [point, employee] of [
-      ["till-1", "anna"],
-      ["till-2", "oleg"],
-    ] as const) {
-      const serial = `${id.toUpperCase()}-${point}`;
-      s.devices.seen(serial, "mqtt", now);
-      const tid = pair(s, { serial, store: id, point, question: point === "till-1" ? "staff" : "office", employee }, now);
-      site.terminals.push({ id: tid, serial, seq: 0 });
-    }
-    sites.push(site);
-  }
+  sites.push(openSite("msk", "Europe/Moscow", "west", { terminalDefaults: TIMING }, now), openSite("ekb", "Asia/Yekaterinburg", "ural", { terminalDefaults: TIMING }, now));
 }, 120_000);
 
 afterAll(async () => {
@@ -180,12 +80,12 @@ describe("derivation at the hub", () => {
     const rand = lcg(17);
     for (const site of sites) {
       const start = dayStart(FIRST_DAY, site.zone) + 8 * 3_600_000;
-      for (const t of site.terminals) store(site, t, presses(rand, start, 500));
+      for (const t of site.terminals) storeEvents(site, t, presses(rand, start, 500));
       /* Untimed events (in no survey; counted in the report's `untimed`). */
-      store(site, site.terminals[0]!, presses(rand, start + 3_600_000, 5), { boot: "u1", untimed: true });
+      storeEvents(site, site.terminals[0]!, presses(rand, start + 3_600_000, 5), { boot: "u1", untimed: true });
       site.store.traffic.put({ kind: "transactions", storeId: site.id, terminalId: "", day: FIRST_DAY, hour: -1, count: 240 }, "test.csv", Date.now());
       site.store.traffic.put({ kind: "visitors", storeId: site.id, terminalId: site.terminals[1]!.id, day: addDays(FIRST_DAY, 1), hour: 10, count: 37 }, "test.csv", Date.now());
-      await forward(site);
+      await forward(pool, site);
     }
     expect(await compareEveryReport()).toBe(2 * (DAYS + 1) * GROUPINGS.length);
     const first = await makeHubReport(pool, hubConfig, { from: FIRST_DAY, to: addDays(FIRST_DAY, DAYS), groupBy: ["store"] }, Date.now());
@@ -195,15 +95,15 @@ describe("derivation at the hub", () => {
     for (const site of sites) {
       const [t1, t2] = site.terminals as [Site["terminals"][number], Site["terminals"][number]];
       const late = dayStart(addDays(FIRST_DAY, 1), site.zone) + 10 * 3_600_000;
-      store(site, t1, presses(rand, late, 40), { boot: "late" });
+      storeEvents(site, t1, presses(rand, late, 40), { boot: "late" });
       const skewed = presses(rand, late + 7_200_000, 30);
-      store(site, t2, skewed, { boot: "skew", synced: false });
+      storeEvents(site, t2, skewed, { boot: "skew", synced: false });
       site.store.tx(() => {
         for (const [terminal, from] of site.store.events.retime(t2.serial, "skew", -95_000)) site.store.derived.enqueue(terminal, from);
       });
       setSetting(site.store, t1.id, "employee", "boris", dayStart(addDays(FIRST_DAY, 1), site.zone) + 12 * 3_600_000, Date.now());
       setSetting(site.store, t2.id, "windowMs", 45_000, dayStart(addDays(FIRST_DAY, 2), site.zone), Date.now());
-      await forward(site, 7);
+      await forward(pool, site, 7);
     }
     await compareEveryReport();
     const employees = await makeHubReport(pool, hubConfig, { from: FIRST_DAY, to: addDays(FIRST_DAY, DAYS), groupBy: ["employee"] }, Date.now());

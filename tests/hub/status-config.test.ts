@@ -53,6 +53,30 @@ describe("hub settings", () => {
     })();
     expect(e?.problems).toEqual(["hub config: postgres: required", "hub config: mqtt.url: expected mqtt://, mqtts://, ws:// or wss://"]);
   });
+
+  it("takes the hub's HTTP and nightly settings with their defaults, and refuses bad ones in words", () => {
+    const base = { postgres: { url: "postgres://h/db" }, mqtt: { url: "mqtt://h" } };
+    const c = loadHubConfig({ env: {}, overrides: base });
+    expect(c.http).toEqual({ enabled: true, host: "127.0.0.1", port: 8090, allowedHosts: [] });
+    expect(c.reports).toEqual({ trendDays: 30, folder: "./hub-reports", nightly: { enabled: true, cron: "5 0 * * *", formats: ["html", "csv", "json"], groupBy: "region,store", catchUpDelayMs: 300_000 } });
+    expect(loadHubConfig({ env: { LOYALTY_HUB_HTTP_PORT: "0", LOYALTY_HUB_HTTP_HOST: "0.0.0.0", LOYALTY_HUB_HTTP_TOKEN: "t".repeat(16) }, overrides: base }).http).toMatchObject({ host: "0.0.0.0", port: 0 });
+    const problems = (env: NodeJS.ProcessEnv, more: object) => {
+      try {
+        loadHubConfig({ env, overrides: { ...base, ...more } });
+      } catch (err) {
+        return (err as ConfigError).problems;
+      }
+    };
+    expect(problems({}, { http: { host: "0.0.0.0" } })).toEqual([
+      "hub config: http.token: a token is required when the HTTP server listens beyond loopback (http.host is not 127.x.x.x, ::1 or localhost)",
+    ]);
+    expect(problems({ LOYALTY_HUB_HTTP_PORT: "eighty" }, {})?.[0]).toMatch(/^hub config: http\.port: expected a number/);
+    expect(problems({}, { http: { token: "short" } })).toEqual(["hub config: http.token: a token of at least 16 characters"]);
+    expect(problems({}, { reports: { nightly: { groupBy: "region,colour", cron: "at midnight" } } })).toEqual([
+      "hub config: reports.nightly.cron: not a cron expression (e.g. 5 0 * * * for 00:05 every day)",
+      'hub config: reports.nightly.groupBy: unknown dimension "colour" (use region, store, terminal, employee, question, day, week, month)',
+    ]);
+  });
 });
 
 describe("the forwarder part", () => {

@@ -56,7 +56,7 @@ export async function expectNoLag(pgUrl: string, brokerUrl: string, stores: stri
  * The store's report at the hub (`loyalty report --hub`) equals its own (`loyalty report`), `generatedAt` aside,
  * for each day it has events, by store and terminal and by employee; returns how many reports it compared.
  */
-export async function expectSameReports(site: { id: string; zone: string; config: string; store: Store }, hubConfig: string): Promise<number> {
+export async function expectSameReports(site: { id: string; zone: string; config: string; store: Store }, hubConfig: string, hubHttp?: string): Promise<number> {
   const days = [...new Set((site.store.db.prepare("SELECT at_ms AS at FROM events").all() as { at: number }[]).map((e) => localDay(e.at, site.zone)))].sort();
   expect(days.length).toBeGreaterThan(0);
   let compared = 0;
@@ -69,6 +69,12 @@ export async function expectSameReports(site: { id: string; zone: string; config
       const figures = (text: string) => ({ ...(JSON.parse(text) as Report), generatedAt: "" });
       expect(figures(atHub.out), `${site.id} ${day} by ${groupBy}`).toEqual(figures(own.out));
       expect(figures(own.out).total.representativeness.surveys).toBeGreaterThan(0);
+      if (hubHttp) {
+        /* And over the hub process's HTTP API (docs/hub.md#http). */
+        const overHttp = await fetch(`${hubHttp}/api/report?from=${day}&groupBy=${groupBy}&store=${site.id}`);
+        expect(overHttp.status).toBe(200);
+        expect(figures(await overHttp.text()), `${site.id} ${day} by ${groupBy} over HTTP`).toEqual(figures(own.out));
+      }
       compared++;
     }
   }

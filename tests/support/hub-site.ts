@@ -81,11 +81,14 @@ export async function closeSite(s: Site): Promise<void> {
 /** The events a site's terminals recorded. */
 export const recorded = (s: Site) => s.terminals.reduce((n, c) => n + c.terminal.recorded, 0);
 
-/** A hub config file for PostgreSQL at `pgUrl` and the broker at `brokerUrl`. */
+/** A hub config file for PostgreSQL at `pgUrl` and the broker at `brokerUrl`; its HTTP API on a free port, its reports in its folder. */
 export function writeHubConfig(pgUrl: string, brokerUrl: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), "lb-hub-")), "hub.json");
-  writeFileSync(file, JSON.stringify({ postgres: { url: pgUrl }, mqtt: { url: brokerUrl, clientId: "test-hub" } }));
+  const dir = mkdtempSync(join(tmpdir(), "lb-hub-"));
+  const file = join(dir, "hub.json");
+  writeFileSync(file, JSON.stringify({ postgres: { url: pgUrl }, mqtt: { url: brokerUrl, clientId: "test-hub" }, http: { port: 0 }, reports: { folder: join(dir, "hub-reports") } }));
   return file;
 }
 
-export const startHub = (config: string) => spawnReady(["hub", "--config", config, "--log-level", "error"], "Hub running");
+/** Starts `loyalty hub`; `http` gets its HTTP API's address, as its start line says (http.port 0). */
+export const startHub = (config: string, http?: (url: string) => void) =>
+  spawnReady(["hub", "--config", config, "--log-level", "error"], "Stop with Ctrl+C", (out) => http?.(/HTTP: (http:\/\/\S+) /.exec(out)?.[1] ?? ""));

@@ -4,14 +4,17 @@ import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
 
-/** Spawns `loyalty <args>` and resolves once its output says `ready`. */
-export function spawnReady(args: string[], ready: string): Promise<ChildProcess> {
+/** Spawns `loyalty <args>` and resolves once its output says `ready`; `seen` gets the output up to then. */
+export function spawnReady(args: string[], ready: string, seen?: (out: string) => void): Promise<ChildProcess> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes(ready)) resolve(child);
+      if (out.includes(ready)) {
+        seen?.(out);
+        resolve(child);
+      }
     });
     child.once("exit", (code) => reject(new Error(`loyalty ${args[0]} exited with ${code} before it was ready: ${out}`)));
   });
