@@ -7,6 +7,7 @@ import { readHubStatus } from "../hub/status.ts";
 import { createLogger } from "../log.ts";
 import { table } from "../reports/table.ts";
 import { ago } from "./ago.ts";
+import { registerHubReview } from "./hub-review-command.ts";
 import type { CliIo } from "./io.ts";
 
 interface HubFlags {
@@ -72,6 +73,7 @@ export function registerHub(program: Command, io: CliIo): void {
         await pool.end();
       }
     });
+  registerHubReview(hub, io, withHubFlags, (f) => hubConfigFrom({ ...(hub.opts() as HubFlags), ...stripUndefined(f) }));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

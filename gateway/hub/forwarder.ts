@@ -14,6 +14,7 @@ import type { Logger } from "../log.ts";
 import type { OutboxRow } from "../store/hub-outbox.ts";
 import type { Store } from "../store/store.ts";
 import { due, initialWindow, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
+import { applyHubReviews } from "./review-apply.ts";
 import { ackPayload, ackTopic, batchTopic, HUB_WIRE_VERSION, parsePayload } from "./wire.ts";
 
 export type HubForwardConfig = Config["hub"];
@@ -23,6 +24,8 @@ export interface ForwarderDeps {
   config: HubForwardConfig;
   log: Logger;
   now: () => number;
+  /** Called after reviews made at the hub changed this store's figures (the dashboard pushes them). */
+  onReviews?: (terminalIds: string[]) => void;
 }
 
 /** What `loyalty status` and tests read. */
@@ -127,7 +130,8 @@ export class HubForwarder implements Part {
       if (d.send === "resend") log.info({ after: d.state.acked, waitMs: d.state.waitMs }, "no ack from the hub in time; sending again");
       const rows = d.send === "heartbeat" ? [] : store.hubOutbox.after(d.state.acked, c.batchMax);
       const to = rows.length > 0 ? rows[rows.length - 1]!.seq : d.state.acked;
-      client.publish(batchTopic(c.topicPrefix, this.storeId), batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows), { qos: 1 });
+      const text = batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows, store.hubOutbox.reviewSeq());
+      client.publish(batchTopic(c.topicPrefix, this.storeId), text, { qos: 1 });
       this.window = sent(this.window, d.state.acked, to, t);
     } catch (err) {
       log.warn({ err }, "cannot read the hub outbox; trying again");
@@ -142,6 +146,7 @@ export class HubForwarder implements Part {
       return;
     }
     if (!this.window) return;
+    if (p.value.reviews?.length) applyHubReviews(store, p.value.reviews, log, this.d.onReviews);
     if (p.value.error) log.warn({ error: p.value.error }, "the hub refused a batch; it is sent again");
     const r = onAck(this.window, p.value, store.hubOutbox.lastSeq(), this.opts);
     this.window = r.state;
@@ -170,7 +175,7 @@ export class HubForwarder implements Part {
 }
 
 /** A batch's JSON, with each row's body as stored (already JSON), so nothing is parsed on the store's side. */
-export function batchText(storeId: string, after: number, to: number, last: number, sentMs: number, rows: OutboxRow[]): string {
+export function batchText(storeId: string, after: number, to: number, last: number, sentMs: number, rows: OutboxRow[], reviewSeq?: number): string {
   const body = rows.map((r) => `{"s":${r.seq},"k":${JSON.stringify(r.kind)},"d":${r.body}}`).join(",");
-  return `{"v":${HUB_WIRE_VERSION},"store":${JSON.stringify(storeId)},"after":${after},"to":${to},"last":${last},"sentMs":${sentMs},"rows":[${body}]}`;
+  return `{"v":${HUB_WIRE_VERSION},"store":${JSON.stringify(storeId)},"after":${after},"to":${to},"last":${last},"sentMs":${sentMs},"rows":[${body}]${reviewSeq === undefined ? "" : `,"reviewSeq":${reviewSeq}`}}`;
 }

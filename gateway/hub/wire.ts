@@ -46,6 +46,8 @@ export const batchPayload = z
     last: seq,
     sentMs: z.number().int(),
     rows: z.array(wireRow).max(100_000),
+    /** The number of the last review made at the hub that the store has applied (review sync; absent: a store before it). */
+    reviewSeq: seq.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -62,11 +64,41 @@ export const batchPayload = z
   });
 export type BatchPayload = z.infer<typeof batchPayload>;
 
+const surveyState = z.object({ valid: z.boolean(), reason: z.string().max(2000).nullable() }).strict();
+const fmState = z.object({ status: z.enum(["unreviewed", "confirmed", "rejected"]), endMs: z.number().int().nullable() }).strict();
+
+/**
+ * A review made at the hub, on its way to the store whose survey or period it is (docs/hub.md#review-sync): `n` is
+ * its number among that store's hub reviews; the rest is the review log entry, under its chain-wide uid.
+ */
+export const hubReview = z
+  .object({
+    n: seq,
+    uid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "8 to 64 letters, digits or '-'"),
+    atMs: z.number().int(),
+    by: z.string().min(1).max(200),
+    target: z.enum(["survey", "fm"]),
+    targetId: z.number().int().min(1),
+    terminalId: z.string().min(1).max(200),
+    action: z.enum(["valid", "invalid", "confirm", "reject", "undo"]),
+    reason: z.string().max(2000).nullable(),
+    before: z.union([surveyState, fmState]),
+    after: z.union([surveyState, fmState]),
+    undoesUid: z.string().max(64).nullable(),
+  })
+  .strict()
+  .refine((r) => ("valid" in r.before) === (r.target === "survey") && ("valid" in r.after) === (r.target === "survey"), "before and after must be states of the target's kind");
+export type HubReview = z.infer<typeof hubReview>;
+
 /**
  * The hub's answer: every row up to `acked` is committed in PostgreSQL. `replayFrom` asks the store to send again
- * from that number (the batch left a gap after what the hub has).
+ * from that number (the batch left a gap after what the hub has). `reviews`: reviews made at the hub after the
+ * store's `reviewSeq`, in order; the hub also sends them unasked (with `acked` as before) as soon as one is made.
+ * Each review is checked on its own (hubReview), so one the store cannot read never stops its forwarding.
  */
-export const ackPayload = z.object({ v: z.literal(HUB_WIRE_VERSION), acked: seq, replayFrom: seq.optional(), error: z.string().optional() }).strict();
+export const ackPayload = z
+  .object({ v: z.literal(HUB_WIRE_VERSION), acked: seq, replayFrom: seq.optional(), error: z.string().optional(), reviews: z.array(z.unknown()).max(1000).optional() })
+  .strict();
 export type AckPayload = z.infer<typeof ackPayload>;
 
 /** Parses JSON text with a schema; the reason in words, never the validator's dump. */

@@ -31,6 +31,8 @@ export function hubOutboxRepo(db: Db) {
     drop: db.prepare(`DELETE FROM hub_outbox WHERE seq <= ?`),
     oldest: db.prepare(`SELECT min(seq) AS seq FROM hub_outbox`),
     skipTo: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'hub_outbox' AND seq < ?`),
+    reviewSeq: db.prepare(`SELECT review_seq AS n FROM hub_forward WHERE id = 1`),
+    setReviewSeq: db.prepare(`UPDATE hub_forward SET review_seq = ? WHERE id = 1 AND review_seq < ?`),
     firstNumber: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'hub_outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'hub_outbox')`),
   };
   return {
@@ -83,6 +85,14 @@ export function hubOutboxRepo(db: Db) {
     /** Sets the acked number back (the hub says it has less than we thought: its database was restored). */
     rewind(seq: number): void {
       q.rewind.run(seq);
+    },
+    /** The number of the last review made at the hub that this store applied (0: none). */
+    reviewSeq(): number {
+      return (q.reviewSeq.get() as { n: number } | undefined)?.n ?? 0;
+    },
+    /** Records that the hub's reviews up to `n` are applied. Call inside the transaction that applied them. */
+    reviewsApplied(n: number): void {
+      q.setReviewSeq.run(n, n);
     },
     /**
      * Makes new rows numbered after `seq`: the hub has committed numbers this database never gave (it was restored
