@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
 import { GatewayError } from "../errors.ts";
 import { inForce, orderAt, periodAfter, sameState, surveyAfter, undoRefusal } from "../review/decide.ts";
+import type { ReviewEntry } from "../review/entry.ts";
 import type { FmReviewState, SurveyReviewState } from "../store/reviews.ts";
 import { REVIEW_AFTER, REVIEW_LOCK } from "./review-sql.ts";
 
@@ -22,21 +23,11 @@ export interface HubReviewer {
   via: "cli" | "api";
 }
 
-/** A review log entry at the hub, as `loyalty hub review history` and the API show it. */
-export interface HubReviewEntry {
-  uid: string;
-  atMs: number;
-  by: string;
+/** A review log entry at the hub, as `loyalty hub review log` and the API show it. */
+export interface HubReviewEntry extends ReviewEntry {
   via: string | null;
+  /** Where it was made: at its store, or here. */
   origin: "store" | "hub";
-  target: "survey" | "fm";
-  targetId: number;
-  terminalId: string;
-  action: string;
-  reason: string | null;
-  before: SurveyReviewState | FmReviewState;
-  after: SurveyReviewState | FmReviewState;
-  undoesUid: string | null;
   undoneByUid: string | null;
 }
 
@@ -94,16 +85,7 @@ async function withTarget<T>(pool: Pool, storeId: string, target: "survey" | "fm
   }
 }
 
-interface NewEntry {
-  target: "survey" | "fm";
-  targetId: number;
-  terminalId: string;
-  action: string;
-  reason: string | null;
-  before: SurveyReviewState | FmReviewState;
-  after: SurveyReviewState | FmReviewState;
-  undoesUid: string | null;
-}
+type NewEntry = Omit<ReviewEntry, "uid" | "atMs" | "by">;
 
 async function append(c: PoolClient, storeId: string, e: NewEntry, entries: readonly HubReviewEntry[], who: HubReviewer): Promise<string> {
   const uid = randomUUID();

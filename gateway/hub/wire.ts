@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { inWords } from "../../protocol/zod-words.ts";
+import { reviewEntrySchema, statesMatchTarget } from "../review/entry.ts";
 
 export const HUB_WIRE_VERSION = 1;
 export const DEFAULT_HUB_PREFIX = "loyalty-hub";
@@ -64,30 +65,11 @@ export const batchPayload = z
   });
 export type BatchPayload = z.infer<typeof batchPayload>;
 
-const surveyState = z.object({ valid: z.boolean(), reason: z.string().max(2000).nullable() }).strict();
-const fmState = z.object({ status: z.enum(["unreviewed", "confirmed", "rejected"]), endMs: z.number().int().nullable() }).strict();
-
 /**
  * A review made at the hub, on its way to the store whose survey or period it is (docs/hub.md#review-sync): `n` is
  * its number among that store's hub reviews; the rest is the review log entry, under its chain-wide uid.
  */
-export const hubReview = z
-  .object({
-    n: seq,
-    uid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "8 to 64 letters, digits or '-'"),
-    atMs: z.number().int(),
-    by: z.string().min(1).max(200),
-    target: z.enum(["survey", "fm"]),
-    targetId: z.number().int().min(1),
-    terminalId: z.string().min(1).max(200),
-    action: z.enum(["valid", "invalid", "confirm", "reject", "undo"]),
-    reason: z.string().max(2000).nullable(),
-    before: z.union([surveyState, fmState]),
-    after: z.union([surveyState, fmState]),
-    undoesUid: z.string().max(64).nullable(),
-  })
-  .strict()
-  .refine((r) => ("valid" in r.before) === (r.target === "survey") && ("valid" in r.after) === (r.target === "survey"), "before and after must be states of the target's kind");
+export const hubReview = reviewEntrySchema.extend({ n: seq }).refine(statesMatchTarget, "before and after must be states of the target's kind");
 export type HubReview = z.infer<typeof hubReview>;
 
 /**

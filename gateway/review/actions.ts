@@ -8,6 +8,7 @@ import { GatewayError } from "../errors.ts";
 import type { Via } from "../store/audit.ts";
 import type { FmReviewState, ReviewLogEntry, SurveyReviewState } from "../store/reviews.ts";
 import type { Store } from "../store/store.ts";
+import type { ReviewEntry } from "./entry.ts";
 import { inForce, orderAt, periodAfter, sameState, surveyAfter, undoRefusal } from "./decide.ts";
 
 export { MAX_FM_MS } from "./decide.ts";
@@ -97,27 +98,12 @@ export function undoReview(store: Store, logId: number, who: Reviewer): number {
   });
 }
 
-/** A review made at the chain hub, as the hub sends it (gateway/hub/wire.ts, hubReview). */
-export interface RemoteReview {
-  uid: string;
-  atMs: number;
-  by: string;
-  target: "survey" | "fm";
-  targetId: number;
-  terminalId: string;
-  action: string;
-  reason: string | null;
-  before: SurveyReviewState | FmReviewState;
-  after: SurveyReviewState | FmReviewState;
-  undoesUid: string | null;
-}
-
 /**
  * Applies a review made at the hub (docs/hub.md#review-sync), in the caller's transaction: appends it to the log
  * under its own uid, time and reviewer (via "hub"), marks the entry it undoes, and puts in force the target's
  * latest entry (decide.ts), recounting the days it touches. Returns false when it is here already.
  */
-export function applyRemoteReview(store: Store, r: RemoteReview): boolean {
+export function applyRemoteReview(store: Store, r: ReviewEntry): boolean {
   if (store.reviews.byUid(r.uid)) return false;
   const undone = r.undoesUid === null ? undefined : store.reviews.byUid(r.undoesUid);
   const was = r.target === "survey" ? store.reviews.survey(r.targetId) : store.reviews.fm(r.targetId);

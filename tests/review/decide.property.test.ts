@@ -40,7 +40,7 @@ describe("the review rules both sides apply", () => {
     expect(surveyAfter(true, "ignored")).toEqual({ valid: true, reason: null });
     expect(() => periodAfter(1000, { status: "unreviewed", endMs: null }, "confirmed", 999)).toThrow(/after the period's start/);
     expect(periodAfter(1000, { status: "confirmed", endMs: 5000 }, "rejected", null)).toEqual({ status: "rejected", endMs: 5000 });
-    const a = { name: "a", uid: "a", atMs: 1, undoes: null, undoneBy: null, after: { valid: false, reason: "x" } };
+    const a = { name: "a", uid: "a", atMs: 1, undoes: null as string | null, undoneBy: null as string | null, after: { valid: false, reason: "x" } };
     const b = { ...a, name: "b", uid: "b", atMs: 2 };
     expect(undoRefusal(a, "survey", [a, b])).toBe("review a was followed by review b of the same survey: undo that first");
     expect(undoRefusal(b, "survey", [a, b])).toBeUndefined();
