@@ -58,7 +58,7 @@ export function registerHub(program: Command, io: CliIo): void {
       pool.on("error", () => undefined);
       try {
         const now = Date.now();
-        const s = await readHubStatus(pool, config.alarms, now).catch((e: Error) => {
+        const s = await readHubStatus(pool, config.alarms, now, config.indices).catch((e: Error) => {
           throw new Error(`cannot read the hub's database (${redact(config.postgres.url)}): ${e.message}`);
         });
         if (f.json) io.out(JSON.stringify(s, null, 2) + "\n");
@@ -66,6 +66,7 @@ export function registerHub(program: Command, io: CliIo): void {
         else {
           io.out(table(["store", "committed", "store's last", "lag", "events", "last contact", "last commit"], s.stores.map((x) => [x.store, x.committed, x.last, x.lag, x.events, ago(now, x.lastContactMs), ago(now, x.lastCommitMs)])));
           for (const a of s.alarms) io.out(`ALARM: ${a}\n`);
+          for (const w of s.warnings) io.out(`WARNING: ${w}\n`);
         }
         /* Exit code 1 when any store is past a threshold, for a monitoring check. */
         if (s.alarms.length) io.exitCode(1);

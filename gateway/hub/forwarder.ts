@@ -13,6 +13,7 @@ import type { Part } from "../lifecycle.ts";
 import type { Logger } from "../log.ts";
 import type { OutboxRow } from "../store/hub-outbox.ts";
 import type { Store } from "../store/store.ts";
+import type { TerminalSettings } from "../surveys/model.ts";
 import { due, initialWindow, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
 import { applyHubReviews } from "./review-apply.ts";
 import { ackPayload, ackTopic, batchTopic, HUB_WIRE_VERSION, parsePayload } from "./wire.ts";
@@ -24,6 +25,8 @@ export interface ForwarderDeps {
   config: HubForwardConfig;
   log: Logger;
   now: () => number;
+  /** What this store's figures are derived and counted with, forwarded so the hub uses the same (docs/hub.md#derivation). */
+  settings?: { terminalDefaults: TerminalSettings; indices: Config["indices"] };
   /** Called after reviews made at the hub changed this store's figures (the dashboard pushes them). */
   onReviews?: (terminalIds: string[]) => void;
 }
@@ -60,7 +63,9 @@ export class HubForwarder implements Part {
     const { store, log } = this.d;
     const begun = store.tx(() => {
       const fresh = store.hubOutbox.state() === undefined;
-      return { state: store.hubOutbox.begin(c.storeId!, this.d.now()), fresh };
+      const state = store.hubOutbox.begin(c.storeId!, this.d.now());
+      if (this.d.settings && store.hubOutbox.settings(JSON.stringify(this.d.settings), this.d.now()) && !fresh) log.info("the figure settings changed since the hub last had them; forwarding them");
+      return { state, fresh };
     });
     if (begun.fresh) log.info({ rows: store.hubOutbox.lastSeq() }, "forwarding to the hub starts: every row stored so far is in the outbox");
     this.window = initialWindow(begun.state.ackedSeq, this.opts);

@@ -115,6 +115,9 @@ export const HUB_MIGRATIONS: readonly string[] = [
   -- review_seq: the hub's last review number for the store; review_acked: the last the store applied (NULL: a store
   -- gateway from before review sync, which is sent none).
   ALTER TABLE hub_stores ADD COLUMN review_seq bigint NOT NULL DEFAULT 0, ADD COLUMN review_acked bigint;
+  -- What each store gateway derives and counts with (its terminalDefaults and indices, JSON): the hub derives its
+  -- surveys with its own; a store gateway that never sent them is derived with the hub's config.
+  CREATE TABLE store_settings (store_id text PRIMARY KEY, terminal_defaults text NOT NULL, indices text NOT NULL, at_ms bigint NOT NULL);
   `,
 ];
 

@@ -95,6 +95,8 @@ export const ROW_KINDS: Record<string, RowKind> = {
     ["uid"],
     "nothing",
   ),
+  /* The store gateway's figure settings: one row per store gateway, the newer replacing it. */
+  settings: kind("store_settings", [c("terminal_defaults", "text"), c("indices", "text"), c("at_ms", "int")], [], "update"),
   traffic: kind(
     "traffic",
     [c("kind", "text"), c("store_id", "text", "local_store_id"), c("terminal_id", "text"), c("day", "text"), c("hour", "int"), c("count", "int"), c("source", "text"), c("imported_ms", "int")],

@@ -31,6 +31,9 @@ export function hubOutboxRepo(db: Db) {
     drop: db.prepare(`DELETE FROM hub_outbox WHERE seq <= ?`),
     oldest: db.prepare(`SELECT min(seq) AS seq FROM hub_outbox`),
     skipTo: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'hub_outbox' AND seq < ?`),
+    settingsSent: db.prepare(`SELECT settings_sent AS s FROM hub_forward WHERE id = 1`),
+    sendSettings: db.prepare(`INSERT INTO hub_outbox (kind, body) VALUES ('settings', ?)`),
+    markSettings: db.prepare(`UPDATE hub_forward SET settings_sent = ? WHERE id = 1`),
     reviewSeq: db.prepare(`SELECT review_seq AS n FROM hub_forward WHERE id = 1`),
     setReviewSeq: db.prepare(`UPDATE hub_forward SET review_seq = ? WHERE id = 1 AND review_seq < ?`),
     firstNumber: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'hub_outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'hub_outbox')`),
@@ -85,6 +88,17 @@ export function hubOutboxRepo(db: Db) {
     /** Sets the acked number back (the hub says it has less than we thought: its database was restored). */
     rewind(seq: number): void {
       q.rewind.run(seq);
+    },
+    /**
+     * Puts the settings the figures depend on (`settings`: JSON text) in the outbox when they are not what was sent
+     * last; returns whether it did. Call inside a transaction, with forwarding on.
+     */
+    settings(settings: string, now: number): boolean {
+      if ((q.settingsSent.get() as { s: string | null } | undefined)?.s === settings) return false;
+      const parsed = JSON.parse(settings) as Record<string, unknown>;
+      q.sendSettings.run(JSON.stringify({ terminal_defaults: JSON.stringify(parsed.terminalDefaults), indices: JSON.stringify(parsed.indices), at_ms: now }));
+      q.markSettings.run(settings);
+      return true;
     },
     /** The number of the last review made at the hub that this store applied (0: none). */
     reviewSeq(): number {

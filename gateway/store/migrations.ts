@@ -256,6 +256,8 @@ export const MIGRATIONS: readonly string[] = [
    * state in force is the after-state of a target's latest entry by (at_ms, uid) (gateway/review/decide.ts).
    * hub_forward.review_seq is the number of the last review made at the hub that this store applied. Reviews are
    * forwarded like every other row; a store already forwarding puts its earlier reviews in the outbox now.
+   * hub_forward.settings_sent: the figure settings (terminal defaults, indices) last forwarded, so the hub derives
+   * with this store's own (docs/hub.md#derivation).
    */
   `
   ALTER TABLE review_log ADD COLUMN uid TEXT;
@@ -264,6 +266,7 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE review_log SET undoes_uid = (SELECT u.uid FROM review_log u WHERE u.id = review_log.undoes) WHERE undoes IS NOT NULL;
   CREATE UNIQUE INDEX review_log_uid ON review_log(uid);
   ALTER TABLE hub_forward ADD COLUMN review_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE hub_forward ADD COLUMN settings_sent TEXT;
   INSERT INTO hub_outbox (kind, body) SELECT 'review', ${bodySql(REVIEW_SOURCE, "")} FROM review_log WHERE EXISTS (SELECT 1 FROM hub_forward) ORDER BY id;
   ${triggerSql(REVIEW_SOURCE)}
   `,

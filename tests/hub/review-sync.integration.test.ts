@@ -3,7 +3,8 @@
  * real Mosquitto) and the hub (its Hub part in this process, a real PostgreSQL). A review at the hub changes the store's figures and a review at the store the
  * hub's; either side undoes the other's; both sides keep every entry under one identity; when both change the same
  * survey before they hear of each other, the later review wins on both. A review made by `loyalty hub review`
- * (its own PostgreSQL connection) reaches the store through the hub's LISTEN, not a heartbeat (those are 10 min apart). After each step the store's report and
+ * (its own PostgreSQL connection) reaches the store through the hub's LISTEN, not a heartbeat (those are 10 min apart).
+ * The store's survey window is not the hub's: the hub derives with the settings the store forwarded. After each step the store's report and
  * the hub's report of that store are equal, figure for figure.
  */
 import pg from "pg";
@@ -77,7 +78,8 @@ beforeAll(async () => {
   hub = new Hub(hubConfig, { log: silentLogger() });
   await hub.start();
   /* A heartbeat far off: reviews made at the hub must reach the store by the hub's own push. */
-  config = testConfig({ timeZone: ZONE, hub: { url: broker.url, storeId: STORE, pollMs: 50, heartbeatMs: 600_000, ackTimeoutMs: 2000 } });
+  /* The store's window is not the hub's default (30 s): the hub must derive with the settings the store forwarded. */
+  config = testConfig({ timeZone: ZONE, terminalDefaults: { windowMs: 10_000 }, hub: { url: broker.url, storeId: STORE, pollMs: 50, heartbeatMs: 600_000, ackTimeoutMs: 2000 } });
   gw = await startGateway(config, { log: silentLogger() });
   const now = Date.now();
   const s = gw.store;
@@ -85,7 +87,7 @@ beforeAll(async () => {
   s.devices.seen("MSK-1", "mqtt", now);
   pair(s, { serial: "MSK-1", store: STORE, point: "till-1", question: "staff", employee: "anna" }, now);
   day = localDay(now - 86_400_000, ZONE);
-  /* Yesterday: surveys a minute apart, every fifth one silent, and long presses (force-majeure). */
+  /* Yesterday: surveys a minute apart, every fifth one silent, some answers after the store's window, and long presses (force-majeure). */
   const start = dayStart(day, ZONE) + 9 * 3_600_000;
   const kinds = ["yes", "no", "unsure", "yes", null];
   s.tx(() => {
@@ -96,7 +98,7 @@ beforeAll(async () => {
       const at = start + i * 60_000;
       put("short", at);
       const k = kinds[i % kinds.length];
-      if (k) put(k, at + 4000);
+      if (k) put(k, at + (i % 7 === 3 ? 15_000 : 4000));
       if (i === 10 || i === 30) put("long", at + 30_000);
     }
     s.derived.enqueue(TERMINAL, start);
@@ -114,6 +116,9 @@ describe("review sync between a store and the hub", () => {
   it("a review at either side changes both sides' figures, under one identity, and either side undoes it", { timeout: 120_000 }, async () => {
     const before = await settled();
     expect(before.total.representativeness.surveys).toBe(40);
+    expect(before.total.unsolicited).toBeGreaterThan(0);
+    const sent = await pool.query<{ d: string }>(`SELECT terminal_defaults AS d FROM store_settings WHERE store_id = $1`, [STORE]);
+    expect(JSON.parse(sent.rows[0]!.d)).toMatchObject({ windowMs: 10_000 });
     expect(invalid(before)).toBe(0);
     const surveys = gw.store.derived.surveys(TERMINAL, 0, Number.MAX_SAFE_INTEGER);
     const periods = gw.store.derived.periods(TERMINAL, 0, Number.MAX_SAFE_INTEGER);
