@@ -194,7 +194,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
     await life.start("jobs", workers);
     if (config.hub.url !== undefined) {
       /* Reads the outbox and records acks only; a hub that is away is retried inside (docs/hub.md). */
-      const hub = new HubForwarder({ store, config: config.hub, log: log.child({ part: "hub" }), now });
+      const hub = new HubForwarder({ store, config: config.hub, log: log.child({ part: "hub" }), now, onReviews: () => nudge?.(), settings: { terminalDefaults: terminalDefaults(config), indices: config.indices } });
       await life.start("hub forwarder", hub);
       gw.hub = hub;
     }

@@ -8,6 +8,7 @@ import { createLogger } from "../log.ts";
 import { table } from "../reports/table.ts";
 import { ago } from "./ago.ts";
 import { registerHubResend } from "./hub-resend-command.ts";
+import { registerHubReview } from "./hub-review-command.ts";
 import type { CliIo } from "./io.ts";
 
 interface HubFlags {
@@ -63,7 +64,7 @@ export function registerHub(program: Command, io: CliIo): void {
       pool.on("error", () => undefined);
       try {
         const now = Date.now();
-        const s = await readHubStatus(pool, config.alarms, now).catch((e: Error) => {
+        const s = await readHubStatus(pool, config.alarms, now, config.indices).catch((e: Error) => {
           throw new Error(`cannot read the hub's database (${redact(config.postgres.url)}): ${e.message}`);
         });
         if (f.json) io.out(JSON.stringify(s, null, 2) + "\n");
@@ -71,6 +72,7 @@ export function registerHub(program: Command, io: CliIo): void {
         else {
           io.out(table(["store", "committed", "store's last", "lag", "events", "last contact", "last commit"], s.stores.map((x) => [x.store, x.committed, x.last, x.lag, x.events, ago(now, x.lastContactMs), ago(now, x.lastCommitMs)])));
           for (const a of s.alarms) io.out(`ALARM: ${a}\n`);
+          for (const w of s.warnings) io.out(`WARNING: ${w}\n`);
         }
         /* Exit code 1 when any store is past a threshold, for a monitoring check. */
         if (s.alarms.length) io.exitCode(1);
@@ -79,6 +81,7 @@ export function registerHub(program: Command, io: CliIo): void {
       }
     });
   registerHubResend(hub, io);
+  registerHubReview(hub, io, withHubFlags, (f) => hubConfigFrom({ ...(hub.opts() as HubFlags), ...stripUndefined(f) }));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

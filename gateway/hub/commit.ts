@@ -7,6 +7,7 @@
 import type { Pool } from "pg";
 import { ENQUEUE } from "./derive-queue.ts";
 import { decide } from "./plan.ts";
+import { PENDING_REVIEWS, pendingAsWire, REVIEW_AFTER, REVIEW_LOCK } from "./review-sql.ts";
 import { ROW_KINDS, runSql } from "./row-kinds.ts";
 import type { AckPayload, BatchPayload } from "./wire.ts";
 import { HUB_WIRE_VERSION } from "./wire.ts";
@@ -17,6 +18,9 @@ export interface CommitResult {
   stored: number;
   rejected: number;
 }
+
+/** At most this many of the hub's reviews ride on one ack (the rest on the next). */
+export const REVIEWS_PER_ACK = 100;
 
 const SQL = Object.fromEntries(Object.entries(ROW_KINDS).map(([k, v]) => [k, runSql(v)]));
 
@@ -40,8 +44,10 @@ export async function commitBatch(pool: Pool, b: BatchPayload, nowMs: number): P
           const bodies = JSON.stringify(run.bodies);
           const queue = ENQUEUE[run.kind];
           if (queue?.before) await c.query(queue.before, [b.store, bodies]);
+          if (run.kind === "review") await c.query(REVIEW_LOCK, [b.store, bodies]);
           await c.query(SQL[run.kind]!, [b.store, bodies]);
           if (queue?.after) await c.query(queue.after, [b.store, bodies]);
+          if (run.kind === "review") for (const q of REVIEW_AFTER) await c.query(q, [b.store, bodies]);
           stored += run.bodies.length;
         }
         for (const x of d.rejected) {
@@ -53,13 +59,16 @@ export async function commitBatch(pool: Pool, b: BatchPayload, nowMs: number): P
         rejected = d.rejected.length;
         now = d.to;
       }
+      /* The store says which of the hub's reviews it has applied: the hub sends the ones after (a store restored from a backup gets them again). */
       await c.query(
         `UPDATE hub_stores SET committed_seq = $2, reported_last = greatest(reported_last, $3), last_contact_ms = $4,
-           last_commit_ms = CASE WHEN $2 > committed_seq THEN $4 ELSE last_commit_ms END WHERE store_id = $1`,
-        [b.store, now, b.last, nowMs],
+           last_commit_ms = CASE WHEN $2 > committed_seq THEN $4 ELSE last_commit_ms END, review_acked = coalesce($5, review_acked) WHERE store_id = $1`,
+        [b.store, now, b.last, nowMs, b.reviewSeq ?? null],
       );
+      const reviews = b.reviewSeq === undefined ? [] : (await c.query(PENDING_REVIEWS, [b.store, b.reviewSeq, REVIEWS_PER_ACK])).rows;
       await c.query("COMMIT");
       const ack: AckPayload = d.kind === "gap" ? { v: HUB_WIRE_VERSION, acked: now, replayFrom: now + 1 } : { v: HUB_WIRE_VERSION, acked: now };
+      if (reviews.length) ack.reviews = pendingAsWire(reviews);
       return { ack, decision: d.kind, stored, rejected };
     } catch (e) {
       await c.query("ROLLBACK").catch(() => undefined);

@@ -35,6 +35,12 @@ export const ENQUEUE: Record<string, { before?: string; after?: string }> = {
       JOIN events e ON e.store_id = $1 AND e.serial = r.serial AND e.boot = r.boot AND e.seq = r.seq
       WHERE e.terminal_id IS NOT NULL GROUP BY e.terminal_id ORDER BY e.terminal_id ${EARLIER}`,
   },
+  /* New terminal defaults of a store gateway: all its terminals from the beginning (indices change no derived row). */
+  settings: {
+    before: `${QUEUE} SELECT $1, t.id, ${Number.MIN_SAFE_INTEGER} FROM jsonb_to_recordset($2::jsonb) AS r(terminal_defaults text)
+      JOIN terminals t ON t.store_id = $1 LEFT JOIN store_settings s ON s.store_id = $1
+      WHERE s.terminal_defaults IS DISTINCT FROM r.terminal_defaults ORDER BY t.id ${EARLIER}`,
+  },
   /* A setting from its time on (one set in advance too: deriving from a later time than any event changes nothing). */
   setting: {
     after: `${QUEUE} SELECT $1, r.terminal_id, min(r.from_ms) FROM jsonb_to_recordset($2::jsonb) AS r(terminal_id text, from_ms bigint)

@@ -13,7 +13,9 @@ import type { Part } from "../lifecycle.ts";
 import type { Logger } from "../log.ts";
 import type { OutboxRow } from "../store/hub-outbox.ts";
 import type { Store } from "../store/store.ts";
+import type { TerminalSettings } from "../surveys/model.ts";
 import { due, initialWindow, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
+import { applyHubReviews } from "./review-apply.ts";
 import { ackPayload, ackTopic, batchTopic, HUB_WIRE_VERSION, parsePayload } from "./wire.ts";
 
 export type HubForwardConfig = Config["hub"];
@@ -23,6 +25,10 @@ export interface ForwarderDeps {
   config: HubForwardConfig;
   log: Logger;
   now: () => number;
+  /** What this store's figures are derived and counted with, forwarded so the hub uses the same (docs/hub.md#derivation). */
+  settings?: { terminalDefaults: TerminalSettings; indices: Config["indices"] };
+  /** Called after reviews made at the hub changed this store's figures (the dashboard pushes them). */
+  onReviews?: (terminalIds: string[]) => void;
 }
 
 /** What `loyalty status` and tests read. */
@@ -57,7 +63,9 @@ export class HubForwarder implements Part {
     const { store, log } = this.d;
     const begun = store.tx(() => {
       const fresh = store.hubOutbox.state() === undefined;
-      return { state: store.hubOutbox.begin(c.storeId!, this.d.now()), fresh };
+      const state = store.hubOutbox.begin(c.storeId!, this.d.now());
+      if (this.d.settings && store.hubOutbox.settings(JSON.stringify(this.d.settings), this.d.now()) && !fresh) log.info("the figure settings changed since the hub last had them; forwarding them");
+      return { state, fresh };
     });
     if (begun.fresh) log.info({ rows: store.hubOutbox.lastSeq() }, "forwarding to the hub starts: every row stored so far is in the outbox");
     this.window = initialWindow(begun.state.ackedSeq, this.opts);
@@ -133,7 +141,8 @@ export class HubForwarder implements Part {
       if (d.send === "resend") log.info({ after: d.state.acked, waitMs: d.state.waitMs }, "no ack from the hub in time; sending again");
       const rows = d.send === "heartbeat" ? [] : store.hubOutbox.after(d.state.acked, c.batchMax);
       const to = rows.length > 0 ? rows[rows.length - 1]!.seq : d.state.acked;
-      client.publish(batchTopic(c.topicPrefix, this.storeId), batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows), { qos: 1 });
+      const text = batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows, store.hubOutbox.reviewSeq());
+      client.publish(batchTopic(c.topicPrefix, this.storeId), text, { qos: 1 });
       this.window = sent(this.window, d.state.acked, to, t);
     } catch (err) {
       log.warn({ err }, "cannot read the hub outbox; trying again");
@@ -148,6 +157,7 @@ export class HubForwarder implements Part {
       return;
     }
     if (!this.window) return;
+    if (p.value.reviews?.length) applyHubReviews(store, p.value.reviews, log, this.d.onReviews);
     if (p.value.error) log.warn({ error: p.value.error }, "the hub refused a batch; it is sent again");
     const r = onAck(this.window, p.value, store.hubOutbox.lastSeq(), this.opts);
     this.window = r.state;
@@ -184,7 +194,7 @@ export class HubForwarder implements Part {
 }
 
 /** A batch's JSON, with each row's body as stored (already JSON), so nothing is parsed on the store's side. */
-export function batchText(storeId: string, after: number, to: number, last: number, sentMs: number, rows: OutboxRow[]): string {
+export function batchText(storeId: string, after: number, to: number, last: number, sentMs: number, rows: OutboxRow[], reviewSeq?: number): string {
   const body = rows.map((r) => `{"s":${r.seq},"k":${JSON.stringify(r.kind)},"d":${r.body}}`).join(",");
-  return `{"v":${HUB_WIRE_VERSION},"store":${JSON.stringify(storeId)},"after":${after},"to":${to},"last":${last},"sentMs":${sentMs},"rows":[${body}]}`;
+  return `{"v":${HUB_WIRE_VERSION},"store":${JSON.stringify(storeId)},"after":${after},"to":${to},"last":${last},"sentMs":${sentMs},"rows":[${body}]${reviewSeq === undefined ? "" : `,"reviewSeq":${reviewSeq}`}}`;
 }

@@ -5,21 +5,25 @@
  * hub: a payload that is not a batch is logged and dropped (the store sends its rows again), a row of the wrong
  * shape is kept in hub_rejected_rows. Every `derive.pollMs` it re-derives the terminals the batches changed
  * (rebuild.ts), apart from the commits, so deriving never holds up an ack. Its HTTP API (http/server.ts) serves chain
- * reports and its status; its nightly job (nightly.ts) writes the chain's report of each night.
+ * reports and its status; its nightly job (nightly.ts) writes the chain's report of each night. A review made at
+ * the hub (review.ts, in any process) is announced on a PostgreSQL channel, and the hub sends it to its store at
+ * once on the store's ack topic (docs/hub.md#review-sync); every ack carries what the store has not applied yet.
  */
 import { readFileSync } from "node:fs";
 import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { GatewayError } from "../errors.ts";
 import type { Logger } from "../log.ts";
-import { commitBatch } from "./commit.ts";
+import { commitBatch, REVIEWS_PER_ACK } from "./commit.ts";
+import { REVIEW_CHANNEL } from "./review.ts";
+import { PENDING_REVIEWS, pendingAsWire } from "./review-sql.ts";
 import type { HubConfig } from "./config.ts";
 import { HubHttpServer } from "./http/server.ts";
 import { HubNightly } from "./nightly.ts";
 import { migrateHub } from "./pg-schema.ts";
 import { rebuildHubQueued } from "./rebuild.ts";
 import { terminalDefaults } from "../terminals/config.ts";
-import { ackTopic, allBatchesTopic, batchPayload, parsePayload, storeOfBatchTopic } from "./wire.ts";
+import { ackTopic, allBatchesTopic, batchPayload, HUB_WIRE_VERSION, parsePayload, storeOfBatchTopic, type AckPayload } from "./wire.ts";
 
 export interface HubDeps {
   log: Logger;
@@ -37,6 +41,9 @@ export class Hub {
   /** Chain reports and status over HTTP (undefined with `http.enabled` false). */
   readonly http: HubHttpServer | undefined;
   readonly nightly: HubNightly | undefined;
+  private listener: pg.Client | undefined;
+  private listenTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   constructor(
     private readonly config: HubConfig,
@@ -88,6 +95,64 @@ export class Hub {
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     this.deriveTimer = setInterval(() => void this.deriveQueued(), this.config.derive.pollMs);
     this.nightly?.start();
+    await this.listen();
+  }
+
+  /** Listens for reviews made at the hub; a lost connection is made again (meanwhile the stores' next acks carry them). */
+  private async listen(): Promise<void> {
+    const { log } = this.deps;
+    const again = () => {
+      if (this.stopped || this.listenTimer) return;
+      this.listenTimer = setTimeout(() => {
+        this.listenTimer = undefined;
+        void this.listen();
+      }, 1000);
+    };
+    const client = new pg.Client({ connectionString: this.config.postgres.url });
+    client.on("error", (err) => {
+      log.warn({ err: err.message }, "the hub's review listener lost PostgreSQL; listening again");
+      void client.end().catch(() => undefined);
+      if (this.listener === client) this.listener = undefined;
+      again();
+    });
+    client.on("notification", (n) => {
+      if (n.channel === REVIEW_CHANNEL && n.payload) this.pushReviews(n.payload);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${REVIEW_CHANNEL}`);
+      this.listener = client;
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, "cannot listen for the hub's reviews; trying again");
+      void client.end().catch(() => undefined);
+      again();
+    }
+  }
+
+  /**
+   * Sends a store the hub's reviews it has not applied, unasked, on its ack topic (with the committed number, so it
+   * answers no batch); queued behind that store's commits so acks keep their order.
+   */
+  pushReviews(storeId: string): void {
+    this.enqueue(storeId, async () => {
+      const s = (await this.pool.query<{ committed: string; acked: string | null }>(`SELECT committed_seq AS committed, review_acked AS acked FROM hub_stores WHERE store_id = $1`, [storeId])).rows[0];
+      if (!s || s.acked === null) return;
+      const rows = (await this.pool.query(PENDING_REVIEWS, [storeId, s.acked, REVIEWS_PER_ACK])).rows;
+      if (!rows.length) return;
+      const ack: AckPayload = { v: HUB_WIRE_VERSION, acked: Number(s.committed), reviews: pendingAsWire(rows) };
+      this.client?.publish(ackTopic(this.config.mqtt.topicPrefix, storeId), JSON.stringify(ack), { qos: 1 });
+      this.deps.log.debug({ store: storeId, reviews: rows.length }, "the hub's reviews sent to their store");
+    });
+  }
+
+  /** Runs `job` after everything queued for this store; a failure is logged, never thrown. */
+  private enqueue(storeId: string, job: () => Promise<void>): void {
+    const prev = this.queues.get(storeId) ?? Promise.resolve();
+    const next = prev.then(job).catch((err: Error) => this.deps.log.error({ store: storeId, err: err.message }, "a job of this store failed"));
+    this.queues.set(storeId, next);
+    void next.then(() => {
+      if (this.queues.get(storeId) === next) this.queues.delete(storeId);
+    });
   }
 
   /** Re-derives the queued terminals, one run at a time; a failure is logged and the terminal stays queued. */
@@ -103,6 +168,10 @@ export class Hub {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.listenTimer);
+    await this.listener?.end().catch(() => undefined);
+    this.listener = undefined;
     await this.http?.stop();
     await this.nightly?.stop();
     const client = this.client;
@@ -133,8 +202,7 @@ export class Hub {
       return;
     }
     const batch = p.value;
-    const prev = this.queues.get(storeId) ?? Promise.resolve();
-    const next = prev.then(async () => {
+    this.enqueue(storeId, async () => {
       try {
         const r = await commitBatch(this.pool, batch, this.now());
         if (r.rejected) log.warn({ store: storeId, rejected: r.rejected }, "rows of the wrong shape kept in hub_rejected_rows");
@@ -145,10 +213,6 @@ export class Hub {
         /* Not acked: the store sends it again after its ack timeout. */
         log.error({ store: storeId, err: (err as Error).message }, "cannot commit a batch; the store will send it again");
       }
-    });
-    this.queues.set(storeId, next);
-    void next.then(() => {
-      if (this.queues.get(storeId) === next) this.queues.delete(storeId);
     });
   }
 }

@@ -96,6 +96,33 @@ export const HUB_MIGRATIONS: readonly string[] = [
   -- The last night the hub's nightly job wrote, per report ('chain'), so that a hub that was down catches up.
   CREATE TABLE hub_report_nights (report text PRIMARY KEY, day text NOT NULL, written_ms bigint NOT NULL);
   `,
+  `
+  -- Review sync (docs/hub.md#review-sync): every review of every store, made there or here, under its chain-wide uid;
+  -- origin says where it was made, hub_seq numbers the hub's own per store (what it sends the store, in order).
+  CREATE TABLE review_log (
+    store_id text NOT NULL, uid text NOT NULL, at_ms bigint NOT NULL, reviewer text NOT NULL, via text,
+    origin text NOT NULL DEFAULT 'store', target text NOT NULL, target_id bigint NOT NULL, terminal_id text NOT NULL,
+    action text NOT NULL, reason text, before text NOT NULL, after text NOT NULL, undoes_uid text, undone_by_uid text,
+    hub_seq bigint, PRIMARY KEY (store_id, uid)
+  );
+  CREATE INDEX review_log_target ON review_log (store_id, target, target_id);
+  CREATE UNIQUE INDEX review_log_hub_seq ON review_log (store_id, hub_seq) WHERE hub_seq IS NOT NULL;
+  -- The state in force: the after-state of each target's latest entry by (at_ms, uid) (gateway/review/decide.ts).
+  CREATE TABLE survey_reviews (
+    store_id text NOT NULL, opening_event_id bigint NOT NULL, valid boolean NOT NULL, reason text,
+    PRIMARY KEY (store_id, opening_event_id)
+  );
+  CREATE TABLE fm_reviews (
+    store_id text NOT NULL, start_event_id bigint NOT NULL, status text NOT NULL, end_ms bigint,
+    PRIMARY KEY (store_id, start_event_id)
+  );
+  -- review_seq: the hub's last review number for the store; review_acked: the last the store applied (NULL: a store
+  -- gateway from before review sync, which is sent none).
+  ALTER TABLE hub_stores ADD COLUMN review_seq bigint NOT NULL DEFAULT 0, ADD COLUMN review_acked bigint;
+  -- What each store gateway derives and counts with (its terminalDefaults and indices, JSON): the hub derives its
+  -- surveys with its own; a store gateway that never sent them is derived with the hub's config.
+  CREATE TABLE store_settings (store_id text PRIMARY KEY, terminal_defaults text NOT NULL, indices text NOT NULL, at_ms bigint NOT NULL);
+  `,
 ];
 
 /** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */

@@ -24,6 +24,7 @@ const Q = {
   surveyEvents: `SELECT ${EVENT} FROM events WHERE store_id = $1 AND terminal_id = $2 AND at_ms >= $3 AND kind <> 'long' AND NOT untimed`,
   longEvents: `SELECT ${EVENT} FROM events WHERE store_id = $1 AND terminal_id = $2 AND at_ms >= $3 AND kind = 'long' AND NOT untimed`,
   settings: `SELECT key, value, from_ms::float8 AS "fromMs" FROM terminal_settings WHERE store_id = $1 AND terminal_id = $2 ORDER BY from_ms`,
+  defaults: `SELECT terminal_defaults AS d FROM store_settings WHERE store_id = $1`,
   delSurveys: `DELETE FROM surveys WHERE store_id = $1 AND terminal_id = $2 AND opened_ms >= $3`,
   delUnsolicited: `DELETE FROM unsolicited WHERE store_id = $1 AND terminal_id = $2 AND at_ms >= $3`,
   delPeriods: `DELETE FROM fm_periods WHERE store_id = $1 AND terminal_id = $2 AND start_ms >= $3`,
@@ -57,6 +58,29 @@ export function settingChanges(rows: readonly { key: string; value: string; from
   return out;
 }
 
+/**
+ * The terminal defaults a store gateway forwarded (docs/hub.md#derivation) over the hub's: each known key whose
+ * value has the hub's type (employee and question text may be null or text), so a malformed row cannot stop a
+ * derivation; none forwarded: the hub's.
+ */
+export function storeDefaults(json: string | undefined, hub: TerminalSettings): TerminalSettings {
+  if (json === undefined) return hub;
+  let sent: Record<string, unknown>;
+  try {
+    sent = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return hub;
+  }
+  if (typeof sent !== "object" || sent === null) return hub;
+  const out: Record<string, unknown> = { ...hub };
+  for (const [k, v] of Object.entries(hub)) {
+    const x = sent[k];
+    if (x === undefined) continue;
+    if (typeof x === typeof v || (k === "employee" && (x === null || typeof x === "string"))) out[k] = x;
+  }
+  return out as unknown as TerminalSettings;
+}
+
 async function restartPoints(c: PoolClient, storeId: string, terminalId: string, fromMs: number): Promise<RestartPoints> {
   const one = async (sql: string, at: number) => (await c.query<{ t: number }>(sql, [storeId, terminalId, at])).rows[0]?.t;
   const surveysFrom = (await one(Q.lastShortBefore, fromMs)) ?? BEGINNING;
@@ -81,7 +105,8 @@ export async function rebuildHubTerminal(pool: Pool, defaults: TerminalSettings,
       }
       const args = [storeId, terminalId];
       const from = await restartPoints(c, storeId, terminalId, queued.fromMs);
-      const settingsAt = settingsTimeline(settingChanges((await c.query<{ key: string; value: string; fromMs: number }>(Q.settings, args)).rows), defaults);
+      const own = storeDefaults((await c.query<{ d: string }>(Q.defaults, [storeId])).rows[0]?.d, defaults);
+      const settingsAt = settingsTimeline(settingChanges((await c.query<{ key: string; value: string; fromMs: number }>(Q.settings, args)).rows), own);
       const s = derive((await c.query<TerminalEvent>(Q.surveyEvents, [...args, from.surveysFrom])).rows, settingsAt);
       const p = derive((await c.query<TerminalEvent>(Q.longEvents, [...args, from.periodsFrom])).rows, settingsAt);
       await c.query(Q.delSurveys, [...args, from.surveysFrom]);

@@ -1,9 +1,8 @@
 /**
  * The hub's daily rollups (daily_counts, daily_terminal), per store gateway and terminal: the store's
  * (gateway/store/rollups.ts) in PostgreSQL, with the same range rule and the same pure count
- * (gateway/indices/rollup.ts), so a store's rollups at the hub are the store's own, row for row. Reviews are not
- * at the hub yet (review sync comes next, docs/hub.md#next): every survey counts as valid, every period as
- * unreviewed, as at a store where nothing was reviewed.
+ * (gateway/indices/rollup.ts), so a store's rollups at the hub are the store's own, row for row, with the reviews
+ * in force at the hub (survey_reviews, fm_reviews: review sync, docs/hub.md#review-sync) as the store's with its own.
  */
 import type { PoolClient } from "pg";
 import { SILENT_RUN } from "../indices/flags.ts";
@@ -14,16 +13,22 @@ const FAR_FUTURE = Number.MAX_SAFE_INTEGER;
 
 const SURVEY = `opening_event_id::float8 AS "openingEventId", opened_ms::float8 AS "openedAt", closed_ms::float8 AS "closedAt", answer,
   question_kind AS "questionKind", question_text AS "questionText", employee, jsonb_array_length(extra_event_ids) AS "extraCount", true AS valid`;
+/* As the store's: a survey in the range with its review; the context either side counts as valid there too. */
+const REVIEWED = `s.opening_event_id::float8 AS "openingEventId", s.opened_ms::float8 AS "openedAt", s.closed_ms::float8 AS "closedAt", s.answer,
+  s.question_kind AS "questionKind", s.question_text AS "questionText", s.employee, jsonb_array_length(s.extra_event_ids) AS "extraCount",
+  coalesce(r.valid, true) AS valid`;
 
 const Q = {
   zone: `SELECT s.time_zone AS tz FROM terminals t JOIN stores s ON s.store_id = t.store_id AND s.local_id = t.local_store_id
     WHERE t.store_id = $1 AND t.id = $2`,
-  surveys: `SELECT ${SURVEY} FROM surveys WHERE store_id = $1 AND terminal_id = $2 AND opened_ms >= $3 AND opened_ms < $4 ORDER BY opened_ms, opening_event_id`,
+  surveys: `SELECT ${REVIEWED} FROM surveys s LEFT JOIN survey_reviews r ON r.store_id = s.store_id AND r.opening_event_id = s.opening_event_id
+    WHERE s.store_id = $1 AND s.terminal_id = $2 AND s.opened_ms >= $3 AND s.opened_ms < $4 ORDER BY s.opened_ms, s.opening_event_id`,
   /* SILENT_RUN - 1 surveys either side of the range: enough to tell whether a survey in it is in a silent run. */
   before: `SELECT * FROM (SELECT ${SURVEY} FROM surveys WHERE store_id = $1 AND terminal_id = $2 AND opened_ms < $3
     ORDER BY opened_ms DESC, opening_event_id DESC LIMIT ${SILENT_RUN - 1}) b ORDER BY "openedAt", "openingEventId"`,
-  periods: `SELECT start_ms::float8 AS start, end_ms::float8 AS "end", 'unreviewed' AS status FROM fm_periods
-    WHERE store_id = $1 AND terminal_id = $2 AND start_ms < $3 AND (start_ms >= $4 OR end_ms > $4) ORDER BY start_ms`,
+  periods: `SELECT p.start_ms::float8 AS start, coalesce(r.end_ms, p.end_ms)::float8 AS "end", coalesce(r.status, 'unreviewed') AS status
+    FROM fm_periods p LEFT JOIN fm_reviews r ON r.store_id = p.store_id AND r.start_event_id = p.start_event_id
+    WHERE p.store_id = $1 AND p.terminal_id = $2 AND p.start_ms < $3 AND (p.start_ms >= $4 OR coalesce(r.end_ms, p.end_ms) > $4) ORDER BY p.start_ms`,
   unsolicited: `SELECT at_ms::float8 AS t FROM unsolicited WHERE store_id = $1 AND terminal_id = $2 AND at_ms >= $3 AND at_ms < $4 ORDER BY at_ms`,
   delCounts: `DELETE FROM daily_counts WHERE store_id = $1 AND terminal_id = $2 AND day >= $3 AND day < $4`,
   delTerminal: `DELETE FROM daily_terminal WHERE store_id = $1 AND terminal_id = $2 AND day >= $3 AND day < $4`,

@@ -75,6 +75,28 @@ export const ROW_KINDS: Record<string, RowKind> = {
     "nothing",
   ),
   event_time: kind("events", [c("serial", "text"), c("boot", "text"), c("seq", "int"), c("at_ms", "int"), c("untimed", "bool"), c("untimed_reason", "text?")], ["serial", "boot", "seq"], "update_only"),
+  /* A review log entry (review sync); what it changes is done by review-sql.ts in the same transaction. */
+  review: kind(
+    "review_log",
+    [
+      c("uid", "text"),
+      c("at_ms", "int"),
+      c("by", "text", "reviewer"),
+      c("via", "text?"),
+      c("target", "text"),
+      c("target_id", "int"),
+      c("terminal_id", "text"),
+      c("action", "text"),
+      c("reason", "text?"),
+      c("before", "text"),
+      c("after", "text"),
+      c("undoes_uid", "text?"),
+    ],
+    ["uid"],
+    "nothing",
+  ),
+  /* The store gateway's figure settings: one row per store gateway, the newer replacing it. */
+  settings: kind("store_settings", [c("terminal_defaults", "text"), c("indices", "text"), c("at_ms", "int")], [], "update"),
   traffic: kind(
     "traffic",
     [c("kind", "text"), c("store_id", "text", "local_store_id"), c("terminal_id", "text"), c("day", "text"), c("hour", "int"), c("count", "int"), c("source", "text"), c("imported_ms", "int")],

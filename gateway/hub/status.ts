@@ -22,6 +22,11 @@ export interface StoreLag {
 export interface HubStatus {
   stores: StoreLag[];
   alarms: string[];
+  /**
+   * Store gateways that count indices with other settings than the hub's `indices` (k, minimum sample, references):
+   * chain reports use the hub's, so their figures there differ from their own reports until the settings agree.
+   */
+  warnings: string[];
 }
 
 interface Row {
@@ -33,16 +38,23 @@ interface Row {
   events: string;
 }
 
-export async function readHubStatus(pool: Pool, alarms: HubConfig["alarms"], nowMs: number): Promise<HubStatus> {
+export async function readHubStatus(pool: Pool, alarms: HubConfig["alarms"], nowMs: number, indices?: HubConfig["indices"]): Promise<HubStatus> {
   const r = await pool.query<Row>(
     `SELECT s.store_id, s.committed_seq, s.reported_last, s.last_contact_ms, s.last_commit_ms,
-       (SELECT count(*) FROM events e WHERE e.store_id = s.store_id) AS events
-     FROM hub_stores s ORDER BY s.store_id`,
+       (SELECT count(*) FROM events e WHERE e.store_id = s.store_id) AS events, x.indices
+     FROM hub_stores s LEFT JOIN store_settings x ON x.store_id = s.store_id ORDER BY s.store_id`,
   );
-  return hubStatus(r.rows, alarms, nowMs);
+  return hubStatus(r.rows, alarms, nowMs, indices);
 }
 
-export function hubStatus(rows: readonly Row[], a: HubConfig["alarms"], nowMs: number): HubStatus {
+/** JSON with sorted keys, so two equal settings objects read the same whatever order their keys came in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object") return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+export function hubStatus(rows: readonly (Row & { indices?: string | null })[], a: HubConfig["alarms"], nowMs: number, indices?: HubConfig["indices"]): HubStatus {
   const stores = rows.map((r): StoreLag => {
     const committed = Number(r.committed_seq);
     const last = Number(r.reported_last);
@@ -54,5 +66,18 @@ export function hubStatus(rows: readonly Row[], a: HubConfig["alarms"], nowMs: n
     if (silent > a.silentMs) alarms.push(`store ${r.store_id} not heard for ${Math.round(silent / 1000)} s (alarm after ${Math.round(a.silentMs / 1000)} s)`);
     return { store: r.store_id, committed, last, lag, lastContactMs, lastCommitMs: r.last_commit_ms === null ? null : Number(r.last_commit_ms), events: Number(r.events), alarms };
   });
-  return { stores, alarms: stores.flatMap((s) => s.alarms) };
+  const warnings: string[] = [];
+  if (indices) {
+    for (const r of rows) {
+      if (!r.indices) continue;
+      let theirs: unknown;
+      try {
+        theirs = JSON.parse(r.indices);
+      } catch {
+        continue;
+      }
+      if (canonical(theirs) !== canonical(indices)) warnings.push(`store ${r.store_id} counts indices with other settings than this hub's \`indices\` (k, minimum sample, references): chain reports use the hub's; set them equal`);
+    }
+  }
+  return { stores, alarms: stores.flatMap((s) => s.alarms), warnings };
 }

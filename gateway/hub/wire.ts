@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { inWords } from "../../protocol/zod-words.ts";
+import { reviewEntrySchema, statesMatchTarget } from "../review/entry.ts";
 
 export const HUB_WIRE_VERSION = 1;
 export const DEFAULT_HUB_PREFIX = "loyalty-hub";
@@ -46,6 +47,8 @@ export const batchPayload = z
     last: seq,
     sentMs: z.number().int(),
     rows: z.array(wireRow).max(100_000),
+    /** The number of the last review made at the hub that the store has applied (review sync; absent: a store before it). */
+    reviewSeq: seq.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -63,10 +66,21 @@ export const batchPayload = z
 export type BatchPayload = z.infer<typeof batchPayload>;
 
 /**
- * The hub's answer: every row up to `acked` is committed in PostgreSQL. `replayFrom` asks the store to send again
- * from that number (the batch left a gap after what the hub has).
+ * A review made at the hub, on its way to the store whose survey or period it is (docs/hub.md#review-sync): `n` is
+ * its number among that store's hub reviews; the rest is the review log entry, under its chain-wide uid.
  */
-export const ackPayload = z.object({ v: z.literal(HUB_WIRE_VERSION), acked: seq, replayFrom: seq.optional(), error: z.string().optional() }).strict();
+export const hubReview = reviewEntrySchema.extend({ n: seq }).refine(statesMatchTarget, "before and after must be states of the target's kind");
+export type HubReview = z.infer<typeof hubReview>;
+
+/**
+ * The hub's answer: every row up to `acked` is committed in PostgreSQL. `replayFrom` asks the store to send again
+ * from that number (the batch left a gap after what the hub has). `reviews`: reviews made at the hub after the
+ * store's `reviewSeq`, in order; the hub also sends them unasked (with `acked` as before) as soon as one is made.
+ * Each review is checked on its own (hubReview), so one the store cannot read never stops its forwarding.
+ */
+export const ackPayload = z
+  .object({ v: z.literal(HUB_WIRE_VERSION), acked: seq, replayFrom: seq.optional(), error: z.string().optional(), reviews: z.array(z.unknown()).max(1000).optional() })
+  .strict();
 export type AckPayload = z.infer<typeof ackPayload>;
 
 /** Parses JSON text with a schema; the reason in words, never the validator's dump. */

@@ -2,15 +2,16 @@
  * What an expert does (docs/reports.md#expert-review; ../shared/methodology.md, "Validity" and "Force-majeure"):
  * mark a survey invalid and back, confirm or reject a force-majeure period and correct its end, undo any of it.
  * Every action is one transaction: the new state, its audit entry (who, when, before/after) and the recount of
- * the days it touches, so indices follow at once.
+ * the days it touches, so indices follow at once. The rules are the chain's (decide.ts): the hub applies the same.
  */
 import { GatewayError } from "../errors.ts";
 import type { Via } from "../store/audit.ts";
-import type { FmReviewState, SurveyReviewState } from "../store/reviews.ts";
+import type { FmReviewState, ReviewLogEntry, SurveyReviewState } from "../store/reviews.ts";
 import type { Store } from "../store/store.ts";
+import type { ReviewEntry } from "./entry.ts";
+import { inForce, orderAt, periodAfter, sameState, surveyAfter, undoRefusal } from "./decide.ts";
 
-/** Longest a corrected force-majeure period may last: a guard against a mistyped date. */
-export const MAX_FM_MS = 24 * 3_600_000;
+export { MAX_FM_MS } from "./decide.ts";
 
 export interface Reviewer {
   by: string;
@@ -33,20 +34,20 @@ function period(store: Store, id: number) {
   return p;
 }
 
-function same(a: object, b: object): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+/** The time a new review of this target is ordered by (decide.ts, orderAt). */
+function at(store: Store, target: "survey" | "fm", id: number, now: number): number {
+  return orderAt(now, store.reviews.history(target, id));
 }
 
 /** Marks survey `id` invalid (with a reason) or valid again; returns the review log id, or null when nothing changed. */
 export function reviewSurvey(store: Store, id: number, valid: boolean, reason: string | null, who: Reviewer): number | null {
-  if (!valid && !reason?.trim()) throw new GatewayError("invalid", "a survey is marked invalid with a reason (--reason)");
+  const after = surveyAfter(valid, reason);
   return store.tx(() => {
     const s = survey(store, id);
     const before = store.reviews.survey(id);
-    const after: SurveyReviewState = { valid, reason: valid ? null : reason!.trim() };
-    if (same(before, after)) return null;
+    if (sameState(before, after)) return null;
     store.reviews.setSurvey(id, after);
-    const logId = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: id, terminalId: s.terminalId, action: valid ? "valid" : "invalid", reason: after.reason ?? reason, before, after, undoes: null });
+    const logId = store.reviews.log({ atMs: at(store, "survey", id, who.now), by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: id, terminalId: s.terminalId, action: valid ? "valid" : "invalid", reason: after.reason ?? reason, before, after, undoes: null });
     store.rollups.refresh(s.terminalId, s.openedAt, s.openedAt);
     return logId;
   });
@@ -56,23 +57,22 @@ export function reviewSurvey(store: Store, id: number, valid: boolean, reason: s
 export function reviewPeriod(store: Store, id: number, status: "confirmed" | "rejected", endMs: number | null, reason: string | null, who: Reviewer): number | null {
   return store.tx(() => {
     const p = period(store, id);
-    if (endMs !== null && (endMs <= p.start || endMs - p.start > MAX_FM_MS)) {
-      throw new GatewayError("invalid", `the corrected end must be after the period's start and within ${MAX_FM_MS / 3_600_000} h of it`);
-    }
     const before = store.reviews.fm(id);
-    const after: FmReviewState = { status, endMs: endMs ?? before.endMs };
-    if (same(before, after)) return null;
+    const after = periodAfter(p.start, before, status, endMs);
+    if (sameState(before, after)) return null;
     return applyPeriod(store, p, before, after, who, status === "confirmed" ? "confirm" : "reject", reason, null);
   });
 }
 
 function applyPeriod(store: Store, p: { startEventId: number; terminalId: string; start: number; end: number }, before: FmReviewState, after: FmReviewState, who: Reviewer, action: string, reason: string | null, undoes: number | null): number {
   store.reviews.setFm(p.startEventId, after);
-  const logId = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "fm", targetId: p.startEventId, terminalId: p.terminalId, action, reason, before, after, undoes });
+  const logId = store.reviews.log({ atMs: at(store, "fm", p.startEventId, who.now), by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "fm", targetId: p.startEventId, terminalId: p.terminalId, action, reason, before, after, undoes });
   const reach = Math.max(p.end, before.endMs ?? p.end, after.endMs ?? p.end);
   store.rollups.refresh(p.terminalId, p.start, reach);
   return logId;
 }
+
+const named = (e: ReviewLogEntry) => ({ ...e, name: String(e.id) });
 
 /**
  * Undoes review `logId`: puts back its before-state and logs that as a new entry. Refused when a later review of
@@ -82,20 +82,43 @@ export function undoReview(store: Store, logId: number, who: Reviewer): number {
   return store.tx(() => {
     const e = store.reviews.entry(logId);
     if (!e) throw new GatewayError("not_found", `no review ${logId}`);
-    if (e.undoneBy !== null) throw new GatewayError("conflict", `review ${logId} was undone already by review ${e.undoneBy}`);
-    if (e.undoes !== null) throw new GatewayError("conflict", `review ${logId} is an undo itself: review the ${e.target === "fm" ? "period" : "survey"} again instead`);
-    const later = store.reviews.history(e.target, e.targetId).filter((x) => x.id > logId && x.undoes === null && x.undoneBy === null);
-    if (later.length > 0) throw new GatewayError("conflict", `review ${logId} was followed by review ${later[later.length - 1]!.id} of the same ${e.target === "fm" ? "period" : "survey"}: undo that first`);
+    const why = undoRefusal(named(e), e.target, store.reviews.history(e.target, e.targetId).map(named));
+    if (why) throw new GatewayError("conflict", e.undoneBy !== null ? `${why} by review ${e.undoneBy}` : why);
     if (e.target === "survey") {
       const s = survey(store, e.targetId);
       const now = store.reviews.survey(e.targetId);
       const back = e.before as SurveyReviewState;
       store.reviews.setSurvey(e.targetId, back);
-      const id = store.reviews.log({ atMs: who.now, by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: e.targetId, terminalId: e.terminalId, action: "undo", reason: null, before: now, after: back, undoes: logId });
+      const id = store.reviews.log({ atMs: at(store, "survey", e.targetId, who.now), by: who.by, via: who.via ?? null, userId: who.userId ?? null, target: "survey", targetId: e.targetId, terminalId: e.terminalId, action: "undo", reason: null, before: now, after: back, undoes: logId });
       store.rollups.refresh(s.terminalId, s.openedAt, s.openedAt);
       return id;
     }
     const p = period(store, e.targetId);
     return applyPeriod(store, p, store.reviews.fm(e.targetId), e.before as FmReviewState, who, "undo", null, logId);
   });
+}
+
+/**
+ * Applies a review made at the hub (docs/hub.md#review-sync), in the caller's transaction: appends it to the log
+ * under its own uid, time and reviewer (via "hub"), marks the entry it undoes, and puts in force the target's
+ * latest entry (decide.ts), recounting the days it touches. Returns false when it is here already.
+ */
+export function applyRemoteReview(store: Store, r: ReviewEntry): boolean {
+  if (store.reviews.byUid(r.uid)) return false;
+  const undone = r.undoesUid === null ? undefined : store.reviews.byUid(r.undoesUid);
+  const was = r.target === "survey" ? store.reviews.survey(r.targetId) : store.reviews.fm(r.targetId);
+  store.reviews.log({ uid: r.uid, atMs: r.atMs, by: r.by, via: "hub", userId: null, target: r.target, targetId: r.targetId, terminalId: r.terminalId, action: r.action, reason: r.reason, before: r.before, after: r.after, undoes: undone?.id ?? null, undoesUid: r.undoesUid });
+  const top = inForce(store.reviews.history(r.target, r.targetId))!;
+  if (sameState(was, top.after)) return true;
+  if (r.target === "survey") {
+    store.reviews.setSurvey(r.targetId, top.after as SurveyReviewState);
+    const s = store.derived.survey(r.targetId);
+    if (s) store.rollups.refresh(s.terminalId, s.openedAt, s.openedAt);
+    return true;
+  }
+  const after = top.after as FmReviewState;
+  store.reviews.setFm(r.targetId, after);
+  const p = store.derived.period(r.targetId);
+  if (p) store.rollups.refresh(p.terminalId, p.start, Math.max(p.end, (was as FmReviewState).endMs ?? p.end, after.endMs ?? p.end));
+  return true;
 }

@@ -15,7 +15,7 @@ export const ACTION_WORDS: Record<string, string> = {
   undo: "отменить",
 };
 
-export const VIA_WORDS: Record<Via, string> = { cli: "командная строка", api: "программа", web: "веб" };
+export const VIA_WORDS: Record<Via, string> = { cli: "командная строка", api: "программа", web: "веб", hub: "хаб сети" };
 
 export const STATUS_WORDS: Record<FmReviewState["status"], string> = { unreviewed: "не проверен", confirmed: "подтверждён", rejected: "отклонён" };
 

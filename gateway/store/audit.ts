@@ -5,7 +5,7 @@
 import type { Db } from "./db.ts";
 
 /** Through what a change came: the command line, a program with the token, or a signed-in user's page or call. */
-export type Via = "cli" | "api" | "web";
+export type Via = "cli" | "api" | "web" | "hub";
 
 export interface Actor {
   /** A login, or the name a program or the command line gave. */

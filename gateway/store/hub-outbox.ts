@@ -36,7 +36,17 @@ export function hubOutboxRepo(db: Db) {
     drop: db.prepare(`DELETE FROM hub_outbox WHERE seq <= ?`),
     oldest: db.prepare(`SELECT min(seq) AS seq FROM hub_outbox`),
     skipTo: db.prepare(`UPDATE sqlite_sequence SET seq = ? WHERE name = 'hub_outbox' AND seq < ?`),
+    settingsSent: db.prepare(`SELECT settings_sent AS s FROM hub_forward WHERE id = 1`),
+    sendSettings: db.prepare(`INSERT INTO hub_outbox (kind, body) VALUES ('settings', ?)`),
+    markSettings: db.prepare(`UPDATE hub_forward SET settings_sent = ? WHERE id = 1`),
+    reviewSeq: db.prepare(`SELECT review_seq AS n FROM hub_forward WHERE id = 1`),
+    setReviewSeq: db.prepare(`UPDATE hub_forward SET review_seq = ? WHERE id = 1 AND review_seq < ?`),
     firstNumber: db.prepare(`INSERT INTO sqlite_sequence (name, seq) SELECT 'hub_outbox', ? WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'hub_outbox')`),
+  };
+  /** The outbox row of the figure settings (`settings`: what hub_forward.settings_sent keeps). */
+  const sendSettings = (settings: string, now: number) => {
+    const parsed = JSON.parse(settings) as Record<string, unknown>;
+    q.sendSettings.run(JSON.stringify({ terminal_defaults: JSON.stringify(parsed.terminalDefaults), indices: JSON.stringify(parsed.indices), at_ms: now }));
   };
   return {
     /** The forwarding state, or undefined while this gateway has never forwarded to a hub. */
@@ -80,6 +90,12 @@ export function hubOutboxRepo(db: Db) {
         if (!pick) continue;
         rows += db.prepare(`INSERT INTO hub_outbox (kind, body) SELECT '${src.kind}', ${bodySql(src, "")} FROM ${src.table} WHERE ${pick.where} ORDER BY ${pick.orderBy}`).run().changes;
       }
+      /* The figure settings last sent, which a hub that lost rows may have lost too. */
+      const sent = (q.settingsSent.get() as { s: string | null } | undefined)?.s;
+      if (sent) {
+        sendSettings(sent, Date.now());
+        rows++;
+      }
       return rows;
     },
     /**
@@ -113,6 +129,24 @@ export function hubOutboxRepo(db: Db) {
     /** Sets the acked number back (the hub says it has less than we thought: its database was restored). */
     rewind(seq: number): void {
       q.rewind.run(seq);
+    },
+    /**
+     * Puts the settings the figures depend on (`settings`: JSON text) in the outbox when they are not what was sent
+     * last; returns whether it did. Call inside a transaction, with forwarding on.
+     */
+    settings(settings: string, now: number): boolean {
+      if ((q.settingsSent.get() as { s: string | null } | undefined)?.s === settings) return false;
+      sendSettings(settings, now);
+      q.markSettings.run(settings);
+      return true;
+    },
+    /** The number of the last review made at the hub that this store applied (0: none). */
+    reviewSeq(): number {
+      return (q.reviewSeq.get() as { n: number } | undefined)?.n ?? 0;
+    },
+    /** Records that the hub's reviews up to `n` are applied. Call inside the transaction that applied them. */
+    reviewsApplied(n: number): void {
+      q.setReviewSeq.run(n, n);
     },
     /**
      * Makes new rows numbered after `seq`: the hub has committed numbers this database never gave (it was restored

@@ -4,7 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { GatewayError } from "../errors.ts";
-import { OUTBOX_SOURCES, triggerSql } from "./outbox-rows.ts";
+import { bodySql, OUTBOX_SOURCES_V12, REVIEW_SOURCE, triggerSql } from "./outbox-rows.ts";
 
 export const MIGRATIONS: readonly string[] = [
   `
@@ -248,7 +248,27 @@ export const MIGRATIONS: readonly string[] = [
     started_ms INTEGER NOT NULL, acked_ms INTEGER
   );
   CREATE TABLE hub_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, body TEXT NOT NULL);
-  ${OUTBOX_SOURCES.map(triggerSql).join("\n  ")}
+  ${OUTBOX_SOURCES_V12.map(triggerSql).join("\n  ")}
+  `,
+  /*
+   * 13: review sync with the chain hub (docs/hub.md#review-sync). Every review gets a chain-wide identity (uid) and
+   * names the entry it undoes by that identity, so a review keeps one identity at the store and at the hub. The
+   * state in force is the after-state of a target's latest entry by (at_ms, uid) (gateway/review/decide.ts).
+   * hub_forward.review_seq is the number of the last review made at the hub that this store applied. Reviews are
+   * forwarded like every other row; a store already forwarding puts its earlier reviews in the outbox now.
+   * hub_forward.settings_sent: the figure settings (terminal defaults, indices) last forwarded, so the hub derives
+   * with this store's own (docs/hub.md#derivation).
+   */
+  `
+  ALTER TABLE review_log ADD COLUMN uid TEXT;
+  ALTER TABLE review_log ADD COLUMN undoes_uid TEXT;
+  UPDATE review_log SET uid = lower(hex(randomblob(16)));
+  UPDATE review_log SET undoes_uid = (SELECT u.uid FROM review_log u WHERE u.id = review_log.undoes) WHERE undoes IS NOT NULL;
+  CREATE UNIQUE INDEX review_log_uid ON review_log(uid);
+  ALTER TABLE hub_forward ADD COLUMN review_seq INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE hub_forward ADD COLUMN settings_sent TEXT;
+  INSERT INTO hub_outbox (kind, body) SELECT 'review', ${bodySql(REVIEW_SOURCE, "")} FROM review_log WHERE EXISTS (SELECT 1 FROM hub_forward) ORDER BY id;
+  ${triggerSql(REVIEW_SOURCE)}
   `,
 ];
 

@@ -32,7 +32,8 @@ const EVENT = ["id", "serial", "boot", "seq", "kind", "btn", "ts", "synced", "un
 const EVENT_TIME = ["serial", "boot", "seq", "at_ms", "untimed", "untimed_reason"] as const;
 const TRAFFIC = ["kind", "store_id", "terminal_id", "day", "hour", "count", "source", "imported_ms"] as const;
 
-export const OUTBOX_SOURCES: readonly OutboxSource[] = [
+/** The sources of migration 12's triggers, as shipped. */
+export const OUTBOX_SOURCES_V12: readonly OutboxSource[] = [
   { kind: "store", table: "stores", columns: STORE, on: "insert", orderBy: "created_ms, id" },
   { kind: "store", table: "stores", columns: STORE, on: "update" },
   { kind: "terminal", table: "terminals", columns: TERMINAL, on: "insert", orderBy: "created_ms, id" },
@@ -47,6 +48,17 @@ export const OUTBOX_SOURCES: readonly OutboxSource[] = [
   { kind: "traffic", table: "traffic", columns: TRAFFIC, on: "insert", orderBy: "imported_ms, kind, store_id, terminal_id, day, hour" },
   { kind: "traffic", table: "traffic", columns: TRAFFIC, on: "update" },
 ];
+
+const REVIEW = ["uid", "at_ms", "by", "via", "target", "target_id", "terminal_id", "action", "reason", "before", "after", "undoes_uid"] as const;
+
+/**
+ * Expert reviews (migration 13, review sync): each entry of the review log, once (an entry never changes; an undo
+ * is an entry of its own). Reviews the hub made come back this way too, and the hub skips them by their uid.
+ */
+export const REVIEW_SOURCE: OutboxSource = { kind: "review", table: "review_log", columns: REVIEW, on: "insert", orderBy: "id" };
+
+/** Every source, in the order the backfill puts them in the outbox (reviews after the events they name). */
+export const OUTBOX_SOURCES: readonly OutboxSource[] = [...OUTBOX_SOURCES_V12, REVIEW_SOURCE];
 
 /** `json_object('col', <prefix>col, ...)` for one source. */
 export function bodySql(s: OutboxSource, prefix: string): string {

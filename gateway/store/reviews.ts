@@ -2,6 +2,7 @@
  * Expert reviews in SQLite: the state in force (survey_reviews, fm_reviews) and the append-only audit log
  * (review_log). gateway/review/actions.ts decides; this only reads and writes.
  */
+import { randomUUID } from "node:crypto";
 import type { Via } from "./audit.ts";
 import type { Db } from "./db.ts";
 
@@ -17,6 +18,8 @@ export interface FmReviewState {
 
 export interface ReviewLogEntry {
   id: number;
+  /** The review's identity across the chain (migration 13): the same at the store and at the hub. */
+  uid: string;
   atMs: number;
   by: string;
   target: "survey" | "fm";
@@ -28,7 +31,9 @@ export interface ReviewLogEntry {
   after: SurveyReviewState | FmReviewState;
   undoes: number | null;
   undoneBy: number | null;
-  /** Through what it came (null: before the web app, issue 16). */
+  /** The uid of the entry it undoes (as `undoes`, across the chain). */
+  undoesUid: string | null;
+  /** Through what it came (null: before the web app, issue 16); `hub`: made at the chain hub. */
   via: Via | null;
   /** The signed-in user's id, when it came from the web. */
   userId: number | null;
@@ -49,17 +54,20 @@ export function reviewsRepo(db: Db) {
     ),
     delFm: db.prepare(`DELETE FROM fm_reviews WHERE start_event_id = ?`),
     log: db.prepare(
-      `INSERT INTO review_log (at_ms, by, target, target_id, terminal_id, action, reason, before, after, undoes, via, user_id)
-       VALUES (@atMs, @by, @target, @targetId, @terminalId, @action, @reason, @before, @after, @undoes, @via, @userId)`,
+      `INSERT INTO review_log (uid, at_ms, by, target, target_id, terminal_id, action, reason, before, after, undoes, undoes_uid, via, user_id)
+       VALUES (@uid, @atMs, @by, @target, @targetId, @terminalId, @action, @reason, @before, @after, @undoes, @undoesUid, @via, @userId)`,
     ),
     markUndone: db.prepare(`UPDATE review_log SET undone_by = ? WHERE id = ?`),
     entry: db.prepare(`SELECT * FROM review_log WHERE id = ?`),
+    byUid: db.prepare(`SELECT * FROM review_log WHERE uid = ?`),
     entries: db.prepare(`SELECT * FROM review_log WHERE (? IS NULL OR terminal_id = ?) ORDER BY id DESC LIMIT ?`),
     ofTarget: db.prepare(`SELECT * FROM review_log WHERE target = ? AND target_id = ? ORDER BY id`),
   };
-  type Raw = { id: number; at_ms: number; by: string; target: "survey" | "fm"; target_id: number; terminal_id: string; action: string; reason: string | null; before: string; after: string; undoes: number | null; undone_by: number | null; via: Via | null; user_id: number | null };
+  type Raw = { id: number; uid: string; undoes_uid: string | null; at_ms: number; by: string; target: "survey" | "fm"; target_id: number; terminal_id: string; action: string; reason: string | null; before: string; after: string; undoes: number | null; undone_by: number | null; via: Via | null; user_id: number | null };
   const entry = (r: Raw): ReviewLogEntry => ({
     id: r.id,
+    uid: r.uid,
+    undoesUid: r.undoes_uid,
     atMs: r.at_ms,
     by: r.by,
     target: r.target,
@@ -93,13 +101,20 @@ export function reviewsRepo(db: Db) {
       else if (s.status === "unreviewed") throw new Error("an unreviewed period keeps its derived end");
       else q.putFm.run(startEventId, s.status, s.endMs);
     },
-    log(e: Omit<ReviewLogEntry, "id" | "undoneBy">): number {
-      const id = Number(q.log.run({ ...e, before: JSON.stringify(e.before), after: JSON.stringify(e.after) }).lastInsertRowid);
+    /** Appends an entry (a new uid unless one is given: a review made elsewhere keeps its own); returns its id. */
+    log(e: Omit<ReviewLogEntry, "id" | "undoneBy" | "uid" | "undoesUid"> & { uid?: string; undoesUid?: string | null }): number {
+      const undoesUid = e.undoesUid ?? (e.undoes === null ? null : ((q.entry.get(e.undoes) as Raw | undefined)?.uid ?? null));
+      const row = { ...e, uid: e.uid ?? randomUUID(), undoesUid, before: JSON.stringify(e.before), after: JSON.stringify(e.after) };
+      const id = Number(q.log.run(row).lastInsertRowid);
       if (e.undoes !== null) q.markUndone.run(id, e.undoes);
       return id;
     },
     entry(id: number): ReviewLogEntry | undefined {
       const r = q.entry.get(id) as Raw | undefined;
+      return r && entry(r);
+    },
+    byUid(uid: string): ReviewLogEntry | undefined {
+      const r = q.byUid.get(uid) as Raw | undefined;
       return r && entry(r);
     },
     /** Newest first; all terminals when `terminalId` is null. */

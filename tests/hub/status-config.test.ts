@@ -29,6 +29,18 @@ describe("hub status", () => {
     expect(s.alarms).toEqual(["store b is 150 rows behind (alarm above 100)", "store c not heard for 10 s (alarm after 5 s)"]);
   });
 
+  it("warns of a store gateway that counts indices with other settings than the hub's", () => {
+    const indices = { minSample: 30, k: [{ from: "2020-01-01", k: 0.8 }] } as never;
+    const rows = [
+      { ...row("a", 1, 1, 9_000), indices: JSON.stringify({ k: [{ k: 0.8, from: "2020-01-01" }], minSample: 30 }) },
+      { ...row("b", 1, 1, 9_000), indices: JSON.stringify({ minSample: 50, k: [{ from: "2020-01-01", k: 0.8 }] }) },
+      { ...row("c", 1, 1, 9_000), indices: null },
+    ];
+    expect(hubStatus(rows, { lagRows: 100, silentMs: 5_000 }, 10_000, indices).warnings).toEqual([
+      "store b counts indices with other settings than this hub's `indices` (k, minimum sample, references): chain reports use the hub's; set them equal",
+    ]);
+  });
+
   it("says what is missing or unreachable in words", async () => {
     const none = await runCli("hub", "status");
     expect(none.code).toBe(2);

@@ -20,9 +20,9 @@ describe("review states in words", () => {
   });
 
   it("says who, when in the store's zone, what and the change, and links an undo to what it undid", () => {
-    const e: ReviewLogEntry = { id: 7, atMs: AT, by: "olga", target: "fm", targetId: 40, terminalId: "s1.till", action: "undo", reason: null, before: { status: "confirmed", endMs: AT }, after: { status: "confirmed", endMs: null }, undoes: 6, undoneBy: null, via: "web", userId: 2 };
+    const e: ReviewLogEntry = { id: 7, uid: "u7", undoesUid: "u6", atMs: AT, by: "olga", target: "fm", targetId: 40, terminalId: "s1.till", action: "undo", reason: null, before: { status: "confirmed", endMs: AT }, after: { status: "confirmed", endMs: null }, undoes: 6, undoneBy: null, via: "web", userId: 2 };
     expect(entryInWords(e, MSK)).toEqual({ id: 7, at: "20.11.2026 11:10:05", by: "olga", via: "веб", what: "Период 40, s1.till", action: "отменить", before: "подтверждён, конец 20.11.2026 11:10:05", after: "подтверждён", reason: null, undo: "отмена записи 6" });
-    expect(entryInWords({ ...e, target: "survey", action: "invalid", via: null, undoes: null, undoneBy: 9, reason: "x", before: { valid: true, reason: null }, after: { valid: false, reason: "x" } }, "UTC")).toMatchObject({ at: "20.11.2026 08:10:05", via: "—", what: "Опрос 40, s1.till", action: "не учитывать", reason: null, undo: "отменено записью 9" });
+    expect(entryInWords({ ...e, target: "survey", action: "invalid", via: null, undoes: null, undoesUid: null, undoneBy: 9, reason: "x", before: { valid: true, reason: null }, after: { valid: false, reason: "x" } }, "UTC")).toMatchObject({ at: "20.11.2026 08:10:05", via: "—", what: "Опрос 40, s1.till", action: "не учитывать", reason: null, undo: "отменено записью 9" });
   });
 });
 

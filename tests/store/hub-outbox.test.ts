@@ -128,3 +128,22 @@ describe("the hub outbox", () => {
     expect(s.hubOutbox.lostAfter(1)).toBe(true);
   });
 });
+
+describe("reviews in the hub outbox (migration 13)", () => {
+  it("forwards each review log entry once, with its uid and the uid of what it undoes, and backfills them when forwarding starts", () => {
+    const s = store();
+    const log = (undoes: number | null) =>
+      s.reviews.log({ atMs: 7, by: "olga", via: "cli", userId: null, target: "survey", targetId: 1, terminalId: "s1.p1", action: undoes ? "undo" : "invalid", reason: null, before: { valid: true, reason: null }, after: { valid: false, reason: "x" }, undoes });
+    const first = s.tx(() => log(null));
+    s.tx(() => s.hubOutbox.begin("s1", 8));
+    const undo = s.tx(() => log(first));
+    const rows = s.hubOutbox.after(0, 100).filter((r) => r.kind === "review").map((r) => JSON.parse(r.body) as Record<string, unknown>);
+    const [a, b] = [s.reviews.entry(first)!, s.reviews.entry(undo)!];
+    expect(a.uid).toMatch(/^[0-9a-f-]{36}$/);
+    expect(rows).toEqual([
+      expect.objectContaining({ uid: a.uid, by: "olga", target: "survey", target_id: 1, undoes_uid: null, after: '{"valid":false,"reason":"x"}' }),
+      expect.objectContaining({ uid: b.uid, undoes_uid: a.uid }),
+    ]);
+    expect(s.reviews.entry(first)!.undoneBy).toBe(undo);
+  });
+});
