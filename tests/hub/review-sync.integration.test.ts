@@ -74,7 +74,7 @@ const hubEntry = async (uid: string) => (await hubReviewHistory(pool, STORE, { l
 beforeAll(async () => {
   [pgServer, broker] = await Promise.all([startPostgres(), startMosquitto()]);
   pool = new pg.Pool({ connectionString: pgServer.url, max: 3 });
-  hubConfig = hubConfigSchema.parse({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "hub-review-test" }, timeZone: ZONE, derive: { pollMs: 100 } });
+  hubConfig = hubConfigSchema.parse({ postgres: { url: pgServer.url }, mqtt: { url: broker.url, clientId: "hub-review-test" }, timeZone: ZONE, derive: { pollMs: 100 }, http: { port: 0 }, reports: { nightly: { enabled: false } } });
   hub = new Hub(hubConfig, { log: silentLogger() });
   await hub.start();
   /* A heartbeat far off: reviews made at the hub must reach the store by the hub's own push. */
@@ -202,5 +202,33 @@ describe("review sync between a store and the hub", () => {
     const refused = await runCli("hub", "review", "invalid", STORE, "999999", "--reason", "x", "--config", file);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(/no survey 999999 of store gateway 'msk' at the hub/);
+  });
+
+  it("reviews through the hub's HTTP API: a program names who reviews, undoes by uid, and is refused in words", { timeout: 120_000 }, async () => {
+    const base = hub.http!.url;
+    const post = async (path: string, body: unknown) => {
+      const r = await fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as { review?: string; changed?: boolean; error?: string; message?: string } };
+    };
+    const listed = (await (await fetch(`${base}/api/review/${STORE}/surveys?from=${day}`)).json()) as { id: number; valid: boolean }[];
+    const s5 = listed.find((x) => x.valid)!.id;
+    const made = await post(`/api/review/${STORE}/surveys/${s5}`, { valid: false, reason: "видео: очередь", by: "api-bot" });
+    expect(made).toMatchObject({ status: 200, body: { changed: true } });
+    const uid = made.body.review!;
+    await waitFor("the API's review at the store", () => storeEntry(uid));
+    expect(storeEntry(uid)).toMatchObject({ by: "api-bot", via: "hub", targetId: s5 });
+    const before = invalid(await settled());
+    const undone = await post(`/api/review/${STORE}/undo/${uid}`, { by: "api-bot" });
+    expect(undone.status).toBe(200);
+    await waitFor("the API's undo at the store", () => storeEntry(uid)?.undoneBy !== null && storeEntry(uid));
+    expect(invalid(await settled())).toBe(before - 1);
+    const log = (await (await fetch(`${base}/api/review/${STORE}/log?limit=2`)).json()) as { uid: string; action: string }[];
+    expect(log.map((e) => e.action)).toEqual(["undo", "invalid"]);
+    /* Bad requests, each in words, nothing stored. */
+    expect(await post(`/api/review/${STORE}/surveys/${s5}`, { valid: false, reason: "x" })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/say who reviews/) } });
+    expect(await post(`/api/review/${STORE}/surveys/${s5}`, { valid: false, by: "api-bot" })).toMatchObject({ status: 400, body: { message: expect.stringMatching(/with a reason/) } });
+    expect(await post(`/api/review/nowhere/surveys/1`, { valid: true, by: "api-bot" })).toMatchObject({ status: 404, body: { message: expect.stringMatching(/no store gateway 'nowhere'/) } });
+    expect(await post(`/api/review/${STORE}/undo/${uid}`, { by: "api-bot" })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/undone already/) } });
+    expect((await fetch(`${base}/api/review/${STORE}/surveys?from=someday`)).status).toBe(400);
   });
 });

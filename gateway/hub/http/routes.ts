@@ -4,7 +4,7 @@
  *   (gateway/http/report-routes.ts) over the hub's rollups (../report.ts);
  * - `GET /api/hub/status`: `loyalty hub status --json` (../status.ts);
  * - `GET /api/health`: the hub and its PostgreSQL answer.
- * Review sync's endpoints belong here too, as a group of their own (a `hubReviewRoutes` in review-routes.ts).
+ * - `/api/review/:store/...`: expert review for the chain (review-routes.ts, review sync).
  */
 import type { FastifyInstance } from "fastify";
 import type { Pool } from "pg";
@@ -12,6 +12,7 @@ import { reportEndpoints } from "../../http/report-routes.ts";
 import type { HubConfig } from "../config.ts";
 import { hubReportFromQuery } from "../report.ts";
 import { readHubStatus } from "../status.ts";
+import { hubReviewRoutes } from "./review-routes.ts";
 
 export interface HubRouteOptions {
   pool: Pool;
@@ -23,11 +24,11 @@ export function hubRoutes(app: FastifyInstance, o: HubRouteOptions): void {
   healthRoutes(app, o);
   reportEndpoints(app, (q, format, opts) => hubReportFromQuery(o.pool, o.config, q, format, opts), o.now);
   statusRoutes(app, o);
-  /* Review sync's endpoints (issue 17) are registered here. */
+  hubReviewRoutes(app, o);
 }
 
 function statusRoutes(app: FastifyInstance, o: HubRouteOptions): void {
-  app.get("/api/hub/status", async () => readHubStatus(o.pool, o.config.alarms, o.now()));
+  app.get("/api/hub/status", async () => readHubStatus(o.pool, o.config.alarms, o.now(), o.config.indices));
 }
 
 function healthRoutes(app: FastifyInstance, o: HubRouteOptions): void {
