@@ -48,9 +48,14 @@ export function createStore(db: Db) {
     get diskFull(): boolean {
       return guard.full;
     },
-    /** Runs `fn` in one transaction (nested calls join it); refused at once while the disk is full (disk-full.ts). */
+    /**
+     * Runs `fn` in one transaction (nested calls join it); refused at once while the disk is full (disk-full.ts).
+     * BEGIN IMMEDIATE: the write lock is taken first, waiting up to busy_timeout for another process's writer. A
+     * deferred one that reads, then writes after another process wrote, fails at once with SQLITE_BUSY, which no
+     * wait cures (a `loyalty pair` beside a busy gateway).
+     */
     tx<T>(fn: () => T): T {
-      return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
+      return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn).immediate());
     },
     /**
      * Runs `fn` in one transaction committed without waiting for fsync (synchronous = NORMAL), for rows that can be
@@ -60,7 +65,7 @@ export function createStore(db: Db) {
     txWithoutFsync<T>(fn: () => T): T {
       db.pragma("synchronous = NORMAL");
       try {
-        return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn)());
+        return db.inTransaction ? db.transaction(fn)() : guard.write(() => db.transaction(fn).immediate());
       } finally {
         db.pragma("synchronous = FULL");
       }
