@@ -92,6 +92,12 @@ export const HUB_MIGRATIONS: readonly string[] = [
   -- Everything stored before derivation existed is derived once, from the beginning.
   INSERT INTO hub_derive_queue (store_id, terminal_id, from_ms) SELECT store_id, id, -9007199254740991 FROM terminals;
   `,
+  `
+  -- A chain report reads one night's traffic and untimed events of every store: found by day and by arrival time,
+  -- so its cost does not grow with the history kept (npm run bench:hub, docs/performance.md#chain-hub).
+  CREATE INDEX traffic_day ON traffic (day);
+  CREATE INDEX events_untimed_received ON events (received_ms) WHERE untimed;
+  `,
 ];
 
 /** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */
