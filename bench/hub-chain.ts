@@ -13,7 +13,6 @@ import { migrateHub } from "../gateway/hub/pg-schema.ts";
 import { makeHubReport } from "../gateway/hub/report.ts";
 import { render } from "../gateway/reports/render.ts";
 import { addDays } from "../gateway/time/zone.ts";
-import { median } from "./stats.ts";
 
 export interface ChainSpec {
   stores: number;
@@ -21,20 +20,6 @@ export interface ChainSpec {
   days: number;
   /** The last day of history, the night's report day ("yesterday"). */
   lastDay: string;
-}
-
-export interface ChainReport {
-  days: number;
-  stores: number;
-  terminals: number;
-  dailyCounts: number;
-  fillMs: number;
-  dbMB: number;
-  /** Each run's time, ms: reading the sources, building, rendering HTML. */
-  runsMs: number[];
-  medianMs: number;
-  groups: number;
-  surveys: number;
 }
 
 const ZONES = ["Europe/Moscow", "Asia/Yekaterinburg", "Asia/Vladivostok"];
@@ -90,29 +75,26 @@ export async function fillChain(c: pg.Client, s: ChainSpec): Promise<void> {
   await c.query("VACUUM ANALYZE");
 }
 
-/** Fills a fresh database `url` with `s` and times the night's chain report `runs` times. */
-export async function chainReport(url: string, s: ChainSpec, runs: number): Promise<ChainReport> {
+export interface FilledChain {
+  days: number;
+  stores: number;
+  terminals: number;
+  dailyCounts: number;
+  fillMs: number;
+  dbMB: number;
+}
+
+/** Migrates the fresh database `url` and fills it with `s`. */
+export async function fillChainDb(url: string, s: ChainSpec): Promise<FilledChain> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
   try {
     await migrateHub(pool);
     const t0 = performance.now();
     await fillChain(c, s);
     const fillMs = performance.now() - t0;
     const n = async (sql: string) => Number((await c.query<{ n: string }>(sql)).rows[0]!.n);
-    const config = hubConfigSchema.parse({ postgres: { url }, mqtt: { url: "mqtt://127.0.0.1:1" }, timeZone: HUB_ZONE });
-    const runsMs: number[] = [];
-    let groups = 0;
-    let surveys = 0;
-    for (let i = 0; i < runs; i++) {
-      const r0 = performance.now();
-      const report = await makeHubReport(pool, config, { from: s.lastDay, to: s.lastDay, groupBy: ["region", "store"] }, Date.now());
-      render(report, "html", { timeZone: HUB_ZONE });
-      runsMs.push(performance.now() - r0);
-      groups = report.groups.length;
-      surveys = report.total.representativeness.surveys;
-    }
     return {
       days: s.days,
       stores: s.stores,
@@ -120,13 +102,29 @@ export async function chainReport(url: string, s: ChainSpec, runs: number): Prom
       dailyCounts: await n(`SELECT count(*) AS n FROM daily_counts`),
       fillMs,
       dbMB: Math.round((await n(`SELECT pg_database_size(current_database()) AS n`)) / 1e6),
-      runsMs,
-      medianMs: median(runsMs),
-      groups,
-      surveys,
     };
   } finally {
     await pool.end();
     await c.end();
+  }
+}
+
+export interface NightlyRun {
+  ms: number;
+  groups: number;
+  surveys: number;
+}
+
+/** One chain report of `day` as the nightly job makes it: read, built, rendered as HTML (a pool per run, as a job starts). */
+export async function nightlyReport(url: string, day: string): Promise<NightlyRun> {
+  const pool = new pg.Pool({ connectionString: url, max: 4 });
+  try {
+    const config = hubConfigSchema.parse({ postgres: { url }, mqtt: { url: "mqtt://127.0.0.1:1" }, timeZone: HUB_ZONE });
+    const t0 = performance.now();
+    const report = await makeHubReport(pool, config, { from: day, to: day, groupBy: ["region", "store"] }, Date.now());
+    render(report, "html", { timeZone: HUB_ZONE });
+    return { ms: performance.now() - t0, groups: report.groups.length, surveys: report.total.representativeness.surveys };
+  } finally {
+    await pool.end();
   }
 }
