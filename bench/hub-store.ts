@@ -4,9 +4,9 @@
  * stored as the ingest stores them (a transaction per group of events with the terminal's rebuild queued), so the
  * database's own triggers fill the hub outbox. Presses are seeded, so every run forwards the same rows.
  */
-import { copyFileSync, existsSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { EventKind } from "../protocol/schemas.ts";
 import { seeded } from "../gateway/demo/history.ts";
 import { openStore, type Store } from "../gateway/store/store.ts";
@@ -109,4 +109,9 @@ export function outboxEvents(path: string): Record<string, unknown>[] {
   } finally {
     s.close();
   }
+}
+
+/** Removes a database made by buildStore or copyStore, with its folder. */
+export function removeStore(path: string): void {
+  rmSync(dirname(path), { recursive: true, force: true });
 }

@@ -24,7 +24,7 @@ import { addDays, localDay } from "../gateway/time/zone.ts";
 import { fillChainDb, HUB_ZONE, nightlyReport, type FilledChain, type NightlyRun } from "./hub-chain.ts";
 import { createDatabase, dropDatabase, forwardRun, stepBreakdown, type ForwardRun, type ForwardSetup, type StepBreakdown } from "./hub-forward.ts";
 import { rawPgRate, type RawPgRate } from "./hub-raw-pg.ts";
-import { buildStore, copyStore, outboxEvents } from "./hub-store.ts";
+import { buildStore, copyStore, outboxEvents, removeStore } from "./hub-store.ts";
 import { median } from "./stats.ts";
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
@@ -83,7 +83,8 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
     await pool.end();
     /* Turns, so that a slow minute of the machine falls on both figures. */
     for (let i = 0; i < N.runs; i++) {
-      const f = await forwardRun(setup, copyStore(built, i), built.events, `bench_fwd_${i}`);
+      const copy = copyStore(built, i);
+      const f = await forwardRun(setup, copy, built.events, `bench_fwd_${i}`).finally(() => removeStore(copy));
       if (f.storedAtHub !== built.events) throw new Error(`run ${i + 1}: ${f.storedAtHub} events at the hub, ${built.events} forwarded`);
       forward.push(f);
       console.log(
@@ -93,7 +94,8 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
       const r = await rawPgRate(rawUrl, STORE_ID, rows, N.batch);
       raw.push(r);
       console.log(`         raw PostgreSQL ${fmt(r.eps)} events/s (${fmt(r.rows)} rows, ${N.batch} a statement, in ${fmt(r.elapsedMs)} ms)`);
-      const s = await stepBreakdown(setup, copyStore(built, 100 + i), built.events, `bench_steps_${i}`);
+      const stepsCopy = copyStore(built, 100 + i);
+      const s = await stepBreakdown(setup, stepsCopy, built.events, `bench_steps_${i}`).finally(() => removeStore(stepsCopy));
       steps.push(s);
       console.log(
         `         without the broker ${fmt(s.eps)} events/s; over ${s.batches} batches: text ${fmt(s.textMs)} ms, parse ${fmt(s.parseMs)} ms, plan ${fmt(s.planMs)} ms, commit ${fmt(s.commitMs)} ms (its plan included)`,
@@ -102,6 +104,7 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
     await dropDatabase(pgServer.url, "bench_raw");
   } finally {
     await broker.stop();
+    removeStore(built.path);
   }
   const fwd = median(forward.map((f) => f.eps));
   const rawEps = median(raw.map((r) => r.eps));
