@@ -18,6 +18,13 @@ export function summarize(xs: number[]): Latency {
   return { n: s.length, p50: r2(at(0.5)), p90: r2(at(0.9)), p99: r2(at(0.99)), max: r2(at(1)), mean: r2(mean) };
 }
 
+/** The median of `xs` (the mean of the middle two for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 export const r2 = (x: number) => Math.round(x * 100) / 100;
 
 /** Epoch milliseconds with sub-millisecond resolution, comparable between processes on one machine. */

@@ -123,6 +123,16 @@ export const HUB_MIGRATIONS: readonly string[] = [
   -- surveys with its own; a store gateway that never sent them is derived with the hub's config.
   CREATE TABLE store_settings (store_id text PRIMARY KEY, terminal_defaults text NOT NULL, indices text NOT NULL, at_ms bigint NOT NULL);
   `,
+  `
+  -- A chain report reads one night's traffic and untimed events of every store: found by day and by arrival time,
+  -- so its cost does not grow with the history kept (npm run bench:hub, docs/performance.md#chain-hub).
+  CREATE INDEX traffic_day ON traffic (day);
+  CREATE INDEX events_untimed_received ON events (received_ms) WHERE untimed;
+  -- Its 30-day trend sums every store's days: read from this index alone, wherever the rows lie in the table
+  -- (the day index it replaces read the table too, more of it the more history it holds).
+  CREATE INDEX daily_counts_day_sums ON daily_counts (day) INCLUDE (store_id, terminal_id, question_kind, employee, p, n, u, s, p_fm, n_fm, u_fm, s_fm);
+  DROP INDEX daily_counts_day;
+  `,
 ];
 
 /** Brings the hub's database to the newest schema (one hub at a time: an advisory lock); returns the versions applied. */

@@ -6,7 +6,7 @@
  * gateway/review/decide.ts orders them (uids compared byte by byte, as JavaScript compares them).
  */
 
-const TARGETS = `jsonb_to_recordset($2::jsonb) AS r(target text, target_id bigint)`;
+const TARGETS = `json_to_recordset($2::json) AS r(target text, target_id bigint)`;
 
 /** Before the entries are stored: each target's lock, in one order, so a commit and an action never interleave on one. */
 export const REVIEW_LOCK = `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended($1 || '/' || r.target || '/' || r.target_id, 17) AS k
@@ -17,7 +17,7 @@ const LATEST = (target: string) => `CROSS JOIN LATERAL (SELECT x.after::jsonb AS
 
 /** After they are stored: mark what they undo, put each target's latest entry in force, and queue its terminal's re-derivation. */
 export const REVIEW_AFTER: readonly string[] = [
-  `UPDATE review_log x SET undone_by_uid = r.uid FROM jsonb_to_recordset($2::jsonb) AS r(uid text, undoes_uid text)
+  `UPDATE review_log x SET undone_by_uid = r.uid FROM json_to_recordset($2::json) AS r(uid text, undoes_uid text)
     WHERE x.store_id = $1 AND r.undoes_uid IS NOT NULL AND x.uid = r.undoes_uid`,
   `INSERT INTO survey_reviews (store_id, opening_event_id, valid, reason)
     SELECT $1, t.target_id, (l.a->>'valid')::boolean, l.a->>'reason'

