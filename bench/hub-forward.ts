@@ -38,6 +38,8 @@ export interface ForwardSetup {
   brokerPid: number | undefined;
   storeId: string;
   batchMax: number;
+  /** Batches in flight (hub.inFlight). */
+  inFlight: number;
   /** Milliseconds one run may take before it gives up. */
   timeoutMs: number;
 }
@@ -108,6 +110,8 @@ export async function forwardRun(setup: ForwardSetup, storePath: string, events:
     mqtt: { url: setup.brokerUrl, clientId: `bench-hub-${db}` },
     /* Derivation is timed on its own, after the forward run: it must not run during it. */
     derive: { pollMs: 600_000 },
+    http: { enabled: false },
+    reports: { nightly: { enabled: false } },
   });
   const hub = new Hub(hubConfig, { log: silentLogger() });
   const store = openStore(storePath);
@@ -116,7 +120,7 @@ export async function forwardRun(setup: ForwardSetup, storePath: string, events:
     await hub.start();
     await hubAnswers(setup.brokerUrl, hubConfig.mqtt.topicPrefix, 30_000);
     const last = store.hubOutbox.lastSeq();
-    const config = configSchema.parse({ hub: { url: setup.brokerUrl, storeId: setup.storeId, batchMax: setup.batchMax } }).hub;
+    const config = configSchema.parse({ hub: { url: setup.brokerUrl, storeId: setup.storeId, batchMax: setup.batchMax, inFlight: setup.inFlight } }).hub;
     forwarder = new HubForwarder({ store, config, log: silentLogger(), now: Date.now });
     const cpu0 = process.cpuUsage();
     const broker0 = procCpuMs([setup.brokerPid]);

@@ -36,10 +36,12 @@ function envInt(name: string, dflt: number, min: number, max: number): number {
 }
 
 const DEFAULT_BATCH = configSchema.parse({}).hub.batchMax;
+const DEFAULT_IN_FLIGHT = configSchema.parse({}).hub.inFlight;
 const N = {
   events: envInt("BENCH_HUB_EVENTS", 50_000, 100, 5_000_000),
   terminals: envInt("BENCH_HUB_TERMINALS", 10, 1, 1000),
   batch: envInt("BENCH_HUB_BATCH", DEFAULT_BATCH, 1, 10_000),
+  inFlight: envInt("BENCH_HUB_IN_FLIGHT", DEFAULT_IN_FLIGHT, 1, 32),
   runs: envInt("BENCH_HUB_RUNS", 3, 1, 20),
   reportRuns: envInt("BENCH_HUB_REPORT_RUNS", 5, 1, 50),
   stores: envInt("BENCH_HUB_STORES", 1000, 1, 100_000),
@@ -67,12 +69,13 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
     console.log("\nMosquitto not installed (apt-get install mosquitto): the forward part is skipped");
     return;
   }
-  console.log(`\nForward: one store, ${N.terminals} terminals, ${fmt(N.events)} events, batches of ${N.batch}, ${N.runs} runs`);
+  console.log(`\nForward: one store, ${N.terminals} terminals, ${fmt(N.events)} events, batches of ${N.batch}, ${N.inFlight} in flight (and 1, for comparison), ${N.runs} runs`);
   const built = buildStore({ storeId: STORE_ID, terminals: N.terminals, events: N.events, timeZone: HUB_ZONE }, Date.now());
   console.log(`  store database built through the store's code in ${fmt(built.ms)} ms: ${fmt(built.outboxRows)} outbox rows (${fmt(built.events)} events)`);
   const broker: Mosquitto = await startMosquitto();
-  const setup: ForwardSetup = { adminUrl: pgServer.url, brokerUrl: broker.url, brokerPid: broker.process.pid, storeId: STORE_ID, batchMax: N.batch, timeoutMs: 300_000 };
+  const setup: ForwardSetup = { adminUrl: pgServer.url, brokerUrl: broker.url, brokerPid: broker.process.pid, storeId: STORE_ID, batchMax: N.batch, inFlight: N.inFlight, timeoutMs: 300_000 };
   const forward: ForwardRun[] = [];
+  const single: ForwardRun[] = [];
   const raw: RawPgRate[] = [];
   const steps: StepBreakdown[] = [];
   try {
@@ -87,6 +90,10 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
       const f = await forwardRun(setup, copy, built.events, `bench_fwd_${i}`).finally(() => removeStore(copy));
       if (f.storedAtHub !== built.events) throw new Error(`run ${i + 1}: ${f.storedAtHub} events at the hub, ${built.events} forwarded`);
       forward.push(f);
+      const one = copyStore(built, 200 + i);
+      const f1 = await forwardRun({ ...setup, inFlight: 1 }, one, built.events, `bench_fwd1_${i}`).finally(() => removeStore(one));
+      single.push(f1);
+      console.log(`  run ${i + 1}: one batch in flight: forward ${fmt(f1.eps)} events/s (${fmt(f1.rows)} rows acked in ${fmt(f1.elapsedMs)} ms)`);
       console.log(
         `  run ${i + 1}: forward ${fmt(f.eps)} events/s (${fmt(f.rows)} rows acked in ${fmt(f.elapsedMs)} ms; cpu bench ${f.cpu.bench}% broker ${f.cpu.broker}% postgres ${f.cpu.postgres}%), ` +
           `derive ${fmt(f.derive.eps)} events/s (${f.derive.terminals} terminals in ${fmt(f.derive.elapsedMs)} ms: ${fmt(f.derive.surveys)} surveys, ${fmt(f.derive.dailyCounts)} daily rows)`,
@@ -107,12 +114,14 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
     removeStore(built.path);
   }
   const fwd = median(forward.map((f) => f.eps));
+  const fwd1 = median(single.map((f) => f.eps));
   const rawEps = median(raw.map((r) => r.eps));
   const direct = median(steps.map((s) => s.eps));
   const derive = median(forward.map((f) => f.derive.eps));
   const ratio = ratio3(fwd, rawEps);
   const met = ratio >= TARGET_FORWARD_RATIO;
-  console.log(`  median: forward ${fmt(fwd)} events/s, raw ${fmt(rawEps)} events/s, forward / raw ${ratio} (target >= ${TARGET_FORWARD_RATIO}: ${met ? "met" : "MISSED"})`);
+  console.log(`  median: forward ${fmt(fwd)} events/s (${N.inFlight} in flight), raw ${fmt(rawEps)} events/s, forward / raw ${ratio} (target >= ${TARGET_FORWARD_RATIO}: ${met ? "met" : "MISSED"})`);
+  console.log(`  median: one batch in flight ${fmt(fwd1)} events/s, forward / raw ${ratio3(fwd1, rawEps)}; ${N.inFlight} in flight / 1: ${ratio3(fwd, fwd1)}`);
   console.log(`  median: without the broker ${fmt(direct)} events/s; derivation ${fmt(derive)} events/s`);
   const stepMedian = (k: keyof StepBreakdown) => Math.round(median(steps.map((s) => s[k])));
   out.forward = {
@@ -120,7 +129,10 @@ async function forwardPart(pgServer: Postgres, out: Record<string, unknown>): Pr
     outbox_rows: built.outboxRows,
     terminals: N.terminals,
     batch: N.batch,
+    in_flight: N.inFlight,
     eps: Math.round(fwd),
+    one_in_flight_eps: Math.round(fwd1),
+    ratio_in_flight_one: ratio3(fwd, fwd1),
     runs_eps: forward.map((f) => Math.round(f.eps)),
     elapsed_ms: Math.round(median(forward.map((f) => f.elapsedMs))),
     cpu_pct: { bench: median(forward.map((f) => f.cpu.bench)), broker: median(forward.map((f) => f.cpu.broker ?? NaN)), postgres: median(forward.map((f) => f.cpu.postgres)) },

@@ -272,6 +272,8 @@ export const configSchema = z
         /** An empty batch when there is nothing to send, so the hub knows the store is there. */
         heartbeatMs: z.number().int().min(100).default(30_000),
         /** MQTT keepalive: a silent connection (a WAN cut) is dropped 1.5 × this after the broker last answered, and made again. */
+        /** Batches sent to the hub before the first is acked: their reads, hops and commits overlap (docs/hub.md). */
+        inFlight: z.number().int().min(1).max(32).default(4),
         keepaliveS: z.number().int().min(1).max(65_535).default(60),
       })
       .strict()

@@ -14,7 +14,7 @@ import type { Logger } from "../log.ts";
 import type { OutboxRow } from "../store/hub-outbox.ts";
 import type { Store } from "../store/store.ts";
 import type { TerminalSettings } from "../surveys/model.ts";
-import { due, initialWindow, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
+import { due, initialWindow, nextAfter, onAck, reconnected, sent, type WindowOptions, type WindowState } from "./forward-window.ts";
 import { applyHubReviews } from "./review-apply.ts";
 import { ackPayload, ackTopic, batchTopic, HUB_WIRE_VERSION, parsePayload } from "./wire.ts";
 
@@ -49,7 +49,7 @@ export class HubForwarder implements Part {
   private readonly storeId: string;
 
   constructor(private readonly d: ForwarderDeps) {
-    this.opts = { ackTimeoutMs: d.config.ackTimeoutMs, maxBackoffMs: d.config.maxBackoffMs, heartbeatMs: d.config.heartbeatMs };
+    this.opts = { ackTimeoutMs: d.config.ackTimeoutMs, maxBackoffMs: d.config.maxBackoffMs, heartbeatMs: d.config.heartbeatMs, maxInFlight: d.config.inFlight };
     this.storeId = d.config.storeId ?? "";
   }
 
@@ -129,21 +129,26 @@ export class HubForwarder implements Part {
   /** Sends what is due; called by the timer and after every ack. */
   private pump(): void {
     const client = this.client;
-    const w = this.window;
+    let w = this.window;
     if (!client?.connected || !w) return;
     const { store, config: c, now, log } = this.d;
     try {
       const last = store.hubOutbox.lastSeq();
       const t = now();
-      const d = due(w, t, last, this.opts);
-      this.window = d.state;
-      if (!d.send) return;
-      if (d.send === "resend") log.info({ after: d.state.acked, waitMs: d.state.waitMs }, "no ack from the hub in time; sending again");
-      const rows = d.send === "heartbeat" ? [] : store.hubOutbox.after(d.state.acked, c.batchMax);
-      const to = rows.length > 0 ? rows[rows.length - 1]!.seq : d.state.acked;
-      const text = batchText(this.storeId, d.state.acked, to, Math.max(last, to), t, rows, store.hubOutbox.reviewSeq());
-      client.publish(batchTopic(c.topicPrefix, this.storeId), text, { qos: 1 });
-      this.window = sent(this.window, d.state.acked, to, t);
+      /* As many batches as the window takes (a resend empties it first). */
+      for (let i = 0; i <= c.inFlight; i++) {
+        const d = due(w, t, last, this.opts);
+        this.window = w = d.state;
+        if (!d.send) return;
+        if (d.send === "resend") log.info({ after: d.state.acked, waitMs: d.state.waitMs }, "no ack from the hub in time; sending again");
+        const after = nextAfter(d.state);
+        const rows = d.send === "heartbeat" ? [] : store.hubOutbox.after(after, c.batchMax);
+        const to = rows.length > 0 ? rows[rows.length - 1]!.seq : after;
+        const text = batchText(this.storeId, after, to, Math.max(last, to), t, rows, store.hubOutbox.reviewSeq());
+        client.publish(batchTopic(c.topicPrefix, this.storeId), text, { qos: 1 });
+        this.window = w = sent(w, after, to, t);
+        if (d.send === "heartbeat" || to === after) return;
+      }
     } catch (err) {
       log.warn({ err }, "cannot read the hub outbox; trying again");
     }

@@ -1,6 +1,6 @@
 /** The hub's and the forwarder's pure cores: what a batch means at the hub, runs of rows, and the forwarder's window. */
 import { describe, expect, it } from "vitest";
-import { due, initialWindow, onAck, sent } from "../../gateway/hub/forward-window.ts";
+import { due, initialWindow, nextAfter, onAck, sent } from "../../gateway/hub/forward-window.ts";
 import { decide, runsOf } from "../../gateway/hub/plan.ts";
 import { batchPayload, parsePayload, type BatchPayload } from "../../gateway/hub/wire.ts";
 import { batchText } from "../../gateway/hub/forwarder.ts";
@@ -92,13 +92,41 @@ describe("the forwarder's window", () => {
     expect(waits).toEqual([2000, 4000, 4000, 4000]);
     const a = onAck(w, { v: 1, acked: 15 }, 15, o);
     expect(a.outcome).toEqual({ kind: "acked", acked: 15 });
-    expect(a.state).toMatchObject({ acked: 15, inflight: undefined, waitMs: 1000 });
+    expect(a.state).toMatchObject({ acked: 15, inflight: [], waitMs: 1000 });
   });
 
   it("keeps waiting on an older ack, rewinds when the hub has less, and says when the hub is ahead of the outbox", () => {
     const w = sent(initialWindow(10, o), 10, 20, 0);
-    expect(onAck(w, { v: 1, acked: 10 }, 20, o).state.inflight).toBeDefined();
-    expect(onAck(w, { v: 1, acked: 7, replayFrom: 8 }, 20, o)).toMatchObject({ outcome: { kind: "rewind", acked: 7, was: 10 }, state: { acked: 7, inflight: undefined } });
+    expect(onAck(w, { v: 1, acked: 10 }, 20, o).state.inflight).toHaveLength(1);
+    expect(onAck(w, { v: 1, acked: 7, replayFrom: 8 }, 20, o)).toMatchObject({ outcome: { kind: "rewind", acked: 7, was: 10 }, state: { acked: 7, inflight: [] } });
     expect(onAck(w, { v: 1, acked: 25 }, 20, o).outcome).toEqual({ kind: "ahead", acked: 25, last: 20 });
+  });
+
+  it("keeps up to maxInFlight batches in flight, each after the one before, and starts over from the last ack on a replay or a timeout", () => {
+    const p = { ...o, maxInFlight: 3 };
+    let w = initialWindow(10, p);
+    for (const [after, to] of [[10, 20], [20, 30], [30, 40]] as const) {
+      expect(due(w, 0, 100, p).send).toBe("batch");
+      expect(nextAfter(w)).toBe(after);
+      w = sent(w, after, to, 0);
+    }
+    expect(due(w, 0, 100, p).send).toBeUndefined();
+    /* An ack of the second answers the first two; the third stays, and one more may go. */
+    w = onAck(w, { v: 1, acked: 30 }, 100, p).state;
+    expect(w.inflight.map((b) => b.to)).toEqual([40]);
+    expect(nextAfter(w)).toBe(40);
+    expect(due(w, 10, 100, p).send).toBe("batch");
+    /* The hub's reviews sent unasked (acked as before) answer nothing. */
+    expect(onAck(w, { v: 1, acked: 30 }, 100, p).state.inflight).toHaveLength(1);
+    /* A replay forgets every batch in flight. */
+    const r = onAck(sent(w, 40, 50, 10), { v: 1, acked: 30, replayFrom: 31 }, 100, p).state;
+    expect(r.inflight).toEqual([]);
+    expect(nextAfter(r)).toBe(30);
+    /* The oldest unanswered in time: all go again from the last ack. */
+    const d = due(sent(w, 40, 50, 10), 1000, 100, p);
+    expect(d.send).toBe("resend");
+    expect(nextAfter(d.state)).toBe(30);
+    /* A heartbeat only when nothing is in flight. */
+    expect(due({ ...w, inflight: [] }, 40_000, 30, p).send).toBe("heartbeat");
   });
 });
