@@ -81,7 +81,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const defaults = terminalDefaults(config);
   const delivery = new Delivery({ store, smtp: config.smtp, webhook: config.alerts.webhook, log: log.child({ part: "delivery" }), now });
   /* Pushes the open dashboards after the same commits, rebuilds and reviews that wake the alert engine, and after the engine opened or closed an alert. */
-  const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now }) : undefined;
+  const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now, refreshMs: config.http.dashboardRefreshMs }) : undefined;
   const alerts = config.alerts.enabled
     ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone, changed: () => live?.nudge() })
     : undefined;

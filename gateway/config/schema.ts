@@ -202,6 +202,8 @@ export const configSchema = z
         token: z.string().min(16, "a token of at least 16 characters").optional(),
         /** More names the gateway answers to in the Host header (a reverse proxy's, a DNS name); see guard.ts. */
         allowedHosts: z.array(z.string().trim().min(1).regex(/^[^\s/@]+$/, "a host name or IP, without scheme or path")).default([]),
+        /** The open dashboards are pushed at least this often (a terminal gone silent brings no data to push them). */
+        dashboardRefreshMs: z.number().int().min(1000).max(3_600_000).default(15_000),
       })
       .strict()
       .prefault({})

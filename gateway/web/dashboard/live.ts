@@ -1,9 +1,12 @@
 /**
  * The dashboard's push (docs/web.md#dashboard): server-sent events to every open dashboard. `nudge()` is called
  * after an ingest commit and a survey rebuild (app.ts, the alert engine's hooks), after a review saved on the desk
- * or through the API, after the alert engine opened or closed an alert, and after a change made on the page; bursts
- * are pushed once, `settleMs` later. A timer pushes too, for what changes without data (a terminal gone silent) or
- * in another process (`loyalty review`, `loyalty alerts`). One snapshot per push, rendered for each
+ * or through the API, after the alert engine opened or closed an alert, and after every alert change (acknowledged,
+ * commented, closed, a rule added or removed) made on a page or through the API; bursts are pushed once, `settleMs`
+ * later. What another process writes (`loyalty alerts ack`, `loyalty review`) is seen by SQLite's `PRAGMA
+ * data_version`, read every `watchMs` while a dashboard is open: it changes only when another connection commits, and
+ * costs about a microsecond (docs/performance.md#dashboard-push). A timer pushes too, for what changes without data
+ * (a terminal gone silent). One snapshot per push, rendered for each
  * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
  * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
  */
@@ -27,6 +30,8 @@ export interface LiveOptions {
   refreshMs?: number;
   /** A comment line this often keeps proxies from closing a quiet stream (default 25 s). */
   keepAliveMs?: number;
+  /** Look this often for a commit by another process (`PRAGMA data_version`) while a dashboard is open (default 1 s). */
+  watchMs?: number;
 }
 
 interface Subscriber {
@@ -54,6 +59,21 @@ export class LiveHub {
 
   start(): void {
     this.running = true;
+    /* data_version: a number that changes when another connection (another process) commits to the file. */
+    const version = this.o.store.db.prepare("PRAGMA data_version").pluck();
+    let seen = version.get();
+    const watch = () => {
+      try {
+        const v = version.get();
+        if (v !== seen) {
+          seen = v;
+          this.nudge();
+        }
+      } catch (err) {
+        this.o.log.error({ err }, "cannot read the database's data_version; the 15 s timer still pushes");
+      }
+    };
+    this.timers.push(setInterval(() => this.subs.size && watch(), this.o.watchMs ?? 1000).unref());
     this.timers.push(setInterval(() => this.subs.size && this.push(), this.o.refreshMs ?? 15_000).unref());
     this.timers.push(setInterval(() => this.write(": keep-alive\n\n"), this.o.keepAliveMs ?? 25_000).unref());
   }

@@ -1,7 +1,8 @@
 /**
  * The alerts page (docs/web.md#alerts): every role reads it; the expert, the installer and the admin add and remove
  * rules and acknowledge, comment and close alerts, all through gateway/alerts/manage.ts as `loyalty alerts` and the
- * alerts API do. Each change is recorded under the signed-in user's login there and in audit_log (via web).
+ * alerts API do. Each change is recorded under the signed-in user's login there and in audit_log (via web), and
+ * nudges the alert engine and the open dashboards (app.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ackAlert, addRule, closeAlert, commentAlert, deliveries, listAlerts, listRules, removeRule } from "../../alerts/manage.ts";
@@ -77,6 +78,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (!rule) throw new GatewayError("not_found", `Правила ${id} нет (его уже удалили?).`);
       removeRule(store, id, who(req));
       audit(store, req, now(), { action: "alert.rule.remove", subject: `правило ${id}`, detail: null });
+      o.nudgeAlerts?.();
       return `Правило ${id} удалено; его оповещения закрыты.`;
     }),
   );
@@ -87,6 +89,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       const c = comment(parse(ackForm, req.body, "form").comment);
       ackAlert(store, id, c, who(req));
       audit(store, req, now(), { action: "alert.ack", subject: `оповещение ${id}`, detail: c ?? null });
+      o.nudgeAlerts?.();
       return `Оповещение ${id} принято${c ? " с комментарием" : ""}.`;
     }),
   );
@@ -98,6 +101,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (!text.trim()) throw new GatewayError("invalid", "Комментарий пуст: напишите, что сделано или что известно.");
       commentAlert(store, id, text, who(req));
       audit(store, req, now(), { action: "alert.comment", subject: `оповещение ${id}`, detail: text.trim() });
+      o.nudgeAlerts?.();
       return `Комментарий к оповещению ${id} добавлен.`;
     }),
   );
