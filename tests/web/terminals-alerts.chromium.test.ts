@@ -2,7 +2,9 @@
  * The terminals and alerts pages in real Chromium against a running gateway (real SQLite file, fastify on a free
  * port, the embedded MQTT broker) with a scripted device connected over MQTT as a real one connects: an installer
  * finds the pending device by making it blink, pairs it with the form, changes its question from a time and its
- * window, unpairs it, creates an alert rule and acknowledges the alert the engine opens; a manager sees the same pages without
+ * window, unpairs it, creates an alert rule and acknowledges the alert the engine opens; an expert types an index rule
+ * with an e-mail and a webhook into the form, a second scripted terminal's presses make it fire, and the e-mail arrives
+ * at a real SMTP server (smtp-server) and the webhook at a local HTTP receiver; a manager sees the same pages without
  * forms and is refused every change (403). The gateway runs on the real clock; effective times are computed from it.
  */
 import type { Browser, Page } from "playwright-core";
@@ -20,10 +22,13 @@ import { localDay, parseTime } from "../../gateway/time/zone.ts";
 import { addUser } from "../../gateway/web/users.ts";
 import { launchChromium } from "../support/chromium.ts";
 import { heard } from "../support/store.ts";
+import { helloAndPair } from "../support/pairing.ts";
+import { startSmtp, type TestSmtp } from "../support/smtp.ts";
+import { startWebhook, type TestWebhook } from "../support/webhook.ts";
 import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
 
 const TZ = "Europe/Moscow";
-const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw" };
+const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw", olga: "olga-expert-pw" };
 const SERIAL = "33ffd605-41573033-15720843";
 const OLD = "old-keypad-1";
 
@@ -32,6 +37,8 @@ let gw: Gateway;
 let config: Config;
 let base: string;
 let device: Connected;
+let smtp: TestSmtp;
+let hook: TestWebhook;
 
 const signIn = (login: keyof typeof PASSWORDS) => signInAs(browser, base, login, PASSWORDS[login]);
 const commandsFor = (serial: string) => (gw.store.db.prepare("SELECT count(*) AS n FROM commands WHERE serial = ?").get(serial) as { n: number }).n;
@@ -47,7 +54,13 @@ async function postForm(page: Page, path: string, fields: Record<string, string>
 }
 
 beforeAll(async () => {
-  config = testConfig();
+  smtp = await startSmtp();
+  hook = await startWebhook();
+  config = testConfig({
+    ingest: { deriveIntervalMs: 50 },
+    smtp: { host: "127.0.0.1", port: smtp.port, from: "loyalty@test.local" },
+    alerts: { checkIntervalMs: 200, settleMs: 10 },
+  });
   gw = await startGateway(config, { log: silentLogger() });
   base = gw.http!.url;
   const now = Date.now();
@@ -55,6 +68,7 @@ beforeAll(async () => {
   const cli = { by: "test", userId: null, via: "cli" as const };
   await addUser(gw.store, { login: "petr", roles: "installer", password: PASSWORDS.petr }, cli, now);
   await addUser(gw.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, now);
+  await addUser(gw.store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, now);
   /* A keypad last heard two hours ago, paired long since: the offline alert's subject. */
   heard(gw.store, OLD, "combo", now - 2 * 3_600_000);
   pair(gw.store, { serial: OLD, store: "s1", point: "till-9", question: "staff" }, now - 2 * 3_600_000);
@@ -68,6 +82,8 @@ afterAll(async () => {
   await browser?.close();
   await device?.close(true);
   await gw?.stop();
+  await hook?.close();
+  await smtp?.close();
 });
 
 describe("terminals page", () => {
@@ -236,5 +252,47 @@ describe("alerts page", () => {
       expect(await noHorizontalScroll(page), `alerts page at ${width} px`).toBe(true);
     }
     await page.context().close();
+  });
+
+  it("fires an index rule an expert types into the form when a terminal's presses cross it: e-mail at the SMTP server, JSON at the webhook", async () => {
+    const till = await overGatewayMqtt({ serial: "33ffd605-41573033-15720844" }, gw);
+    try {
+      await helloAndPair(gw, till, "till-5");
+      const page = await signIn("olga");
+      await page.getByRole("link", { name: "Оповещения", exact: true }).click();
+      await page.waitForURL(base + "/alerts");
+      await page.locator('details[data-kind="index"] summary').click();
+      await page.locator("#rule-index-index").selectOption("inkStaff");
+      await page.locator("#rule-index-op").selectOption("above");
+      await page.locator("#rule-index-threshold").pressSequentially("50");
+      await page.locator("#rule-index-minSample").pressSequentially("3");
+      await page.locator("#rule-index-terminal").selectOption("s1.till-5");
+      await page.locator("#rule-index-name").pressSequentially("Недовольные на кассе 5");
+      await page.locator("#rule-index-email").pressSequentially("manager@example.com, director@example.com");
+      await page.locator("#rule-index-webhook").pressSequentially(`${hook.url}/alerts`);
+      await page.locator("#rule-index").getByRole("button", { name: "Добавить правило" }).click();
+      await page.waitForSelector("[role=status]");
+      expect(await page.locator("[role=status]").innerText()).toBe("Правило «Недовольные на кассе 5» добавлено.");
+      const rule = gw.store.alerts.rules().find((r) => r.name === "Недовольные на кассе 5")!;
+      expect(rule).toMatchObject({ kind: "index", index: "inkStaff", op: "above", threshold: 50, minSample: 3, createdBy: "olga", email: ["manager@example.com", "director@example.com"], webhook: `${hook.url}/alerts` });
+
+      /* Three customers answer «нет» at the new terminal: ИНК@Персонал 100 % over at least 3 surveys. */
+      let at = Date.now();
+      for (const k of ["short", "no", "short", "no", "short", "no"] as const) till.terminal.press(k, (at += 50));
+      await till.terminal.drained();
+      const mail = await waitFor("the alert's e-mail", () => smtp.messages.find((m) => m.subject?.startsWith("Тревога: Недовольные на кассе 5")));
+      expect(smtp.recipients[smtp.messages.indexOf(mail)]).toEqual(["manager@example.com", "director@example.com"]);
+      expect(mail.text).toContain("Правило: Недовольные на кассе 5");
+      expect(mail.text).toContain("ИНК@Персонал выше 50 %");
+      const posted = await waitFor("the alert's webhook", () => hook.bodies.find((b) => b.path === "/alerts"));
+      const alert = gw.store.alerts.list({ ruleId: rule.id })[0]!;
+      expect(posted.body).toMatchObject({ schema: "loyalty-alert/1", event: "opened", alert: { id: alert.id, subject: "terminal:s1.till-5", state: "open" }, rule: { id: rule.id, name: "Недовольные на кассе 5", kind: "index" } });
+
+      await page.reload();
+      expect(await page.locator(`[data-alert="${alert.id}"] [data-alert-state]`).innerText()).toBe("открыто");
+      await page.context().close();
+    } finally {
+      await till.close(true);
+    }
   });
 });
