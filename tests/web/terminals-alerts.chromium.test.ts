@@ -25,7 +25,7 @@ import { heard } from "../support/store.ts";
 import { helloAndPair } from "../support/pairing.ts";
 import { startSmtp, type TestSmtp } from "../support/smtp.ts";
 import { startWebhook, type TestWebhook } from "../support/webhook.ts";
-import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
+import { noHorizontalScroll, postFormFromPage, signInAs } from "../support/web-session.ts";
 
 const TZ = "Europe/Moscow";
 const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw", olga: "olga-expert-pw" };
@@ -108,6 +108,9 @@ describe("terminals page", () => {
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toBe("Укажите место обслуживания.");
     expect(gw.store.terminals.currentPairing(SERIAL)).toBeUndefined();
+    /* The choices made are kept for the second try. */
+    expect(await page.locator("#pair-store").inputValue()).toBe("s1");
+    expect(await page.locator("#pair-question").inputValue()).toBe("staff");
 
     await page.locator("#pair-serial").selectOption(SERIAL);
     await page.locator("#pair-store").selectOption("s1");
@@ -150,6 +153,7 @@ describe("terminals page", () => {
     await page.locator('[data-terminal="s1.till-7"]').getByRole("button", { name: "Сохранить настройки" }).click();
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toContain("Окно опроса: «долго» не число");
+    expect(await windowField.inputValue()).toBe("долго");
     const before = settingsOf(gw.store, terminalDefaults(config), "s1.till-7")(Date.now()).windowMs;
     expect(before).toBe(config.terminalDefaults.windowMs);
 
@@ -222,9 +226,10 @@ describe("alerts page", () => {
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toBe("Правило не добавлено: e-mail: адрес вида manager@example.com.");
     expect(gw.store.alerts.rules()).toHaveLength(0);
-
-    await page.locator('details[data-kind="offline"] summary').click();
-    await page.locator("#rule-offline-minutes").pressSequentially("30");
+    /* What was typed is still in the form, open: only the e-mail needs mending (here: left empty). */
+    expect(await page.locator("#rule-offline-minutes").inputValue()).toBe("30");
+    expect(await page.locator("#rule-offline-email").inputValue()).toBe("not-an-address");
+    await page.locator("#rule-offline-email").fill("");
     await page.locator("#rule-offline-terminal").selectOption("s1.till-9");
     await page.locator("#rule-offline-name").pressSequentially("Касса 9 молчит");
     await page.locator("#rule-offline").getByRole("button", { name: "Добавить правило" }).click();
@@ -246,6 +251,12 @@ describe("alerts page", () => {
     expect(await page.locator(`[data-alert="${alert.id}"] .comments`).innerText()).toContain("petr: Касса закрыта на ремонт до обеда");
     expect(gw.store.alerts.alert(alert.id)).toMatchObject({ state: "acknowledged", ackedBy: "petr" });
     expect(gw.store.audit.recent(1)[0]).toMatchObject({ by: "petr", via: "web", action: "alert.ack", subject: `оповещение ${alert.id}`, detail: "Касса закрыта на ремонт до обеда" });
+
+    /* Acknowledged twice (a second tab, an old page): the core's refusal (English for the CLI) in Russian words. */
+    const again = await postFormFromPage(page, `/alerts/${alert.id}/ack`, { comment: "ещё раз" }, { csrf: true });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain(`Оповещение ${alert.id} уже принято (petr).`);
+    expect(again.text).not.toMatch(/already|acknowledged by/);
 
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 800 });

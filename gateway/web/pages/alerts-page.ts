@@ -17,6 +17,7 @@ import { ackForm, commentForm, ruleForm, ruleFromForm } from "./alert-forms.ts";
 import { alertsBody } from "./alerts-view.ts";
 import { audit, runChange, type Outcome } from "./change.ts";
 import { gate } from "./gate.ts";
+import { keptOf } from "./kept.ts";
 
 /** The zone the page shows times in: the store's when there is one store, else the gateway's. */
 function zoneOf(store: Store, fallback: string): string {
@@ -45,6 +46,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
         csrf: req.auth!.csrf,
         canChange: may(req.auth!.user.roles, "alerts"),
         msg,
+        kept: msg?.ok === false ? keptOf(req) : undefined,
       }),
     });
   const run = (req: FastifyRequest, reply: FastifyReply, fn: () => string) => runChange(reply, (_code, msg) => draw(req, false, msg), fn);
