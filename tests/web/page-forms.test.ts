@@ -99,7 +99,7 @@ describe("errors on pages are in Russian", () => {
 
   it.each([
     ["ack twice", () => ackAlert(store, alert, undefined, who), "Оповещение 1 уже принято (petr)."],
-    ["no such alert", () => closeAlert(store, { kOn: 1 }, 99, undefined, who), "Оповещения 99 нет."],
+    ["no such alert", () => closeAlert(store, { kOn: () => 1 }, 99, undefined, who), "Оповещения 99 нет."],
     ["an empty comment", () => commentAlert(store, alert, "  ", who), "Комментарий: от 1 до 2000 знаков."],
     ["a rule for a terminal that is gone", () => addRule(store, { kind: "offline", minutes: 5, scope: { terminals: ["s1.till-9"] } }, who), "Правило не добавлено: терминала «s1.till-9» нет (его уже удалили?)."],
     ["remove a removed rule", () => removeRule(store, 42, who), "Правила 42 нет (его уже удалили?)."],
