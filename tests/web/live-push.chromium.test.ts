@@ -11,24 +11,20 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import { parseRule } from "../../gateway/alerts/rules.ts";
-import { silentLogger } from "../../gateway/log.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { chain } from "../support/presses.ts";
-import { signInAs } from "../support/web-session.ts";
+import { startWebApp, type WebApp } from "../support/web-session.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
 const DAY = "2026-11-20";
-const PASSWORDS = { olga: "olga-expert-pw", masha: "masha-manager-pw" };
+const USERS = { olga: { roles: "expert", password: "olga-expert-pw" }, masha: { roles: "manager", password: "masha-manager-pw" } };
 /** Well under the dashboard's timer (see above). */
 const BY_PUSH = { timeout: 5000 };
 
-let browser: Browser;
+let app: WebApp<keyof typeof USERS>;
 let gw: Gateway;
 let base: string;
 let database: string;
@@ -38,23 +34,16 @@ beforeAll(async () => {
   const c = chain();
   const till = c.terminal("s1.till", "s1", "Europe/Moscow", "staff", "elena");
   surveys.push(till.survey(`${DAY} 10:00:00`, "yes"), till.survey(`${DAY} 10:10:00`, "no"), till.survey(`${DAY} 10:20:00`, "yes"));
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(c.store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, NOW);
-  await addUser(c.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, NOW);
   c.store.close();
   database = c.config.database;
-  gw = await startGateway(testConfig({ database, http: { dashboardRefreshMs: 600_000 } }), { log: silentLogger(), now: () => NOW });
-  base = gw.http!.url;
-  browser = await launchChromium();
+  app = await startWebApp({ users: USERS, config: { database, http: { dashboardRefreshMs: 600_000 } }, now: NOW });
+  ({ gw, base } = app);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+afterAll(() => app?.stop());
 
 /** The manager's dashboard, connected to its event stream, with a mark on this document that a reload would lose. */
 async function openDashboard(): Promise<Page> {
-  const page = await signInAs(browser, base, "masha", PASSWORDS.masha);
+  const page = await app.signIn("masha");
   await page.waitForSelector('#live[data-connected="true"]');
   await page.evaluate("window.__sameDocument = true");
   return page;
@@ -69,7 +58,7 @@ describe("dashboard push", () => {
     expect(await sample(dash)).toBe(String(surveys.length));
     expect(await answerCell(dash, surveys[1]!).innerText()).toBe("Нет");
 
-    const desk = await signInAs(browser, base, "olga", PASSWORDS.olga);
+    const desk = await app.signIn("olga");
     await desk.goto(base + "/review");
     const row = desk.locator(`#surveys tr[data-survey="${surveys[1]}"]`);
     await row.getByText("Не учитывать…").click();

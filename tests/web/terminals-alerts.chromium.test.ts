@@ -7,32 +7,28 @@
  * at a real SMTP server (smtp-server) and the webhook at a local HTTP receiver; a manager sees the same pages without
  * forms and is refused every change (403). The gateway runs on the real clock; effective times are computed from it.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import type { Config } from "../../gateway/config/schema.ts";
-import { silentLogger } from "../../gateway/log.ts";
 import { settingsOf, terminalDefaults } from "../../gateway/terminals/config.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { addStore } from "../../gateway/terminals/stores.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
 import { overGatewayMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { localDay, parseTime } from "../../gateway/time/zone.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { heard } from "../support/store.ts";
 import { helloAndPair } from "../support/pairing.ts";
 import { startSmtp, type TestSmtp } from "../support/smtp.ts";
 import { startWebhook, type TestWebhook } from "../support/webhook.ts";
-import { noHorizontalScroll, postFormFromPage, signInAs } from "../support/web-session.ts";
+import { noHorizontalScroll, postFormFromPage, startWebApp, type WebApp } from "../support/web-session.ts";
 
 const TZ = "Europe/Moscow";
-const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw", olga: "olga-expert-pw" };
+const USERS = { petr: { roles: "installer", password: "petr-installer-pw" }, masha: { roles: "manager", password: "masha-manager-pw" }, olga: { roles: "expert", password: "olga-expert-pw" } };
 const SERIAL = "33ffd605-41573033-15720843";
 const OLD = "old-keypad-1";
 
-let browser: Browser;
+let app: WebApp<keyof typeof USERS>;
 let gw: Gateway;
 let config: Config;
 let base: string;
@@ -40,48 +36,32 @@ let device: Connected;
 let smtp: TestSmtp;
 let hook: TestWebhook;
 
-const signIn = (login: keyof typeof PASSWORDS) => signInAs(browser, base, login, PASSWORDS[login]);
+const signIn = (login: keyof typeof USERS) => app.signIn(login);
 const commandsFor = (serial: string) => (gw.store.db.prepare("SELECT count(*) AS n FROM commands WHERE serial = ?").get(serial) as { n: number }).n;
-
 /** A change posted from the signed-in page itself (its cookie, its CSRF token), as a forged or scripted form would. */
-async function postForm(page: Page, path: string, fields: Record<string, string>): Promise<{ status: number; text: string }> {
-  return (await page.evaluate(`(async () => {
-    const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-    const body = new URLSearchParams({ ...${JSON.stringify(fields)}, _csrf: token });
-    const r = await fetch(${JSON.stringify(path)}, { method: "POST", body });
-    return { status: r.status, text: await r.text() };
-  })()`)) as { status: number; text: string };
-}
+const postForm = (page: Page, path: string, fields: Record<string, string>) => postFormFromPage(page, path, fields, { csrf: true });
 
 beforeAll(async () => {
   smtp = await startSmtp();
   hook = await startWebhook();
-  config = testConfig({
-    ingest: { deriveIntervalMs: 50 },
-    smtp: { host: "127.0.0.1", port: smtp.port, from: "loyalty@test.local" },
-    alerts: { checkIntervalMs: 200, settleMs: 10 },
+  app = await startWebApp({
+    users: USERS,
+    config: { ingest: { deriveIntervalMs: 50 }, smtp: { host: "127.0.0.1", port: smtp.port, from: "loyalty@test.local" }, alerts: { checkIntervalMs: 200, settleMs: 10 } },
   });
-  gw = await startGateway(config, { log: silentLogger() });
-  base = gw.http!.url;
+  ({ gw, config, base } = app);
   const now = Date.now();
   addStore(gw.store, { id: "s1", timeZone: TZ, name: "Магазин на Тверской" }, now);
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(gw.store, { login: "petr", roles: "installer", password: PASSWORDS.petr }, cli, now);
-  await addUser(gw.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, now);
-  await addUser(gw.store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, now);
   /* A keypad last heard two hours ago, paired long since: the offline alert's subject. */
   heard(gw.store, OLD, "combo", now - 2 * 3_600_000);
   pair(gw.store, { serial: OLD, store: "s1", point: "till-9", question: "staff" }, now - 2 * 3_600_000);
   device = await overGatewayMqtt({ serial: SERIAL }, gw);
   device.terminal.hello();
   await waitFor(`the hello of ${SERIAL} stored`, () => (gw.ingest.flush(), gw.store.devices.get(SERIAL)));
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await device?.close(true);
-  await gw?.stop();
+  await app?.stop();
   await hook?.close();
   await smtp?.close();
 });
