@@ -5,7 +5,7 @@
  * commented, closed, a rule added or removed) made on a page or through the API; bursts are pushed once, `settleMs`
  * later. What another process writes (`loyalty alerts ack`, `loyalty review`) is seen by SQLite's `PRAGMA
  * data_version`, read every `watchMs` while a dashboard is open: it changes only when another connection commits, and
- * costs about a microsecond (docs/performance.md#dashboard-push). A timer pushes too, for what changes without data
+ * costs a few microseconds (docs/performance.md#dashboard-push). A timer pushes too, for what changes without data
  * (a terminal gone silent). One snapshot per push, rendered for each
  * viewer with their own CSRF token and rights; a viewer whose session has ended gets an `end` event and is closed.
  * A gateway part: nothing runs before start(), and stop() ends every stream so the HTTP server can close.
