@@ -68,8 +68,6 @@ type Assembling = { -readonly [K in keyof Gateway]: Gateway[K] };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;
-/** The demo's live loop: one press every this many ms (docs/demo.md). */
-const DEMO_LIVE_GAP_MS = 5000;
 
 export async function startGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
   const log = deps.log;
@@ -240,7 +238,7 @@ function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: 
     async start() {
       const [{ Demo }, { localDateBefore }] = await Promise.all([import("./demo/demo.ts"), import("./demo/day.ts")]);
       const date = localDateBefore(o.now(), config.timeZone, 1);
-      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS }, history: {} });
+      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: config.demo.liveGapMs }, history: {} });
       await demo.start();
       gw.demo = demo;
     },

@@ -286,7 +286,14 @@ export const configSchema = z
       .prefault({})
       .refine((h) => h.url === undefined || h.storeId !== undefined, { message: "hub.url is set: give hub.storeId too (this store's id at the hub)", path: ["storeId"] }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
-    demo: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
+    demo: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** The demo's live loop: a press every this many ms after the replay; 0 for none (docs/demo.md). */
+        liveGapMs: z.number().int().min(0).max(3_600_000).default(5000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
