@@ -93,6 +93,7 @@ export function rollupsRepo(db: Db) {
     ),
   };
   const list = (xs: readonly string[] | undefined) => (xs?.length ? JSON.stringify(xs) : null);
+  const listeners = new Set<(terminalId: string, fromDay: string) => void>();
 
   return {
     /**
@@ -111,6 +112,7 @@ export function rollupsRepo(db: Db) {
       const context = q.before.all(terminalId, Math.max(0, fromMs)) as { openedAt: number }[];
       const contextDay = context[0] && localDay(context[0].openedAt, zone.tz);
       if (contextDay && contextDay < fromDay) fromDay = contextDay;
+      for (const fn of listeners) fn(terminalId, fromDay);
       const from = dayStart(fromDay, zone.tz);
       const endDay = toMs >= FAR_FUTURE ? "9999-12-31" : nextDay(localDay(toMs, zone.tz));
       const to = toMs >= FAR_FUTURE ? FAR_FUTURE : dayStart(endDay, zone.tz);
@@ -127,6 +129,14 @@ export function rollupsRepo(db: Db) {
       q.delTerminal.run(terminalId, fromDay, endDay);
       for (const row of r.counts) if (row.day < endDay) q.addCounts.run({ ...row, terminalId });
       for (const row of r.terminal) if (row.day < endDay) q.addTerminal.run({ ...row, terminalId });
+    },
+    /**
+     * Calls `fn` at each refresh of this process with the first local day it recounts (caches of past days' figures,
+     * e.g. the dashboard's, drop what they hold from that day on). Returns the function that stops it.
+     */
+    onRefresh(fn: (terminalId: string, fromDay: string) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
     },
     /** Rollup rows of every terminal for local days in [fromDay, toDay]. */
     counts(fromDay: string, toDay: string): DailyCountsRecord[] {
