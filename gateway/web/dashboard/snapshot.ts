@@ -75,6 +75,41 @@ function lastPress(store: Store, terminalId: string): number | null {
   return (q.get(terminalId) as { t: number | null }).t;
 }
 
+/** Surveys with their validity in one read (a review row per survey read one by one costs more than the surveys). */
+const surveysQuery = new WeakMap<object, { all(terminal: string, from: number, to: number): unknown[] }>();
+interface SurveyValid {
+  id: number;
+  openedAt: number;
+  answer: Answer;
+  questionKind: QuestionKind;
+  employee: string | null;
+  valid: number;
+}
+function surveysWithValidity(store: Store, terminal: string, fromMs: number, toMs: number): SurveyValid[] {
+  let q = surveysQuery.get(store.db);
+  if (!q) {
+    q = store.db.prepare(
+      `SELECT s.opening_event_id AS id, s.opened_ms AS openedAt, s.answer, s.question_kind AS questionKind, s.employee,
+         coalesce(r.valid, 1) AS valid
+       FROM surveys s LEFT JOIN survey_reviews r ON r.opening_event_id = s.opening_event_id
+       WHERE s.terminal_id = ? AND s.opened_ms >= ? AND s.opened_ms < ? ORDER BY s.opened_ms, s.opening_event_id`,
+    );
+    surveysQuery.set(store.db, q);
+  }
+  return q.all(terminal, fromMs, toMs) as SurveyValid[];
+}
+
+/** Local day and hour of `t` in `zone`, memoised per quarter hour (every zone's offset is a whole number of them). */
+function placeIn(zone: string, memo: Map<string, { day: string; hour: number }>, t: number): { day: string; hour: number } {
+  const key = `${zone}/${Math.floor(t / 900_000)}`;
+  let v = memo.get(key);
+  if (!v) {
+    const p = localParts(t, zone);
+    memo.set(key, (v = { day: `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`, hour: p.hour }));
+  }
+  return v;
+}
+
 function zones(store: Store, fallback: string): Map<string, string> {
   const byStore = new Map(store.terminals.stores().map((s) => [s.id, s.timeZone]));
   return new Map(store.terminals.terminals().map((t) => [t.id, byStore.get(t.storeId) ?? fallback]));
@@ -88,6 +123,7 @@ function zones(store: Store, fallback: string): Map<string, string> {
 function surveysRead(store: Store, tz: Map<string, string>, today: string, days: number, part: "past" | "today"): { heat: HeatSurvey[]; latest: LatestSurvey[] } {
   const heat: HeatSurvey[] = [];
   const latest: LatestSurvey[] = [];
+  const memo = new Map<string, { day: string; hour: number }>();
   for (const [terminal, zone] of tz) {
     const first = dayStart(addDays(today, 1 - days), zone);
     const todayFrom = dayStart(today, zone);
@@ -99,13 +135,12 @@ function surveysRead(store: Store, tz: Map<string, string>, today: string, days:
       .map((p) => ({ p, r: store.reviews.fm(p.startEventId) }))
       .filter((x) => x.r.status === "confirmed")
       .map((x) => [x.p.start, x.r.endMs ?? x.p.end] as const);
-    for (const s of store.derived.surveys(terminal, from, to)) {
-      const valid = store.reviews.survey(s.openingEventId).valid;
-      if (part === "today") latest.push({ id: s.openingEventId, terminal, openedAt: s.openedAt, tz: zone, answer: s.answer, questionKind: s.questionKind, employee: s.employee, valid });
+    for (const s of surveysWithValidity(store, terminal, from, to)) {
+      const valid = s.valid === 1;
+      if (part === "today") latest.push({ id: s.id, terminal, openedAt: s.openedAt, tz: zone, answer: s.answer, questionKind: s.questionKind, employee: s.employee, valid });
       if (!valid) continue;
-      const p = localParts(s.openedAt, zone);
-      const day = `${p.year}-${String(p.month).padStart(2, "0")}-${String(p.day).padStart(2, "0")}`;
-      heat.push({ day, hour: p.hour, questionKind: s.questionKind, answer: s.answer, inFm: confirmed.some(([a, b]) => a <= s.openedAt && s.openedAt < b) });
+      const { day, hour } = placeIn(zone, memo, s.openedAt);
+      heat.push({ day, hour, questionKind: s.questionKind, answer: s.answer, inFm: confirmed.some(([a, b]) => a <= s.openedAt && s.openedAt < b) });
     }
   }
   latest.sort((a, b) => b.openedAt - a.openedAt || b.id - a.id);
