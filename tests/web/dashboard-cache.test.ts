@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseRule } from "../../gateway/alerts/rules.ts";
 import { reviewSurvey } from "../../gateway/review/actions.ts";
 import { makeReport } from "../../gateway/reports/report.ts";
+import { firstChangedDay } from "../../gateway/store/rollups.ts";
 import { openStore, type Store } from "../../gateway/store/store.ts";
 import { weekdayOf } from "../../gateway/web/dashboard/figures.ts";
 import { fragmentsByKind } from "../../gateway/web/dashboard/live.ts";
@@ -110,5 +111,16 @@ describe("dashboard: one render per kind of viewer", () => {
     const byKind = fragmentsByKind(snap);
     for (const v of viewers) expect(byKind(v)).toBe(liveFragment(snap, v).text);
     expect(byKind(viewers[0]!)).toContain('value="tokenA-_1"');
+  });
+});
+
+describe("rollups: the first day a recount changed", () => {
+  const row = (day: string, p: number, employee: string | null = null) => ({ day, questionKind: "staff", questionText: "q", employee, p, n: 1, u: 0, s: 0, pFm: 0, nFm: 0, uFm: 0, sFm: 0, invalid: 0, extra: 0, flagged: 0 });
+  it("is none when the rows are the same in another order, else the earliest day that differs", () => {
+    const before = [row("2026-11-20", 3), row("2026-11-20", 1, "elena"), row("2026-11-22", 2)];
+    expect(firstChangedDay(before, [...before].reverse())).toBeUndefined();
+    expect(firstChangedDay(before, [row("2026-11-20", 3), row("2026-11-20", 1, "elena"), row("2026-11-22", 5)])).toBe("2026-11-22");
+    expect(firstChangedDay(before, [row("2026-11-20", 3), row("2026-11-22", 2)])).toBe("2026-11-20");
+    expect(firstChangedDay(before, [...before, row("2026-11-19", 1)])).toBe("2026-11-19");
   });
 });
