@@ -68,8 +68,6 @@ type Assembling = { -readonly [K in keyof Gateway]: Gateway[K] };
 
 /** Serial line length kept whole before a line is cut (see ingest/line-guard.ts). */
 const SERIAL_MAX_LINE = 4096;
-/** The demo's live loop: one press every this many ms (docs/demo.md). */
-const DEMO_LIVE_GAP_MS = 5000;
 
 export async function startGateway(config: Config, deps: GatewayDeps): Promise<Gateway> {
   const log = deps.log;
@@ -81,7 +79,7 @@ export async function startGateway(config: Config, deps: GatewayDeps): Promise<G
   const defaults = terminalDefaults(config);
   const delivery = new Delivery({ store, smtp: config.smtp, webhook: config.alerts.webhook, log: log.child({ part: "delivery" }), now });
   /* Pushes the open dashboards after the same commits, rebuilds and reviews that wake the alert engine, and after the engine opened or closed an alert. */
-  const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now }) : undefined;
+  const live = config.http.enabled ? new LiveHub({ store, config, log: log.child({ part: "dashboard" }), now, refreshMs: config.http.dashboardRefreshMs }) : undefined;
   const alerts = config.alerts.enabled
     ? new AlertEngine({ store, settings: indexSettings(config), delivery, log: log.child({ part: "alerts" }), now, checkIntervalMs: config.alerts.checkIntervalMs, settleMs: config.alerts.settleMs, timeZone: config.timeZone, changed: () => live?.nudge() })
     : undefined;
@@ -240,7 +238,7 @@ function demoPart(gw: Assembling, config: Config, o: { log: Logger; say: (line: 
     async start() {
       const [{ Demo }, { localDateBefore }] = await Promise.all([import("./demo/demo.ts"), import("./demo/day.ts")]);
       const date = localDateBefore(o.now(), config.timeZone, 1);
-      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: DEMO_LIVE_GAP_MS }, history: {} });
+      const demo = new Demo(gw, { timeZone: config.timeZone, timing: config.terminalDefaults, log: o.log, say: o.say, date, live: { gapMs: config.demo.liveGapMs }, history: {} });
       await demo.start();
       gw.demo = demo;
     },

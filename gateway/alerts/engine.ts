@@ -23,6 +23,8 @@ export interface EngineOptions {
   now: () => number;
   checkIntervalMs: number;
   settleMs: number;
+  /** At most one evaluation this often after data (default 1 s): a burst of commits is one evaluation a second. */
+  minIntervalMs?: number;
   /** The zone the e-mails give times in (the configured `timeZone`). */
   timeZone: string;
   /** Called after an evaluation opened or closed alerts (the dashboard's push, app.ts); must return at once. */
@@ -39,6 +41,8 @@ export class AlertEngine {
   private timer: NodeJS.Timeout | undefined;
   private settle: NodeJS.Timeout | undefined;
   private running = false;
+  /** When the last evaluation started (performance.now ms; -Infinity: never). */
+  private lastRun = -Infinity;
 
   constructor(private readonly o: EngineOptions) {}
 
@@ -54,19 +58,24 @@ export class AlertEngine {
     this.settle = undefined;
   }
 
-  /** Data arrived: evaluate soon, once for a burst. Returns at once. */
+  /**
+   * Data arrived: evaluate soon, once for a burst: `settleMs` later, or `minIntervalMs` after the last evaluation if
+   * that is later. Returns at once.
+   */
   nudge(): void {
     if (this.timer === undefined || this.settle !== undefined) return;
+    const wait = Math.max(this.o.settleMs, this.lastRun + (this.o.minIntervalMs ?? 1000) - performance.now());
     this.settle = setTimeout(() => {
       this.settle = undefined;
       this.safeEvaluate();
-    }, this.o.settleMs);
+    }, wait);
     this.settle.unref();
   }
 
   private safeEvaluate(): void {
     if (this.running) return;
     this.running = true;
+    this.lastRun = performance.now();
     try {
       this.evaluate();
     } catch (err) {

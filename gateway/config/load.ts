@@ -28,6 +28,7 @@ export const ENV_OVERRIDES: Record<string, { path: string[]; type: "string" | "i
   LOYALTY_MQTT_TLS: { path: ["mqtt", "embedded", "tls", "enabled"], type: "bool" },
   LOYALTY_MQTT_TLS_PORT: { path: ["mqtt", "embedded", "tls", "port"], type: "int" },
   LOYALTY_DEMO: { path: ["demo", "enabled"], type: "bool" },
+  LOYALTY_DEMO_LIVE_GAP_MS: { path: ["demo", "liveGapMs"], type: "int" },
   LOYALTY_HTTP_HOST: { path: ["http", "host"], type: "string" },
   LOYALTY_HTTP_PORT: { path: ["http", "port"], type: "int" },
   LOYALTY_HTTP_TOKEN: { path: ["http", "token"], type: "string" },

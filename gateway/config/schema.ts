@@ -7,7 +7,7 @@ import { z } from "zod";
 import { DEFAULT_TOPIC_PREFIX } from "../../protocol/topics.ts";
 import { DEFAULT_HUB_PREFIX, hubStoreId } from "../hub/wire.ts";
 import { isLoopbackHost } from "../http/loopback.ts";
-import { httpSchema } from "./http-schema.ts";
+import { gatewayHttpSchema } from "./http-schema.ts";
 import { LOG_LEVELS } from "../log.ts";
 
 /** A nightly job's cron expression, read in a time zone (croner checks it); 00:05 by default. Also the hub's. */
@@ -200,7 +200,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     /** Reports and the review API over HTTP. */
-    http: httpSchema(8080),
+    http: gatewayHttpSchema(8080),
     /** The SMTP server alerts and scheduled reports are mailed through (docs/alerts.md#delivery); no host: no e-mail. */
     smtp: z
       .object({
@@ -280,7 +280,14 @@ export const configSchema = z
       .prefault({})
       .refine((h) => h.url === undefined || h.storeId !== undefined, { message: "hub.url is set: give hub.storeId too (this store's id at the hub)", path: ["storeId"] }),
     /** Run a simulated terminal inside the gateway so a newcomer sees it work (README's first command). */
-    demo: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
+    demo: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** The demo's live loop: a press every this many ms after the replay; 0 for none (docs/demo.md). */
+        liveGapMs: z.number().int().min(0).max(3_600_000).default(5000),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -25,7 +25,7 @@ export interface AlertRouteOptions {
   store: Store;
   config: Config;
   now: () => number;
-  /** Evaluate the rules soon (a rule was added, an alert closed). */
+  /** After every change: evaluate the rules soon (a rule was added, an alert closed) and push the open dashboards. */
   nudge?: (() => void) | undefined;
 }
 
@@ -63,15 +63,20 @@ export function alertRoutes(app: FastifyInstance, o: AlertRouteOptions): void {
   app.delete("/api/alerts/rules/:id", async (req) => {
     const b = parse(removeBody, req.body, "body");
     removeRule(store, id(req.params), { by: b.by, now: now() });
+    nudge();
     return { removed: true };
   });
   app.post("/api/alerts/:id/ack", async (req) => {
     const b = parse(ackBody, req.body, "body");
-    return ackAlert(store, id(req.params), b.comment, { by: b.by, now: now() });
+    const view = ackAlert(store, id(req.params), b.comment, { by: b.by, now: now() });
+    nudge();
+    return view;
   });
   app.post("/api/alerts/:id/comment", async (req) => {
     const b = parse(commentBody, req.body, "body");
-    return commentAlert(store, id(req.params), b.text, { by: b.by, now: now() });
+    const view = commentAlert(store, id(req.params), b.text, { by: b.by, now: now() });
+    nudge();
+    return view;
   });
   app.post("/api/alerts/:id/close", async (req) => {
     const b = parse(ackBody, req.body, "body");

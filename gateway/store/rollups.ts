@@ -29,6 +29,35 @@ export interface RollupFilter {
   employees?: readonly string[];
 }
 
+/** One rollup row as text, the same for a stored row and a computed one (the fields in a fixed order). */
+const ROW_FIELDS = ["questionKind", "questionText", "employee", "p", "n", "u", "s", "pFm", "nFm", "uFm", "sFm", "invalid", "extra", "flagged", "unsolicited", "fmUnreviewed", "fmConfirmed", "fmRejected"] as const;
+function rowText(row: object): string {
+  const r = row as Record<string, unknown>;
+  return JSON.stringify(ROW_FIELDS.map((f) => r[f] ?? null));
+}
+
+/** The first local day whose rows differ between `before` and `after` (each row has a `day`), or undefined. */
+export function firstChangedDay(before: readonly object[], after: readonly object[]): string | undefined {
+  const byDay = (rows: readonly object[]) => {
+    const m = new Map<string, string[]>();
+    for (const row of rows) {
+      const day = (row as { day: string }).day;
+      (m.get(day) ?? m.set(day, []).get(day)!).push(rowText(row));
+    }
+    return m;
+  };
+  const a = byDay(before);
+  const b = byDay(after);
+  let first: string | undefined;
+  for (const day of new Set([...a.keys(), ...b.keys()])) {
+    if (first !== undefined && day >= first) continue;
+    const x = (a.get(day) ?? []).sort().join("\n");
+    const y = (b.get(day) ?? []).sort().join("\n");
+    if (x !== y) first = day;
+  }
+  return first;
+}
+
 export function rollupsRepo(db: Db) {
   const q = {
     zone: db.prepare(`SELECT s.time_zone AS tz FROM terminals t JOIN stores s ON s.id = t.store_id WHERE t.id = ?`),
@@ -80,6 +109,15 @@ export function rollupsRepo(db: Db) {
          fm_rejected AS fmRejected
        FROM daily_terminal WHERE day >= ? AND day <= ?`,
     ),
+    oldCounts: db.prepare(
+      `SELECT day, question_kind AS questionKind, question_text AS questionText, employee, p, n, u, s, p_fm AS pFm,
+         n_fm AS nFm, u_fm AS uFm, s_fm AS sFm, invalid, extra, flagged
+       FROM daily_counts WHERE terminal_id = ? AND day >= ? AND day < ?`,
+    ),
+    oldTerminal: db.prepare(
+      `SELECT day, unsolicited, fm_unreviewed AS fmUnreviewed, fm_confirmed AS fmConfirmed, fm_rejected AS fmRejected
+       FROM daily_terminal WHERE terminal_id = ? AND day >= ? AND day < ?`,
+    ),
     /* Summed in SQL: a trend over 30 days of a whole chain is a few thousand rows instead of one per terminal and day. */
     storeDays: db.prepare(
       `SELECT t.store_id AS storeId, c.day, c.question_kind AS questionKind, sum(c.p) AS p, sum(c.n) AS n, sum(c.u) AS u,
@@ -93,6 +131,7 @@ export function rollupsRepo(db: Db) {
     ),
   };
   const list = (xs: readonly string[] | undefined) => (xs?.length ? JSON.stringify(xs) : null);
+  const listeners = new Set<(terminalId: string, fromDay: string) => void>();
 
   return {
     /**
@@ -123,10 +162,24 @@ export function rollupsRepo(db: Db) {
       const lastClose = raw.reduce((m, s) => (s.openedAt < to ? Math.max(m, s.closedAt) : m), to);
       const unsolicited = (q.unsolicited.all(terminalId, from, Math.min(FAR_FUTURE, lastClose + UNSOLICITED_AFTER_MS)) as { t: number }[]).map((r) => r.t);
       const r = rollup(surveys, periods, unsolicited, dayOfIn(zone.tz), fromDay);
+      const counts = r.counts.filter((row) => row.day < endDay);
+      const terminal = r.terminal.filter((row) => row.day < endDay);
+      /* Only when someone listens: the first day whose rows the recount changes (a rebuild recounts from far back). */
+      const changed = listeners.size ? firstChangedDay([...(q.oldCounts.all(terminalId, fromDay, endDay) as object[]), ...(q.oldTerminal.all(terminalId, fromDay, endDay) as object[])], [...counts, ...terminal]) : undefined;
       q.delCounts.run(terminalId, fromDay, endDay);
       q.delTerminal.run(terminalId, fromDay, endDay);
-      for (const row of r.counts) if (row.day < endDay) q.addCounts.run({ ...row, terminalId });
-      for (const row of r.terminal) if (row.day < endDay) q.addTerminal.run({ ...row, terminalId });
+      for (const row of counts) q.addCounts.run({ ...row, terminalId });
+      for (const row of terminal) q.addTerminal.run({ ...row, terminalId });
+      if (changed !== undefined) for (const fn of listeners) fn(terminalId, changed);
+    },
+    /**
+     * Calls `fn` after each refresh of this process that changed rows, with the first local day whose rows changed
+     * (caches of past days' figures, e.g. the dashboard's, drop what they hold from that day on). Returns the
+     * function that stops it.
+     */
+    onRefresh(fn: (terminalId: string, fromDay: string) => void): () => void {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
     },
     /** Rollup rows of every terminal for local days in [fromDay, toDay]. */
     counts(fromDay: string, toDay: string): DailyCountsRecord[] {

@@ -18,10 +18,19 @@ export interface DemoGateway {
 
 const BIN = fileURLToPath(new URL("../../bin/loyalty.js", import.meta.url));
 
-/** Starts it in `dir` and waits until yesterday's surveys of both demo terminals are derived. */
-export async function startDemoGateway(dir: string, timeZone = "Europe/Moscow"): Promise<DemoGateway> {
-  const env = { ...process.env, LOYALTY_HTTP_PORT: "0", LOYALTY_MQTT_PORT: "0", LOYALTY_MQTT_TLS_PORT: "0", LOYALTY_REPORTS: join(dir, "reports"), LOYALTY_LOG_LEVEL: "warn" };
-  const child = spawn(process.execPath, [BIN, "gateway", "--demo", "--db", join(dir, "loyalty.sqlite"), "--tz", timeZone], { stdio: ["ignore", "pipe", "pipe"], env });
+const CLOCK = fileURLToPath(new URL("./shifted-clock.ts", import.meta.url));
+/** The demo's clock for the pictures: a Friday, 12:00 in Moscow, so two runs draw the same pages (shifted-clock.ts). */
+export const SHOTS_CLOCK = "2026-11-20T09:00:00Z";
+
+/**
+ * Starts it in `dir` and waits until yesterday's surveys of both demo terminals are derived. Its clock starts at
+ * `clock` (default SHOTS_CLOCK; null: the real one) and it presses nothing live, so what the pages show is the
+ * scripted day and the seeded month only.
+ */
+export async function startDemoGateway(dir: string, timeZone = "Europe/Moscow", clock: string | null = SHOTS_CLOCK): Promise<DemoGateway> {
+  const env = { ...process.env, LOYALTY_HTTP_PORT: "0", LOYALTY_MQTT_PORT: "0", LOYALTY_MQTT_TLS_PORT: "0", LOYALTY_REPORTS: join(dir, "reports"), LOYALTY_LOG_LEVEL: "warn", LOYALTY_DEMO_LIVE_GAP_MS: "0", ...(clock ? { LOYALTY_SHOTS_CLOCK: clock } : {}) };
+  const preload = clock ? ["--import", "tsx", "--import", CLOCK] : [];
+  const child = spawn(process.execPath, [...preload, BIN, "gateway", "--demo", "--db", join(dir, "loyalty.sqlite"), "--tz", timeZone], { stdio: ["ignore", "pipe", "pipe"], env });
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));

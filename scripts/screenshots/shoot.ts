@@ -35,7 +35,8 @@ export function shots(yesterday: string): Shot[] {
 export async function takeScreenshots(o: { browser: Browser; url: string; password: string; yesterday: string; outDir: string }): Promise<string[]> {
   mkdirSync(o.outDir, { recursive: true });
   /* A Russian browser in the demo's zone, as the store's users have: the date fields then read 06.12.2026. */
-  const ctx = await o.browser.newContext({ locale: "ru-RU", timezoneId: "Europe/Moscow" });
+  /* Rendering fixed from run to run: one pixel per CSS pixel, light scheme, no motion (what the demo shows still changes, see docs/web.md). */
+  const ctx = await o.browser.newContext({ locale: "ru-RU", timezoneId: "Europe/Moscow", deviceScaleFactor: 1, colorScheme: "light", reducedMotion: "reduce" });
   const page = await signInAs(o.browser, o.url, "demo", o.password, ctx);
   const written: string[] = [];
   try {
@@ -45,6 +46,8 @@ export async function takeScreenshots(o: { browser: Browser; url: string; passwo
       await page.waitForSelector(s.ready);
       /* The caret and the focus ring would differ from one run to the next; the desk scrolls to its selected survey. */
       await page.evaluate("document.activeElement && document.activeElement.blur && document.activeElement.blur(); window.scrollTo(0, 0)");
+      /* The fonts loaded before the picture, so a slow first load does not show a fallback face. */
+      await page.evaluate("document.fonts.ready.then(() => true)");
       const file = join(o.outDir, s.file);
       await page.screenshot({ path: file, fullPage: s.width >= 1280, animations: "disabled", caret: "hide" });
       written.push(file);

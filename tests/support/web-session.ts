@@ -1,5 +1,70 @@
-/** Signing in to the web app in real Chromium the way a user does (typing into the form), and calls from that page. */
+/**
+ * The web tests' setup: a real gateway (a temporary SQLite file, fastify on a free port, the embedded broker) with
+ * the test's users, Debian's Chromium, and signing in the way a user does (typing into the form); calls from that page.
+ */
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Config, ConfigInput } from "../../gateway/config/schema.ts";
+import { silentLogger } from "../../gateway/log.ts";
+import { openStore, type Store } from "../../gateway/store/store.ts";
+import { testConfig } from "../../gateway/testkit/config.ts";
+import { addUser } from "../../gateway/web/users.ts";
+import { launchChromium } from "./chromium.ts";
+
+/** The test's users by login: roles as `loyalty users add --roles` takes them ("expert", "expert,installer"). */
+export type WebUsers<L extends string = string> = Record<L, { roles: string; password: string; name?: string }>;
+
+/** Adds `users` to a store, as `loyalty users add` does. */
+export async function addWebUsers(store: Store, users: WebUsers, now: number): Promise<void> {
+  const cli = { by: "test", userId: null, via: "cli" as const };
+  for (const [login, u] of Object.entries(users)) await addUser(store, { login, name: u.name ?? null, roles: u.roles, password: u.password }, cli, now);
+}
+
+export interface WebApp<L extends string> {
+  gw: Gateway;
+  config: Config;
+  /** The web app's address, e.g. http://127.0.0.1:41234. */
+  base: string;
+  browser: Browser;
+  /** A new browser context (or `ctx`) signed in as `login` by typing its password. */
+  signIn(login: L, ctx?: BrowserContext): Promise<Page>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A gateway with `users` (added to its database before it starts), and Chromium. `config`: overrides of the test
+ * config (`database`: a file a test filled beforehand and closed); `now`: a fixed clock for the gateway.
+ */
+export async function startWebApp<L extends string>(o: { users: WebUsers<L>; config?: ConfigInput; now?: number }): Promise<WebApp<L>> {
+  const config = testConfig(o.config ?? {});
+  const store = openStore(config.database);
+  try {
+    await addWebUsers(store, o.users, o.now ?? Date.now());
+  } finally {
+    store.close();
+  }
+  const fixed = o.now;
+  const gw = await startGateway(config, { log: silentLogger(), ...(fixed === undefined ? {} : { now: () => fixed }) });
+  const base = gw.http!.url;
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (e) {
+    await gw.stop();
+    throw e;
+  }
+  return {
+    gw,
+    config,
+    base,
+    browser,
+    signIn: (login, ctx) => signInAs(browser, base, login, o.users[login].password, ctx),
+    stop: async () => {
+      await browser.close();
+      await gw.stop();
+    },
+  };
+}
 
 /** A new browser context (or `ctx`) signed in as `login`: opens `/`, is sent to `/login`, types, and lands back on `/`. */
 export async function signInAs(browser: Browser, base: string, login: string, password: string, ctx?: BrowserContext): Promise<Page> {

@@ -20,19 +20,17 @@ import { overGatewayMqtt } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { addDays } from "../../gateway/time/zone.ts";
 import { parseRule } from "../../gateway/alerts/rules.ts";
-import { addUser } from "../../gateway/web/users.ts";
 import { launchChromium } from "../support/chromium.ts";
+import { addWebUsers, noHorizontalScroll, signInAs } from "../support/web-session.ts";
 
-const PASSWORDS = { olga: "olga-expert-pw", masha: "masha-manager-pw" };
+const USERS = { olga: { roles: "expert", password: "olga-expert-pw" }, masha: { roles: "manager", password: "masha-manager-pw" } };
 let browser: Browser;
 const gateways: Gateway[] = [];
 
 async function gatewayWith(fill?: (c: Config, store: ReturnType<typeof openStore>) => void): Promise<Gateway> {
   const config = testConfig();
   const store = openStore(config.database);
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, Date.now());
-  await addUser(store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, Date.now());
+  await addWebUsers(store, USERS, Date.now());
   fill?.(config, store);
   store.close();
   const gw = await startGateway(config, { log: silentLogger() });
@@ -40,19 +38,12 @@ async function gatewayWith(fill?: (c: Config, store: ReturnType<typeof openStore
   return gw;
 }
 
-async function signIn(gw: Gateway, login: keyof typeof PASSWORDS, width = 1280): Promise<Page> {
-  const base = gw.http!.url;
-  const page = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
-  await page.goto(base + "/");
-  await page.locator("#login").pressSequentially(login);
-  await page.locator("#password").pressSequentially(PASSWORDS[login]);
-  await page.getByRole("button", { name: "Войти" }).click();
-  await page.waitForURL(base + "/");
+async function signIn(gw: Gateway, login: keyof typeof USERS, width = 1280): Promise<Page> {
+  const page = await signInAs(browser, gw.http!.url, login, USERS[login].password, await browser.newContext({ viewport: { width, height: 900 } }));
   await page.waitForSelector('#live[data-connected="true"]');
   return page;
 }
 
-const noHorizontalScroll = (page: Page) => page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth") as Promise<boolean>;
 
 beforeAll(async () => {
   browser = await launchChromium();

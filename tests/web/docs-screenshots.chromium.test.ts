@@ -1,7 +1,10 @@
 /**
  * The docs' screenshot script (scripts/docs-screenshots.ts, `npm run docs:screenshots`) end to end: the real demo
- * gateway in a child process, real Chromium, into a temporary folder. Each page's PNG is there, is a PNG and has the
- * width it was taken at; the pictures themselves are not compared (they show the time of the run).
+ * gateway in a child process on the screenshots' clock (scripts/screenshots/shifted-clock.ts), real Chromium, into
+ * temporary folders. Each page's PNG is there, is a PNG and has the width it was taken at, and a second run writes
+ * the same bytes, so taking them again changes docs/web/ only when a page changed. (The pages show times to the
+ * minute and the demo's clock starts on a whole minute: a run that took over a minute to its last picture would
+ * differ.)
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,9 +22,13 @@ function pngSize(b: Buffer): { width: number; height: number } | undefined {
 }
 
 describe("npm run docs:screenshots", () => {
-  it("saves a PNG of each page at its width, from the demo gateway", { timeout: 180_000 }, async () => {
+  it("saves a PNG of each page at its width, from the demo gateway, the same bytes on a second run", { timeout: 300_000 }, async () => {
     const out = mkdtempSync(join(tmpdir(), "lb-shots-test-"));
-    onTestFinished(() => rmSync(out, { recursive: true, force: true }));
+    const again = mkdtempSync(join(tmpdir(), "lb-shots-test-"));
+    onTestFinished(() => {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(again, { recursive: true, force: true });
+    });
     const files = await docsScreenshots(out);
     const expected = shots("2026-01-01");
     expect(files.map((f) => basename(f))).toEqual(expected.map((s) => s.file));
@@ -32,5 +39,7 @@ describe("npm run docs:screenshots", () => {
       expect(size!.width, s.file).toBe(s.width);
       expect(size!.height, s.file).toBeGreaterThan(0);
     }
+    await docsScreenshots(again);
+    for (const s of expected) expect(readFileSync(join(again, s.file)).equals(readFileSync(join(out, s.file))), `${s.file} the same on a second run`).toBe(true);
   });
 });

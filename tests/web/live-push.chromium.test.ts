@@ -1,54 +1,49 @@
 /**
  * The dashboard's push after what is not ingest (docs/web.md#dashboard), in real Chromium against a running gateway
  * (real SQLite file, real fastify on a free port): a review saved on the desk in one browser updates the dashboard
- * open in another without a reload; so does a review through the API, and an alert the engine opens. The gateway's
- * clock is fixed on the test's day.
+ * open in another without a reload; so does a review through the API, an alert the engine opens, and every change of
+ * an alert: acknowledged by `loyalty alerts ack` in another process (the real CLI, seen through SQLite's data_version),
+ * commented and closed through the API. The gateway's clock is fixed on the test's day.
  *
- * The dashboard also pushes every 15 s while open (live.ts). Each wait below has a 5 s timeout, well under that, so
- * what it sees was brought by the push that followed the change, not by the timer.
+ * The dashboard also pushes on a timer while open (live.ts, http.dashboardRefreshMs): it is set to 10 minutes here, and
+ * each wait below has a 5 s timeout, so what it sees was brought by the push that followed the change, not by the timer.
  */
-import type { Browser, Page } from "playwright-core";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import { parseRule } from "../../gateway/alerts/rules.ts";
-import { silentLogger } from "../../gateway/log.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { chain } from "../support/presses.ts";
-import { signInAs } from "../support/web-session.ts";
+import { startWebApp, type WebApp } from "../support/web-session.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
 const DAY = "2026-11-20";
-const PASSWORDS = { olga: "olga-expert-pw", masha: "masha-manager-pw" };
-/** Under the dashboard's 15 s timer (see above). */
+const USERS = { olga: { roles: "expert", password: "olga-expert-pw" }, masha: { roles: "manager", password: "masha-manager-pw" } };
+/** Well under the dashboard's timer (see above). */
 const BY_PUSH = { timeout: 5000 };
 
-let browser: Browser;
+let app: WebApp<keyof typeof USERS>;
 let gw: Gateway;
 let base: string;
+let database: string;
 const surveys: number[] = [];
 
 beforeAll(async () => {
   const c = chain();
   const till = c.terminal("s1.till", "s1", "Europe/Moscow", "staff", "elena");
   surveys.push(till.survey(`${DAY} 10:00:00`, "yes"), till.survey(`${DAY} 10:10:00`, "no"), till.survey(`${DAY} 10:20:00`, "yes"));
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(c.store, { login: "olga", roles: "expert", password: PASSWORDS.olga }, cli, NOW);
-  await addUser(c.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, NOW);
   c.store.close();
-  gw = await startGateway(testConfig({ database: c.config.database }), { log: silentLogger(), now: () => NOW });
-  base = gw.http!.url;
-  browser = await launchChromium();
+  database = c.config.database;
+  app = await startWebApp({ users: USERS, config: { database, http: { dashboardRefreshMs: 600_000 } }, now: NOW });
+  ({ gw, base } = app);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+afterAll(() => app?.stop());
 
 /** The manager's dashboard, connected to its event stream, with a mark on this document that a reload would lose. */
 async function openDashboard(): Promise<Page> {
-  const page = await signInAs(browser, base, "masha", PASSWORDS.masha);
+  const page = await app.signIn("masha");
   await page.waitForSelector('#live[data-connected="true"]');
   await page.evaluate("window.__sameDocument = true");
   return page;
@@ -63,7 +58,7 @@ describe("dashboard push", () => {
     expect(await sample(dash)).toBe(String(surveys.length));
     expect(await answerCell(dash, surveys[1]!).innerText()).toBe("Нет");
 
-    const desk = await signInAs(browser, base, "olga", PASSWORDS.olga);
+    const desk = await app.signIn("olga");
     await desk.goto(base + "/review");
     const row = desk.locator(`#surveys tr[data-survey="${surveys[1]}"]`);
     await row.getByText("Не учитывать…").click();
@@ -97,6 +92,31 @@ describe("dashboard push", () => {
 
     await dash.waitForSelector(`#alerts tr[data-alert="${opened[0]}"]`, BY_PUSH);
     expect(await dash.locator(`#alerts tr[data-alert="${opened[0]}"]`).innerText()).toContain("есть «нет»");
+    expect(await dash.evaluate("window.__sameDocument")).toBe(true);
+    await dash.context().close();
+  });
+
+  it("shows an alert acknowledged by the CLI in another process, then closed through the API, without a reload", async () => {
+    const rule = gw.store.alerts.addRule(parseRule({ kind: "index", index: "inkStaff", op: "above", threshold: 0, minSample: 1, name: "для CLI" }, "rule"), "test", NOW);
+    gw.alerts!.evaluate();
+    const open = gw.store.alerts.list({ ruleId: rule })[0]!;
+    expect(open.state).toBe("open");
+    const dash = await openDashboard();
+    const state = dash.locator(`#alerts tr[data-alert="${open.id}"] [data-alert-state]`);
+    expect(await state.getAttribute("data-alert-state")).toBe("open");
+
+    const bin = join(import.meta.dirname, "../../bin/loyalty.js");
+    /* Not spawnSync: the gateway runs in this process and must keep running while the CLI does. */
+    const cli = await promisify(execFile)(process.execPath, [bin, "alerts", "ack", String(open.id), "--comment", "смотрим камеру", "--db", database], { env: { ...process.env, LOYALTY_REVIEWER: "olga-at-the-shell" } });
+    expect(cli.stderr).toBe("");
+    expect(cli.stdout).toContain(`Alert ${open.id} acknowledged`);
+    await dash.waitForSelector(`#alerts tr[data-alert="${open.id}"] [data-alert-state="acknowledged"]`, BY_PUSH);
+    expect(await state.innerText()).toContain("подтверждено: olga-at-the-shell");
+
+    const r = await fetch(`${base}/api/alerts/${open.id}/close`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ by: "cctv-bot", comment: "покупатели довольны" }) });
+    expect(r.status).toBe(200);
+    await dash.waitForSelector(`#alerts tr[data-alert="${open.id}"]`, { state: "detached", ...BY_PUSH });
+    expect(gw.store.alerts.alert(open.id)).toMatchObject({ state: "closed", closedBy: "cctv-bot" });
     expect(await dash.evaluate("window.__sameDocument")).toBe(true);
     await dash.context().close();
   });

@@ -4,24 +4,20 @@
  * period is confirmed, its end corrected and the correction undone, the log says it in words under the expert's
  * login; a manager reads the desk and is refused a review (403). The gateway's clock is fixed on the test's day.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import type { Config } from "../../gateway/config/schema.ts";
 import { percent } from "../../gateway/format/ru.ts";
-import { silentLogger } from "../../gateway/log.ts";
 import { makeReport } from "../../gateway/reports/report.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { chain, type Terminal } from "../support/presses.ts";
-import { noHorizontalScroll, postFormFromPage, signInAs } from "../support/web-session.ts";
+import { noHorizontalScroll, postFormFromPage, startWebApp, type WebApp } from "../support/web-session.ts";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
 const DAY = "2026-11-20";
-const PASSWORDS = { olga: "olga-expert-pw", masha: "masha-manager-pw" };
+const USERS = { olga: { name: "Ольга", roles: "expert", password: "olga-expert-pw" }, masha: { roles: "manager", password: "masha-manager-pw" } };
 
-let browser: Browser;
+let app: WebApp<keyof typeof USERS>;
 let gw: Gateway;
 let config: Config;
 let base: string;
@@ -35,28 +31,20 @@ beforeAll(async () => {
   surveys.push(till.survey(`${DAY} 10:00:00`, "yes"), till.survey(`${DAY} 10:10:00`, "no"), till.survey(`${DAY} 10:20:00`, "yes"), till.survey(`${DAY} 10:30:05`, "unsure"));
   period = till.press(`${DAY} 11:00:00`, "long");
   surveys.push(till.survey(`${DAY} 11:05:00`, "no"), till.survey(`${DAY} 11:20:00`, "no"));
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(c.store, { login: "olga", name: "Ольга", roles: "expert", password: PASSWORDS.olga }, cli, NOW);
-  await addUser(c.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, NOW);
   c.store.close();
-  config = testConfig({ database: c.config.database });
-  gw = await startGateway(config, { log: silentLogger(), now: () => NOW });
-  base = gw.http!.url;
+  app = await startWebApp({ users: USERS, config: { database: c.config.database }, now: NOW });
+  ({ gw, config, base } = app);
   /* The CCTV archive is the gateway's own stylesheet here: a link the popup can open with no network. */
   gw.store.terminals.setCctvTemplate("s1.till", `${base}/assets/app.css?at={local}&cam={terminal}`);
-  browser = await launchChromium();
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+afterAll(() => app?.stop());
 
 const staffNow = () => makeReport(gw.store, config, { from: DAY, to: DAY, groupBy: [] }, NOW).total.indices.find((f) => f.index === "inkStaff")!;
 const shownStaff = (page: Page) => page.locator('#figures [data-index="inkStaff"] [data-value]').innerText();
 const selectedId = (page: Page) => page.locator("#surveys tr.selected").getAttribute("data-survey");
 
-async function openDesk(login: keyof typeof PASSWORDS): Promise<Page> {
-  const page = await signInAs(browser, base, login, PASSWORDS[login]);
+async function openDesk(login: keyof typeof USERS): Promise<Page> {
+  const page = await app.signIn(login);
   await page.getByRole("link", { name: "Проверка", exact: true }).click();
   await page.waitForURL(base + "/review");
   await page.waitForSelector("#surveys tr.selected");
@@ -218,7 +206,7 @@ describe("review desk", () => {
   });
 
   it("shows a manager the desk read-only, and refuses a manager's review post (403) with or without the token", async () => {
-    const page = await signInAs(browser, base, "masha", PASSWORDS.masha);
+    const page = await app.signIn("masha");
     expect(await page.locator("header nav a").allInnerTexts()).toContain("Проверка");
     const r = await page.goto(base + "/review");
     expect(r!.status()).toBe(200);

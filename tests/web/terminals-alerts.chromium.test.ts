@@ -2,72 +2,68 @@
  * The terminals and alerts pages in real Chromium against a running gateway (real SQLite file, fastify on a free
  * port, the embedded MQTT broker) with a scripted device connected over MQTT as a real one connects: an installer
  * finds the pending device by making it blink, pairs it with the form, changes its question from a time and its
- * window, unpairs it, creates an alert rule and acknowledges the alert the engine opens; a manager sees the same pages without
+ * window, unpairs it, creates an alert rule and acknowledges the alert the engine opens; an expert types an index rule
+ * with an e-mail and a webhook into the form, a second scripted terminal's presses make it fire, and the e-mail arrives
+ * at a real SMTP server (smtp-server) and the webhook at a local HTTP receiver; a manager sees the same pages without
  * forms and is refused every change (403). The gateway runs on the real clock; effective times are computed from it.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import type { Config } from "../../gateway/config/schema.ts";
-import { silentLogger } from "../../gateway/log.ts";
 import { settingsOf, terminalDefaults } from "../../gateway/terminals/config.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { addStore } from "../../gateway/terminals/stores.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
 import { overGatewayMqtt, type Connected } from "../../gateway/testkit/transports.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { localDay, parseTime } from "../../gateway/time/zone.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { heard } from "../support/store.ts";
-import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
+import { helloAndPair } from "../support/pairing.ts";
+import { startSmtp, type TestSmtp } from "../support/smtp.ts";
+import { startWebhook, type TestWebhook } from "../support/webhook.ts";
+import { noHorizontalScroll, postFormFromPage, startWebApp, type WebApp } from "../support/web-session.ts";
 
 const TZ = "Europe/Moscow";
-const PASSWORDS = { petr: "petr-installer-pw", masha: "masha-manager-pw" };
+const USERS = { petr: { roles: "installer", password: "petr-installer-pw" }, masha: { roles: "manager", password: "masha-manager-pw" }, olga: { roles: "expert", password: "olga-expert-pw" } };
 const SERIAL = "33ffd605-41573033-15720843";
 const OLD = "old-keypad-1";
 
-let browser: Browser;
+let app: WebApp<keyof typeof USERS>;
 let gw: Gateway;
 let config: Config;
 let base: string;
 let device: Connected;
+let smtp: TestSmtp;
+let hook: TestWebhook;
 
-const signIn = (login: keyof typeof PASSWORDS) => signInAs(browser, base, login, PASSWORDS[login]);
+const signIn = (login: keyof typeof USERS) => app.signIn(login);
 const commandsFor = (serial: string) => (gw.store.db.prepare("SELECT count(*) AS n FROM commands WHERE serial = ?").get(serial) as { n: number }).n;
-
 /** A change posted from the signed-in page itself (its cookie, its CSRF token), as a forged or scripted form would. */
-async function postForm(page: Page, path: string, fields: Record<string, string>): Promise<{ status: number; text: string }> {
-  return (await page.evaluate(`(async () => {
-    const token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRF-Token"];
-    const body = new URLSearchParams({ ...${JSON.stringify(fields)}, _csrf: token });
-    const r = await fetch(${JSON.stringify(path)}, { method: "POST", body });
-    return { status: r.status, text: await r.text() };
-  })()`)) as { status: number; text: string };
-}
+const postForm = (page: Page, path: string, fields: Record<string, string>) => postFormFromPage(page, path, fields, { csrf: true });
 
 beforeAll(async () => {
-  config = testConfig();
-  gw = await startGateway(config, { log: silentLogger() });
-  base = gw.http!.url;
+  smtp = await startSmtp();
+  hook = await startWebhook();
+  app = await startWebApp({
+    users: USERS,
+    config: { ingest: { deriveIntervalMs: 50 }, smtp: { host: "127.0.0.1", port: smtp.port, from: "loyalty@test.local" }, alerts: { checkIntervalMs: 200, settleMs: 10 } },
+  });
+  ({ gw, config, base } = app);
   const now = Date.now();
   addStore(gw.store, { id: "s1", timeZone: TZ, name: "Магазин на Тверской" }, now);
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(gw.store, { login: "petr", roles: "installer", password: PASSWORDS.petr }, cli, now);
-  await addUser(gw.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, now);
   /* A keypad last heard two hours ago, paired long since: the offline alert's subject. */
   heard(gw.store, OLD, "combo", now - 2 * 3_600_000);
   pair(gw.store, { serial: OLD, store: "s1", point: "till-9", question: "staff" }, now - 2 * 3_600_000);
   device = await overGatewayMqtt({ serial: SERIAL }, gw);
   device.terminal.hello();
   await waitFor(`the hello of ${SERIAL} stored`, () => (gw.ingest.flush(), gw.store.devices.get(SERIAL)));
-  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
   await device?.close(true);
-  await gw?.stop();
+  await app?.stop();
+  await hook?.close();
+  await smtp?.close();
 });
 
 describe("terminals page", () => {
@@ -92,6 +88,9 @@ describe("terminals page", () => {
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toBe("Укажите место обслуживания.");
     expect(gw.store.terminals.currentPairing(SERIAL)).toBeUndefined();
+    /* The choices made are kept for the second try. */
+    expect(await page.locator("#pair-store").inputValue()).toBe("s1");
+    expect(await page.locator("#pair-question").inputValue()).toBe("staff");
 
     await page.locator("#pair-serial").selectOption(SERIAL);
     await page.locator("#pair-store").selectOption("s1");
@@ -134,6 +133,7 @@ describe("terminals page", () => {
     await page.locator('[data-terminal="s1.till-7"]').getByRole("button", { name: "Сохранить настройки" }).click();
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toContain("Окно опроса: «долго» не число");
+    expect(await windowField.inputValue()).toBe("долго");
     const before = settingsOf(gw.store, terminalDefaults(config), "s1.till-7")(Date.now()).windowMs;
     expect(before).toBe(config.terminalDefaults.windowMs);
 
@@ -206,9 +206,10 @@ describe("alerts page", () => {
     await page.waitForSelector("[role=alert]");
     expect(await page.locator("[role=alert]").innerText()).toBe("Правило не добавлено: e-mail: адрес вида manager@example.com.");
     expect(gw.store.alerts.rules()).toHaveLength(0);
-
-    await page.locator('details[data-kind="offline"] summary').click();
-    await page.locator("#rule-offline-minutes").pressSequentially("30");
+    /* What was typed is still in the form, open: only the e-mail needs mending (here: left empty). */
+    expect(await page.locator("#rule-offline-minutes").inputValue()).toBe("30");
+    expect(await page.locator("#rule-offline-email").inputValue()).toBe("not-an-address");
+    await page.locator("#rule-offline-email").fill("");
     await page.locator("#rule-offline-terminal").selectOption("s1.till-9");
     await page.locator("#rule-offline-name").pressSequentially("Касса 9 молчит");
     await page.locator("#rule-offline").getByRole("button", { name: "Добавить правило" }).click();
@@ -231,10 +232,58 @@ describe("alerts page", () => {
     expect(gw.store.alerts.alert(alert.id)).toMatchObject({ state: "acknowledged", ackedBy: "petr" });
     expect(gw.store.audit.recent(1)[0]).toMatchObject({ by: "petr", via: "web", action: "alert.ack", subject: `оповещение ${alert.id}`, detail: "Касса закрыта на ремонт до обеда" });
 
+    /* Acknowledged twice (a second tab, an old page): the core's refusal (English for the CLI) in Russian words. */
+    const again = await postFormFromPage(page, `/alerts/${alert.id}/ack`, { comment: "ещё раз" }, { csrf: true });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain(`Оповещение ${alert.id} уже принято (petr).`);
+    expect(again.text).not.toMatch(/already|acknowledged by/);
+
     for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: 800 });
       expect(await noHorizontalScroll(page), `alerts page at ${width} px`).toBe(true);
     }
     await page.context().close();
+  });
+
+  it("fires an index rule an expert types into the form when a terminal's presses cross it: e-mail at the SMTP server, JSON at the webhook", async () => {
+    const till = await overGatewayMqtt({ serial: "33ffd605-41573033-15720844" }, gw);
+    try {
+      await helloAndPair(gw, till, "till-5");
+      const page = await signIn("olga");
+      await page.getByRole("link", { name: "Оповещения", exact: true }).click();
+      await page.waitForURL(base + "/alerts");
+      await page.locator('details[data-kind="index"] summary').click();
+      await page.locator("#rule-index-index").selectOption("inkStaff");
+      await page.locator("#rule-index-op").selectOption("above");
+      await page.locator("#rule-index-threshold").pressSequentially("50");
+      await page.locator("#rule-index-minSample").pressSequentially("3");
+      await page.locator("#rule-index-terminal").selectOption("s1.till-5");
+      await page.locator("#rule-index-name").pressSequentially("Недовольные на кассе 5");
+      await page.locator("#rule-index-email").pressSequentially("manager@example.com, director@example.com");
+      await page.locator("#rule-index-webhook").pressSequentially(`${hook.url}/alerts`);
+      await page.locator("#rule-index").getByRole("button", { name: "Добавить правило" }).click();
+      await page.waitForSelector("[role=status]");
+      expect(await page.locator("[role=status]").innerText()).toBe("Правило «Недовольные на кассе 5» добавлено.");
+      const rule = gw.store.alerts.rules().find((r) => r.name === "Недовольные на кассе 5")!;
+      expect(rule).toMatchObject({ kind: "index", index: "inkStaff", op: "above", threshold: 50, minSample: 3, createdBy: "olga", email: ["manager@example.com", "director@example.com"], webhook: `${hook.url}/alerts` });
+
+      /* Three customers answer «нет» at the new terminal: ИНК@Персонал 100 % over at least 3 surveys. */
+      let at = Date.now();
+      for (const k of ["short", "no", "short", "no", "short", "no"] as const) till.terminal.press(k, (at += 50));
+      await till.terminal.drained();
+      const mail = await waitFor("the alert's e-mail", () => smtp.messages.find((m) => m.subject?.startsWith("Тревога: Недовольные на кассе 5")));
+      expect(smtp.recipients[smtp.messages.indexOf(mail)]).toEqual(["manager@example.com", "director@example.com"]);
+      expect(mail.text).toContain("Правило: Недовольные на кассе 5");
+      expect(mail.text).toContain("ИНК@Персонал выше 50 %");
+      const posted = await waitFor("the alert's webhook", () => hook.bodies.find((b) => b.path === "/alerts"));
+      const alert = gw.store.alerts.list({ ruleId: rule.id })[0]!;
+      expect(posted.body).toMatchObject({ schema: "loyalty-alert/1", event: "opened", alert: { id: alert.id, subject: "terminal:s1.till-5", state: "open" }, rule: { id: rule.id, name: "Недовольные на кассе 5", kind: "index" } });
+
+      await page.reload();
+      expect(await page.locator(`[data-alert="${alert.id}"] [data-alert-state]`).innerText()).toBe("открыто");
+      await page.context().close();
+    } finally {
+      await till.close(true);
+    }
   });
 });

@@ -6,20 +6,19 @@
  */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGateway, type Gateway } from "../../gateway/app.ts";
+import type { Gateway } from "../../gateway/app.ts";
 import type { Config } from "../../gateway/config/schema.ts";
-import { silentLogger } from "../../gateway/log.ts";
 import { makeReport } from "../../gateway/reports/report.ts";
-import { testConfig } from "../../gateway/testkit/config.ts";
-import { addUser } from "../../gateway/web/users.ts";
-import { launchChromium } from "../support/chromium.ts";
 import { chain } from "../support/presses.ts";
-import { noHorizontalScroll, signInAs } from "../support/web-session.ts";
+import { noHorizontalScroll, signInAs, startWebApp, type WebApp } from "../support/web-session.ts";
 
 const TOKEN = "program-token-0123456789";
 const NOW = Date.parse("2026-11-20T12:00:00Z"); /* 15:00 in Moscow */
-const PASSWORDS = { irina: "irina-admin-pw", olga: "olga-expert-pw", masha: "masha-manager-pw", petr: "petr-installer-pw" };
+const USERS = { irina: { roles: "admin", password: "irina-admin-pw" }, olga: { name: "Ольга", roles: "expert", password: "olga-expert-pw" }, masha: { roles: "manager", password: "masha-manager-pw" } };
+/** Added by the admin on the users page during the test. */
+const PETR = { login: "petr", password: "petr-installer-pw" };
 
+let app: WebApp<keyof typeof USERS>;
 let browser: Browser;
 let gw: Gateway;
 let config: Config;
@@ -34,22 +33,13 @@ beforeAll(async () => {
   survey = t.survey("2026-11-20 10:10:00", "no");
   survey2 = t.survey("2026-11-20 10:20:00", "yes");
   t.survey("2026-11-20 10:30:00", "unsure");
-  const cli = { by: "test", userId: null, via: "cli" as const };
-  await addUser(c.store, { login: "irina", roles: "admin", password: PASSWORDS.irina }, cli, NOW);
-  await addUser(c.store, { login: "olga", name: "Ольга", roles: "expert", password: PASSWORDS.olga }, cli, NOW);
-  await addUser(c.store, { login: "masha", roles: "manager", password: PASSWORDS.masha }, cli, NOW);
   c.store.close();
-  config = testConfig({ database: c.config.database, http: { token: TOKEN } });
-  gw = await startGateway(config, { log: silentLogger(), now: () => NOW });
-  base = gw.http!.url;
-  browser = await launchChromium();
+  app = await startWebApp({ users: USERS, config: { database: c.config.database, http: { token: TOKEN } }, now: NOW });
+  ({ gw, config, base, browser } = app);
 }, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await gw?.stop();
-});
+afterAll(() => app?.stop());
 
-const signIn = (login: keyof typeof PASSWORDS, ctx?: BrowserContext): Promise<Page> => signInAs(browser, base, login, PASSWORDS[login], ctx);
+const signIn = (login: keyof typeof USERS, ctx?: BrowserContext): Promise<Page> => app.signIn(login, ctx);
 
 /** A call from the signed-in page itself (its cookie, same origin), with or without the page's CSRF token. */
 async function fromPage(page: Page, path: string, body: unknown, csrf: boolean): Promise<{ status: number; body: { error?: string; message?: string; review?: number } }> {
@@ -173,7 +163,7 @@ describe("web app", () => {
     await admin.getByRole("link", { name: "Пользователи" }).click();
     await admin.waitForURL(base + "/users");
     await admin.locator("#new-login").pressSequentially("petr");
-    await admin.locator("#new-password").pressSequentially(PASSWORDS.petr);
+    await admin.locator("#new-password").pressSequentially(PETR.password);
     await admin.locator("#new-manager").uncheck();
     await admin.locator("#new-installer").check();
     await admin.getByRole("button", { name: "Добавить" }).click();
@@ -186,7 +176,7 @@ describe("web app", () => {
     }
     expect(gw.store.audit.recent(1)[0]).toMatchObject({ by: "irina", via: "web", action: "user.add", subject: "petr" });
 
-    const installer = await signIn("petr");
+    const installer = await signInAs(browser, base, PETR.login, PETR.password);
     expect(await installer.locator("[data-roles]").innerText()).toBe("монтажник");
     await installer.context().close();
 
@@ -209,7 +199,7 @@ describe("web app", () => {
     await admin.locator('#users tr[data-login="irina"] input[name="password"]').pressSequentially("irina-new-password");
     await admin.locator('#users tr[data-login="irina"]').getByRole("button", { name: "Сменить" }).click();
     await admin.waitForURL(base + "/login");
-    PASSWORDS.irina = "irina-new-password";
+    USERS.irina.password = "irina-new-password";
     const again = await signIn("irina");
     expect(await again.locator("[data-user]").innerText()).toBe("irina");
     await again.context().close();

@@ -1,7 +1,8 @@
 /**
  * The alerts page (docs/web.md#alerts): every role reads it; the expert, the installer and the admin add and remove
  * rules and acknowledge, comment and close alerts, all through gateway/alerts/manage.ts as `loyalty alerts` and the
- * alerts API do. Each change is recorded under the signed-in user's login there and in audit_log (via web).
+ * alerts API do. Each change is recorded under the signed-in user's login there and in audit_log (via web), and
+ * nudges the alert engine and the open dashboards (app.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ackAlert, addRule, closeAlert, commentAlert, deliveries, listAlerts, listRules, removeRule } from "../../alerts/manage.ts";
@@ -16,6 +17,7 @@ import { ackForm, commentForm, ruleForm, ruleFromForm } from "./alert-forms.ts";
 import { alertsBody } from "./alerts-view.ts";
 import { audit, runChange, type Outcome } from "./change.ts";
 import { gate } from "./gate.ts";
+import { keptOf } from "./kept.ts";
 
 /** The zone the page shows times in: the store's when there is one store, else the gateway's. */
 function zoneOf(store: Store, fallback: string): string {
@@ -44,6 +46,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
         csrf: req.auth!.csrf,
         canChange: may(req.auth!.user.roles, "alerts"),
         msg,
+        kept: msg?.ok === false ? keptOf(req) : undefined,
       }),
     });
   const run = (req: FastifyRequest, reply: FastifyReply, fn: () => string) => runChange(reply, (_code, msg) => draw(req, false, msg), fn);
@@ -77,6 +80,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (!rule) throw new GatewayError("not_found", `Правила ${id} нет (его уже удалили?).`);
       removeRule(store, id, who(req));
       audit(store, req, now(), { action: "alert.rule.remove", subject: `правило ${id}`, detail: null });
+      o.nudgeAlerts?.();
       return `Правило ${id} удалено; его оповещения закрыты.`;
     }),
   );
@@ -87,6 +91,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       const c = comment(parse(ackForm, req.body, "form").comment);
       ackAlert(store, id, c, who(req));
       audit(store, req, now(), { action: "alert.ack", subject: `оповещение ${id}`, detail: c ?? null });
+      o.nudgeAlerts?.();
       return `Оповещение ${id} принято${c ? " с комментарием" : ""}.`;
     }),
   );
@@ -98,6 +103,7 @@ export function alertsRoutes(app: FastifyInstance, o: { store: Store; config: Co
       if (!text.trim()) throw new GatewayError("invalid", "Комментарий пуст: напишите, что сделано или что известно.");
       commentAlert(store, id, text, who(req));
       audit(store, req, now(), { action: "alert.comment", subject: `оповещение ${id}`, detail: text.trim() });
+      o.nudgeAlerts?.();
       return `Комментарий к оповещению ${id} добавлен.`;
     }),
   );

@@ -12,6 +12,7 @@ import type { DeliveryRow } from "../../store/alerts.ts";
 import { html, type Html } from "../html.ts";
 import { FIELD_TITLE, KIND_FIELDS, KIND_TITLE } from "./alert-forms.ts";
 import type { Outcome } from "./change.ts";
+import { formValues, type Kept } from "./kept.ts";
 
 export interface AlertsView {
   alerts: AlertView[];
@@ -24,6 +25,8 @@ export interface AlertsView {
   csrf: string;
   canChange: boolean;
   msg?: Outcome | undefined;
+  /** A refused form's values, drawn back into it. */
+  kept?: Kept | undefined;
 }
 
 const STATE: Record<string, string> = { open: "открыто", acknowledged: "принято", closed: "закрыто" };
@@ -32,11 +35,12 @@ const WHAT: Record<string, string> = { opened: "открыто", closed: "зак
 function alertCard(v: AlertsView, a: AlertView): Html {
   const csrf = html`<input type="hidden" name="_csrf" value="${v.csrf}">`;
   const when = (ms: number | null) => (ms === null ? "" : dateTime(ms, v.zone));
+  const kept = (what: string, name: string) => formValues(v.kept, `/alerts/${a.id}/${what}`).value(name);
   const forms = v.canChange && a.state !== "closed"
     ? html`<div class="forms">
-      ${a.state === "open" ? html`<form method="post" action="/alerts/${a.id}/ack" class="actions" data-form="ack">${csrf}<input name="comment" aria-label="Комментарий к принятию оповещения ${a.id}" placeholder="Комментарий (необязательно)" autocomplete="off"><button class="primary" type="submit">Принять</button></form>` : ""}
-      <form method="post" action="/alerts/${a.id}/comment" class="actions" data-form="comment">${csrf}<input name="text" aria-label="Комментарий к оповещению ${a.id}" placeholder="Комментарий" required autocomplete="off"><button type="submit">Комментировать</button></form>
-      <form method="post" action="/alerts/${a.id}/close" class="actions" data-form="close">${csrf}<input name="comment" aria-label="Комментарий к закрытию оповещения ${a.id}" placeholder="Почему закрыто (необязательно)" autocomplete="off"><button type="submit">Закрыть</button></form>
+      ${a.state === "open" ? html`<form method="post" action="/alerts/${a.id}/ack" class="actions" data-form="ack">${csrf}<input name="comment" value="${kept("ack", "comment")}" aria-label="Комментарий к принятию оповещения ${a.id}" placeholder="Комментарий (необязательно)" autocomplete="off"><button class="primary" type="submit">Принять</button></form>` : ""}
+      <form method="post" action="/alerts/${a.id}/comment" class="actions" data-form="comment">${csrf}<input name="text" value="${kept("comment", "text")}" aria-label="Комментарий к оповещению ${a.id}" placeholder="Комментарий" required autocomplete="off"><button type="submit">Комментировать</button></form>
+      <form method="post" action="/alerts/${a.id}/close" class="actions" data-form="close">${csrf}<input name="comment" value="${kept("close", "comment")}" aria-label="Комментарий к закрытию оповещения ${a.id}" placeholder="Почему закрыто (необязательно)" autocomplete="off"><button type="submit">Закрыть</button></form>
     </div>`
     : "";
   return html`<section class="card alert" data-alert="${a.id}" data-state="${a.state}">
@@ -47,44 +51,48 @@ function alertCard(v: AlertsView, a: AlertView): Html {
     ${forms}</section>`;
 }
 
-function select(name: string, id: string, options: [string, string][], blank?: string): Html {
-  return html`<select id="${id}" name="${name}">${blank !== undefined ? html`<option value="">${blank}</option>` : ""}${options.map(([v, t]) => html`<option value="${v}">${t}</option>`)}</select>`;
+type Values = ReturnType<typeof formValues>;
+
+function select(name: string, id: string, options: [string, string][], blank: string | undefined, f: Values): Html {
+  return html`<select id="${id}" name="${name}">${blank !== undefined ? html`<option value="">${blank}</option>` : ""}${options.map(([v, t]) => html`<option value="${v}"${f.selected(name, v) ? html` selected` : ""}>${t}</option>`)}</select>`;
 }
 
-function field(kind: RuleKind, key: string): Html {
+function field(kind: RuleKind, key: string, f: Values): Html {
   const id = `rule-${kind}-${key}`;
   const label = html`<label for="${id}">${FIELD_TITLE[key]}</label>`;
   const per: [string, string][] = kind === "fm-level" ? [["terminal", "каждый терминал"], ["store", "каждый магазин"]] : [["terminal", "каждый терминал"], ["store", "каждый магазин"], ["employee", "каждый сотрудник"]];
   switch (key) {
     case "index":
-      return html`${label}${select(key, id, INDEX_NAMES.map((n) => [n, INDEX_TITLE[n]]))}`;
+      return html`${label}${select(key, id, INDEX_NAMES.map((n) => [n, INDEX_TITLE[n]]), undefined, f)}`;
     case "op":
-      return html`${label}${select(key, id, [["below", "ниже порога"], ["above", "выше порога"]])}`;
+      return html`${label}${select(key, id, [["below", "ниже порога"], ["above", "выше порога"]], undefined, f)}`;
     case "window":
-      return html`${label}${select(key, id, [["day", "за день"], ["hour", "за последний час"]])}`;
+      return html`${label}${select(key, id, [["day", "за день"], ["hour", "за последний час"]], undefined, f)}`;
     case "per":
-      return html`${label}${select(key, id, per)}`;
+      return html`${label}${select(key, id, per, undefined, f)}`;
     case "flag":
-      return html`${label}${select(key, id, [["silent-run", "серия молчунов"], ["quick", "слишком быстрый ответ"]])}`;
+      return html`${label}${select(key, id, [["silent-run", "серия молчунов"], ["quick", "слишком быстрый ответ"]], undefined, f)}`;
     case "minSample":
-      return html`${label}<input id="${id}" name="${key}" inputmode="numeric" placeholder="10" autocomplete="off">`;
+      return html`${label}<input id="${id}" name="${key}" value="${f.value(key)}" inputmode="numeric" placeholder="10" autocomplete="off">`;
     default:
-      return html`${label}<input id="${id}" name="${key}" inputmode="decimal" autocomplete="off">`;
+      return html`${label}<input id="${id}" name="${key}" value="${f.value(key)}" inputmode="decimal" autocomplete="off">`;
   }
 }
 
 function ruleForms(v: AlertsView): Html {
-  return html`<h2>Новое правило</h2>${RULE_KINDS.map(
-    (kind) => html`<details class="card" data-kind="${kind}"><summary>${KIND_TITLE[kind]}</summary>
+  return html`<h2>Новое правило</h2>${RULE_KINDS.map((kind) => {
+    const f = formValues(v.kept, "/alerts/rules", (k) => k.kind === kind);
+    const refused = v.kept?.action === "/alerts/rules" && v.kept.fields.kind === kind;
+    return html`<details class="card" data-kind="${kind}"${refused ? html` open` : ""}><summary>${KIND_TITLE[kind]}</summary>
     <form method="post" action="/alerts/rules" class="stack" id="rule-${kind}"><input type="hidden" name="_csrf" value="${v.csrf}"><input type="hidden" name="kind" value="${kind}">
-      ${KIND_FIELDS[kind].map((k) => field(kind, k))}
-      <label for="rule-${kind}-store">Магазин</label>${select("store", `rule-${kind}-store`, v.stores.map((s) => [s.id, s.name]), "все")}
-      <label for="rule-${kind}-terminal">Терминал</label>${select("terminal", `rule-${kind}-terminal`, v.terminals.map((t) => [t, t]), "все")}
-      <label for="rule-${kind}-name">Название (необязательно)</label><input id="rule-${kind}-name" name="name" autocomplete="off">
-      <label for="rule-${kind}-email">E-mail получателей (через запятую, необязательно)</label><input id="rule-${kind}-email" name="email" autocomplete="off">
-      <label for="rule-${kind}-webhook">Веб-хук (адрес http:// или https://, необязательно)</label><input id="rule-${kind}-webhook" name="webhook" autocomplete="off">
-      <p><button class="primary" type="submit">Добавить правило</button></p></form></details>`,
-  )}`;
+      ${KIND_FIELDS[kind].map((k) => field(kind, k, f))}
+      <label for="rule-${kind}-store">Магазин</label>${select("store", `rule-${kind}-store`, v.stores.map((s) => [s.id, s.name]), "все", f)}
+      <label for="rule-${kind}-terminal">Терминал</label>${select("terminal", `rule-${kind}-terminal`, v.terminals.map((t) => [t, t]), "все", f)}
+      <label for="rule-${kind}-name">Название (необязательно)</label><input id="rule-${kind}-name" name="name" value="${f.value("name")}" autocomplete="off">
+      <label for="rule-${kind}-email">E-mail получателей (через запятую, необязательно)</label><input id="rule-${kind}-email" name="email" value="${f.value("email")}" autocomplete="off">
+      <label for="rule-${kind}-webhook">Веб-хук (адрес http:// или https://, необязательно)</label><input id="rule-${kind}-webhook" name="webhook" value="${f.value("webhook")}" autocomplete="off">
+      <p><button class="primary" type="submit">Добавить правило</button></p></form></details>`;
+  })}`;
 }
 
 function rulesTable(v: AlertsView): Html {

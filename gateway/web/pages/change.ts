@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { GatewayError } from "../../errors.ts";
 import type { Actor } from "../../store/audit.ts";
 import type { Store } from "../../store/store.ts";
+import { errorWords } from "../error-words.ts";
 
 export interface Outcome {
   ok: boolean;
@@ -25,8 +26,8 @@ export function audit(store: Pick<Store, "audit">, req: FastifyRequest, now: num
 }
 
 /**
- * Runs `fn`; on success draws the page with its words (200), on a GatewayError with the error's words and its
- * status. Anything else is a bug and goes to the server's error handler.
+ * Runs `fn`; on success draws the page with its words (200), on a GatewayError with the error's words in Russian
+ * (error-words.ts) and its status. Anything else is a bug and goes to the server's error handler.
  */
 export async function runChange(reply: FastifyReply, show: (code: number, msg: Outcome) => string, fn: () => string | Promise<string>): Promise<FastifyReply> {
   let code = 200;
@@ -36,7 +37,7 @@ export async function runChange(reply: FastifyReply, show: (code: number, msg: O
   } catch (e) {
     if (!(e instanceof GatewayError)) throw e;
     code = STATUS[e.code] ?? 400;
-    msg = { ok: false, text: e.message };
+    msg = { ok: false, text: errorWords(e) };
   }
   return reply.code(code).type("text/html; charset=utf-8").send(show(code, msg));
 }

@@ -12,6 +12,7 @@ import { liveFragment } from "../dashboard/render.ts";
 import { mayAck, type LiveHub } from "../dashboard/live.ts";
 import { html } from "../html.ts";
 import { messagePage, page } from "../layout.ts";
+import { errorWords } from "../error-words.ts";
 import { gate } from "./gate.ts";
 
 const ackForm = z.object({ _csrf: z.string().optional(), comment: z.string().optional() });
@@ -50,7 +51,7 @@ export function dashboardRoutes(app: FastifyInstance, o: { store: Store; now: ()
     } catch (err) {
       if (!(err instanceof GatewayError)) throw err;
       const words: Record<string, string> = { not_found: `Оповещения №${id} нет.`, conflict: `Оповещение №${id} уже подтверждено или закрыто.`, invalid: "Комментарий: от 1 до 2000 символов." };
-      return refuse(err.code === "not_found" ? 404 : err.code === "conflict" ? 409 : 400, "Не подтверждено", words[err.code] ?? err.message);
+      return refuse(err.code === "not_found" ? 404 : err.code === "conflict" ? 409 : 400, "Не подтверждено", words[err.code] ?? errorWords(err));
     }
     live.nudge();
     return reply.redirect("/", 303);

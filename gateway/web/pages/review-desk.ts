@@ -17,6 +17,7 @@ import { actorOf } from "../auth.ts";
 import { html } from "../html.ts";
 import { page } from "../layout.ts";
 import { may } from "../roles.ts";
+import { errorWords } from "../error-words.ts";
 import { gate } from "./gate.ts";
 import { deskData, zoneOf } from "./review-desk-data.ts";
 import { desk, filterForm, type DeskMessage } from "./review-desk-view.ts";
@@ -80,7 +81,7 @@ export function reviewDeskRoutes(app: FastifyInstance, o: { store: Store; config
       if (e instanceof Refusal) return show(req, reply, e.status, q, { ok: false, text: e.message });
       if (e instanceof GatewayError) {
         const status = e.code === "not_found" ? 404 : e.code === "conflict" ? 409 : e.code === "forbidden" ? 403 : 400;
-        return show(req, reply, status, q, { ok: false, text: `Не сохранено: ${e.message}` });
+        return show(req, reply, status, q, { ok: false, text: `Не сохранено: ${errorWords(e)}` });
       }
       throw e;
     }

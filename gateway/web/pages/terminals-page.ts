@@ -19,6 +19,7 @@ import { page } from "../layout.ts";
 import { may } from "../roles.ts";
 import { audit, runChange, type Outcome } from "./change.ts";
 import { gate } from "./gate.ts";
+import { keptOf } from "./kept.ts";
 import {
   effectiveTime,
   employeeName,
@@ -48,7 +49,7 @@ export function terminalsRoutes(app: FastifyInstance, o: { store: Store; config:
       auth: req.auth,
       store,
       active: "/terminals",
-      body: terminalsBody({ board: terminalsBoard(store, defaults, config.timeZone, now()), zone: config.timeZone, csrf: req.auth!.csrf, canChange: may(req.auth!.user.roles, "terminals"), msg }),
+      body: terminalsBody({ board: terminalsBoard(store, defaults, config.timeZone, now()), zone: config.timeZone, csrf: req.auth!.csrf, canChange: may(req.auth!.user.roles, "terminals"), msg, kept: msg?.ok === false ? keptOf(req) : undefined }),
     });
   const run = (req: FastifyRequest, reply: FastifyReply, fn: () => string) => runChange(reply, (code, msg) => draw(req, code, msg), fn);
   const terminalOf = (req: FastifyRequest) => {

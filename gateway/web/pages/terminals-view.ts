@@ -10,6 +10,7 @@ import type { SettingKey } from "../../surveys/settings.ts";
 import { IDENTIFY_SECONDS } from "../../installer/constants.ts";
 import { html, type Html } from "../html.ts";
 import type { Outcome } from "./change.ts";
+import { formValues, type Kept } from "./kept.ts";
 import { inUnit, QUESTION_TITLE, TIMING_FIELDS } from "./terminal-forms.ts";
 
 export interface TerminalsView {
@@ -19,6 +20,8 @@ export interface TerminalsView {
   csrf: string;
   canChange: boolean;
   msg?: Outcome | undefined;
+  /** A refused form's values, drawn back into it. */
+  kept?: Kept | undefined;
 }
 
 const NONE = html`<span class="nodata">нет данных</span>`;
@@ -67,18 +70,20 @@ function pendingSection(v: TerminalsView): Html {
   const table = pending.length
     ? html`<div class="table-wrap"><table id="pending"><thead><tr><th>Устройство</th><th>Роль</th><th class="hide-narrow">Прошивка</th><th>Последний раз</th><th class="hide-narrow">Связь</th><th>Доступ MQTT</th>${v.canChange ? html`<th></th>` : ""}</tr></thead><tbody>${rows}</tbody></table></div>`
     : html`<p class="nodata" id="pending">нет данных: новых устройств нет. Подключите терминал; непривязанный терминал здоровается каждые 10 с.</p>`;
+  const f = formValues(v.kept, "/terminals/pair");
+  const opt = (name: string, value: string, text: string) => html`<option value="${value}"${f.selected(name, value) ? html` selected` : ""}>${text}</option>`;
   const form =
     v.canChange && pending.length
       ? html`<h3>Привязать устройство</h3>
     <form method="post" action="/terminals/pair" class="stack" id="pair-form"><input type="hidden" name="_csrf" value="${v.csrf}">
-      <label for="pair-serial">Устройство</label><select id="pair-serial" name="serial">${pending.map((d) => html`<option value="${d.serial}">${d.serial}</option>`)}</select>
-      <label for="pair-store">Магазин</label><select id="pair-store" name="store"><option value="">— выберите —</option>${stores.map((s) => html`<option value="${s.id}">${s.name} (${s.id}, ${s.timeZone})</option>`)}</select>
+      <label for="pair-serial">Устройство</label><select id="pair-serial" name="serial">${pending.map((d) => opt("serial", d.serial, d.serial))}</select>
+      <label for="pair-store">Магазин</label><select id="pair-store" name="store"><option value="">— выберите —</option>${stores.map((s) => opt("store", s.id, `${s.name} (${s.id}, ${s.timeZone})`))}</select>
       ${stores.length ? "" : html`<p class="muted">Магазинов нет: добавьте магазин командой <code>npx loyalty stores add &lt;id&gt; --zone Europe/Moscow</code>.</p>`}
-      <label for="pair-point">Место обслуживания (латиницей, например till-2)</label><input id="pair-point" name="point" autocomplete="off">
-      <label for="pair-question">Ключевой вопрос</label><select id="pair-question" name="question"><option value="">— выберите —</option>${Object.entries(QUESTION_TITLE).map(([k, t]) => html`<option value="${k}">${t}</option>`)}</select>
-      <label for="pair-text">Текст вопроса на терминале</label><input id="pair-text" name="text" autocomplete="off">
-      <label for="pair-employee">Сотрудник на смене (необязательно)</label><input id="pair-employee" name="employee" autocomplete="off">
-      <label for="pair-terminal">Или присоединить к терминалу (кнопку продавца к её клавиатуре)</label><select id="pair-terminal" name="terminal"><option value="">— новый терминал —</option>${terminals.map((t) => html`<option value="${t.id}">${t.id}</option>`)}</select>
+      <label for="pair-point">Место обслуживания (латиницей, например till-2)</label><input id="pair-point" name="point" value="${f.value("point")}" autocomplete="off">
+      <label for="pair-question">Ключевой вопрос</label><select id="pair-question" name="question"><option value="">— выберите —</option>${Object.entries(QUESTION_TITLE).map(([k, t]) => opt("question", k, t))}</select>
+      <label for="pair-text">Текст вопроса на терминале</label><input id="pair-text" name="text" value="${f.value("text")}" autocomplete="off">
+      <label for="pair-employee">Сотрудник на смене (необязательно)</label><input id="pair-employee" name="employee" value="${f.value("employee")}" autocomplete="off">
+      <label for="pair-terminal">Или присоединить к терминалу (кнопку продавца к её клавиатуре)</label><select id="pair-terminal" name="terminal"><option value="">— новый терминал —</option>${terminals.map((t) => opt("terminal", t.id, t.id))}</select>
       <p><button class="primary" type="submit">Привязать</button></p>
     </form>`
       : "";
@@ -102,20 +107,23 @@ function deviceRows(v: TerminalsView, t: BoardTerminal): Html {
 
 function changeForms(v: TerminalsView, t: BoardTerminal): Html {
   const csrf = html`<input type="hidden" name="_csrf" value="${v.csrf}">`;
-  const from = (id: string) => html`<label for="${id}">С какого времени (${t.zone}; пусто — сейчас)</label><input id="${id}" name="from" placeholder="ГГГГ-ММ-ДД ЧЧ:ММ" autocomplete="off">`;
+  const q = formValues(v.kept, `/terminals/${t.id}/question`);
+  const e = formValues(v.kept, `/terminals/${t.id}/employee`);
+  const tm = formValues(v.kept, `/terminals/${t.id}/timing`);
+  const from = (id: string, f: typeof q) => html`<label for="${id}">С какого времени (${t.zone}; пусто — сейчас)</label><input id="${id}" name="from" value="${f.value("from")}" placeholder="ГГГГ-ММ-ДД ЧЧ:ММ" autocomplete="off">`;
   const p = `t-${t.id.replace(/[^A-Za-z0-9_-]/g, "_")}`;
   const s = t.settings;
   return html`<div class="forms">
     <form method="post" action="/terminals/${t.id}/question" class="stack" data-form="question">${csrf}<h4>Ключевой вопрос</h4>
-      <label for="${p}-question">Вид</label><select id="${p}-question" name="question">${Object.entries(QUESTION_TITLE).map(([k, title]) => html`<option value="${k}"${k === s.questionKind ? html` selected` : ""}>${title}</option>`)}</select>
-      <label for="${p}-text">Текст</label><input id="${p}-text" name="text" value="${s.questionText}" autocomplete="off">
-      ${from(`${p}-qfrom`)}<p><button type="submit">Сменить вопрос</button></p></form>
+      <label for="${p}-question">Вид</label><select id="${p}-question" name="question">${Object.entries(QUESTION_TITLE).map(([k, title]) => html`<option value="${k}"${q.selected("question", k, k === s.questionKind) ? html` selected` : ""}>${title}</option>`)}</select>
+      <label for="${p}-text">Текст</label><input id="${p}-text" name="text" value="${q.value("text", s.questionText)}" autocomplete="off">
+      ${from(`${p}-qfrom`, q)}<p><button type="submit">Сменить вопрос</button></p></form>
     <form method="post" action="/terminals/${t.id}/employee" class="stack" data-form="employee">${csrf}<h4>Сотрудник</h4>
-      <label for="${p}-employee">Кто на смене (пусто — никто)</label><input id="${p}-employee" name="employee" value="${s.employee ?? ""}" autocomplete="off">
-      ${from(`${p}-efrom`)}<p><button type="submit">Назначить</button></p></form>
+      <label for="${p}-employee">Кто на смене (пусто — никто)</label><input id="${p}-employee" name="employee" value="${e.value("employee", s.employee ?? "")}" autocomplete="off">
+      ${from(`${p}-efrom`, e)}<p><button type="submit">Назначить</button></p></form>
     <form method="post" action="/terminals/${t.id}/timing" class="stack" data-form="timing">${csrf}<h4>Настройки</h4>
-      ${(Object.keys(TIMING_FIELDS) as (keyof typeof TIMING_FIELDS)[]).map((k) => html`<label for="${p}-${k}">${TIMING_FIELDS[k].title}, ${TIMING_FIELDS[k].unit}</label><input id="${p}-${k}" name="${k}" inputmode="decimal" value="${inUnit(k, s[k])}" autocomplete="off">`)}
-      ${from(`${p}-tfrom`)}<p class="muted">Длинное нажатие меняется только с этого момента или позже: устройство различает нажатия сразу.</p><p><button type="submit">Сохранить настройки</button></p></form>
+      ${(Object.keys(TIMING_FIELDS) as (keyof typeof TIMING_FIELDS)[]).map((k) => html`<label for="${p}-${k}">${TIMING_FIELDS[k].title}, ${TIMING_FIELDS[k].unit}</label><input id="${p}-${k}" name="${k}" inputmode="decimal" value="${tm.value(k, inUnit(k, s[k]))}" autocomplete="off">`)}
+      ${from(`${p}-tfrom`, tm)}<p class="muted">Длинное нажатие меняется только с этого момента или позже: устройство различает нажатия сразу.</p><p><button type="submit">Сохранить настройки</button></p></form>
   </div>`;
 }
 

@@ -13,6 +13,7 @@ import { page } from "../layout.ts";
 import { ROLE_NAMES, ROLES, rolesInWords } from "../roles.ts";
 import type { SignedIn } from "../session.ts";
 import { addUser, removeUser, setPassword, setRoles } from "../users.ts";
+import { errorWords } from "../error-words.ts";
 import { gate } from "./gate.ts";
 
 const many = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]));
@@ -69,7 +70,7 @@ export function usersRoutes(app: FastifyInstance, o: { store: Store; timeZone: s
       return thenGo ? reply.redirect(thenGo, 303) : show(req, reply, 200, { ok: true, text });
     } catch (e) {
       if (!(e instanceof GatewayError)) throw e;
-      return show(req, reply, e.code === "not_found" ? 404 : e.code === "conflict" ? 409 : 400, { ok: false, text: e.message });
+      return show(req, reply, e.code === "not_found" ? 404 : e.code === "conflict" ? 409 : 400, { ok: false, text: errorWords(e) });
     }
   };
 
