@@ -6,7 +6,8 @@
  */
 import type { Pool, PoolClient } from "pg";
 import { derive } from "../surveys/derive.ts";
-import type { RestartPoints, TerminalEvent, TerminalSettings } from "../surveys/model.ts";
+import type { FmPeriod, RestartPoints, TerminalEvent, TerminalSettings } from "../surveys/model.ts";
+import { firstPeriodChange } from "../surveys/rebuild.ts";
 import { SETTING_KEYS, settingsTimeline, type SettingChange, type SettingKey } from "../surveys/settings.ts";
 import { refreshHubRollups } from "./rollups.ts";
 
@@ -27,6 +28,8 @@ const Q = {
   defaults: `SELECT terminal_defaults AS d FROM store_settings WHERE store_id = $1`,
   delSurveys: `DELETE FROM surveys WHERE store_id = $1 AND terminal_id = $2 AND opened_ms >= $3`,
   delUnsolicited: `DELETE FROM unsolicited WHERE store_id = $1 AND terminal_id = $2 AND at_ms >= $3`,
+  oldPeriods: `SELECT start_event_id::float8 AS "startEventId", start_ms::float8 AS start, end_ms::float8 AS "end", end_reason AS "endReason",
+      end_event_id::float8 AS "endEventId" FROM fm_periods WHERE store_id = $1 AND terminal_id = $2 AND start_ms >= $3 ORDER BY start_ms`,
   delPeriods: `DELETE FROM fm_periods WHERE store_id = $1 AND terminal_id = $2 AND start_ms >= $3`,
   addSurveys: `INSERT INTO surveys (store_id, terminal_id, opening_event_id, opened_ms, window_ms, closed_ms, answer, answer_event_id,
       question_kind, question_text, employee, extra_event_ids)
@@ -109,13 +112,15 @@ export async function rebuildHubTerminal(pool: Pool, defaults: TerminalSettings,
       const settingsAt = settingsTimeline(settingChanges((await c.query<{ key: string; value: string; fromMs: number }>(Q.settings, args)).rows), own);
       const s = derive((await c.query<TerminalEvent>(Q.surveyEvents, [...args, from.surveysFrom])).rows, settingsAt);
       const p = derive((await c.query<TerminalEvent>(Q.longEvents, [...args, from.periodsFrom])).rows, settingsAt);
+      const old = (await c.query<FmPeriod>(Q.oldPeriods, [...args, from.periodsFrom])).rows;
       await c.query(Q.delSurveys, [...args, from.surveysFrom]);
       await c.query(Q.delUnsolicited, [...args, from.surveysFrom]);
       await c.query(Q.delPeriods, [...args, from.periodsFrom]);
       if (s.surveys.length) await c.query(Q.addSurveys, [...args, JSON.stringify(s.surveys)]);
       if (s.unsolicitedEventIds.length) await c.query(Q.addUnsolicited, [...args, s.unsolicitedEventIds]);
       if (p.periods.length) await c.query(Q.addPeriods, [...args, JSON.stringify(p.periods)]);
-      await refreshHubRollups(c, storeId, terminalId, Math.min(from.surveysFrom, from.periodsFrom));
+      /* As the store's rebuild: from the surveys' restart, or the first period that changed if earlier. */
+      await refreshHubRollups(c, storeId, terminalId, Math.min(from.surveysFrom, firstPeriodChange(old, p.periods)));
       await c.query(Q.dequeue, args);
       await c.query("COMMIT");
       return from;
