@@ -11,6 +11,7 @@ import type { EventKind } from "../protocol/schemas.ts";
 import { seeded } from "../gateway/demo/history.ts";
 import { openStore, type Store } from "../gateway/store/store.ts";
 import { pair } from "../gateway/terminals/manage.ts";
+import { PRESS_MIX } from "../gateway/testkit/press-mix.ts";
 
 export interface StoreSpec {
   storeId: string;
@@ -29,15 +30,8 @@ export interface BuiltStore {
   ms: number;
 }
 
-/* The mix of the derivation test (tests/hub/derive.integration.test.ts): mostly surveys, a few force-majeure holds. */
-const KINDS: readonly (readonly [EventKind, number])[] = [
-  ["short", 34],
-  ["yes", 18],
-  ["no", 10],
-  ["unsure", 8],
-  ["long", 3],
-  ["stuck", 1],
-];
+/* The mix of the hub's tests (gateway/testkit/press-mix.ts): mostly surveys, a few force-majeure holds. */
+const KINDS: readonly (readonly [EventKind, number])[] = PRESS_MIX;
 const TOTAL = KINDS.reduce((s, [, w]) => s + w, 0);
 
 /** Events stored per transaction, about what the ingest's group commit takes under load (docs/performance.md). */

@@ -26,6 +26,7 @@ import { createDatabase, dropDatabase, forwardRun, stepBreakdown, type ForwardRu
 import { rawPgRate, type RawPgRate } from "./hub-raw-pg.ts";
 import { buildStore, copyStore, outboxEvents, removeStore } from "./hub-store.ts";
 import { median } from "./stats.ts";
+import { finish, runBench } from "./main.ts";
 
 function envInt(name: string, dflt: number, min: number, max: number): number {
   const v = process.env[name];
@@ -209,15 +210,7 @@ async function main(): Promise<void> {
   } finally {
     await pgServer.stop();
   }
-  out.duration_s = Math.round((Date.now() - started) / 1000);
-  console.log(`\ndone in ${out.duration_s} s`);
-  console.log(JSON.stringify(out));
+  finish(out, started);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.stack ?? err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -26,6 +26,7 @@ import { connectAndPair, GatewayRuns, type E2e, type RunPlan } from "./gateway-r
 import { LoadPool } from "./load-client.ts";
 import { RAW_PREFIX, rawBrokerRate, type BrokerRate } from "./raw-broker.ts";
 import { rawSqliteRate, type SqliteRate } from "./raw-sqlite.ts";
+import { finish, runBench } from "./main.ts";
 
 const SCALES = {
   full: { terminals: 100, perTerminal: 500, rawPerPublisher: 500, pacedMs: 10_000, sqliteRows: 200_000, sqliteMs: 2000 },
@@ -227,15 +228,7 @@ async function main(): Promise<void> {
   } finally {
     await load.stop();
   }
-  out.duration_s = Math.round((Date.now() - started) / 1000);
-  console.log(`\ndone in ${out.duration_s} s`);
-  console.log(JSON.stringify(out));
+  finish(out, started);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.stack ?? err);
-    process.exit(1);
-  },
-);
+runBench(main);

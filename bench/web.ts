@@ -22,6 +22,7 @@ import { liveFragment } from "../gateway/web/dashboard/render.ts";
 import { addUser } from "../gateway/web/users.ts";
 import { connectAndPair, GatewayRuns, type RunPlan } from "./gateway-run.ts";
 import { LoadPool } from "./load-client.ts";
+import { finish, runBench } from "./main.ts";
 
 const SCALES = { full: { terminals: 20, perTerminal: 500, loops: 200 }, small: { terminals: 10, perTerminal: 200, loops: 50 } } as const;
 const scaleName = process.env.BENCH_SCALE === "small" ? "small" : "full";
@@ -176,15 +177,7 @@ async function main(): Promise<void> {
     await load.stop();
     await gw.stop();
   }
-  out.duration_s = Math.round((Date.now() - started) / 1000);
-  console.log(`\ndone in ${out.duration_s} s`);
-  console.log(JSON.stringify(out));
+  finish(out, started);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: Error) => {
-    console.error(err.stack ?? err);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -18,10 +18,9 @@ import { startPostgres, type Postgres } from "../../gateway/testkit/postgres.ts"
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { localDay } from "../../gateway/time/zone.ts";
 import { runCli } from "../support/cli.ts";
-import { expectNoLag, expectRowsAtHub, expectSameReports, hubCommitted } from "../support/hub-compare.ts";
-import { closeSite, connectTerminals, makeSite, recorded, startHub, startSite, writeHubConfig, type Site } from "../support/hub-site.ts";
+import { caughtUp, expectNoLag, expectRowsAtHub, expectSameReports, hubCommitted } from "../support/hub-compare.ts";
+import { closeSite, connectTerminals, makeSite, pressAll, recorded, startHub, startSite, writeHubConfig, type Site } from "../support/hub-site.ts";
 import { killAndWait } from "../support/loyalty-process.ts";
-import { resendUntilDrained, streamEvents } from "../support/stream.ts";
 
 let pgServer: Postgres;
 let broker: Mosquitto;
@@ -48,36 +47,28 @@ afterAll(async () => {
   await pgServer?.stop();
 });
 
-/** Each terminal sends `n` events; resolves when the gateway has acked them all. */
-async function press(n: number): Promise<void> {
-  const all = site.terminals.map((c) => c.terminal);
-  await Promise.all(all.map((t) => streamEvents(t, n, 10, 20)));
-  await Promise.all(all.map((t) => resendUntilDrained(t)));
-}
 
-const ackedAtStore = () => site.store.hubOutbox.state()?.ackedSeq ?? 0;
-const lastAtStore = () => site.store.hubOutbox.lastSeq();
 
-async function caughtUp(): Promise<void> {
-  await waitFor("the hub to commit, and the store to hear the ack of, every row", async () => ackedAtStore() === lastAtStore() && (await hubCommitted(pool, site.id)) === lastAtStore(), 60_000);
-}
 
 async function expectAllAtHub(): Promise<void> {
-  await caughtUp();
+  await caughtUp(pool, site);
   expect(site.store.hubOutbox.pendingAfter(0)).toBe(0);
   await expectRowsAtHub(pool, site.id, site.store, recorded(site));
   await expectNoLag(pgServer.url, broker.url, [site.id]);
   expect(await expectSameReports(site, hubConfig)).toBeGreaterThanOrEqual(2);
 }
 
+const ackedAtStore = () => site.store.hubOutbox.state()?.ackedSeq ?? 0;
+const lastAtStore = () => site.store.hubOutbox.lastSeq();
+
 describe("a hub restored from an older backup", () => {
   it("gets every row again from the store, which puts its rows in the outbox again when the hub's number goes below what it acked", { timeout: 240_000 }, async () => {
-    await press(200);
-    await caughtUp();
+    await pressAll(site, 200);
+    await caughtUp(pool, site);
 
     /* The backup is taken while the terminals press. */
     const dump = join(mkdtempSync(join(tmpdir(), "lb-hub-dump-")), "hub.dump");
-    const pressing = press(300);
+    const pressing = pressAll(site, 300);
     const before = await hubCommitted(pool, site.id);
     await waitFor("the hub to commit rows while the terminals press", async () => (await hubCommitted(pool, site.id)) > before);
     pgServer.dump(dump);
@@ -86,8 +77,8 @@ describe("a hub restored from an older backup", () => {
     /* After the backup: more events, a terminal renamed, the store moved to another region; the hub acks them all. */
     site.store.terminals.rename(`${site.id}.till-2`, "Till by the exit");
     site.store.terminals.setStoreRegion(site.id, "urals-east");
-    await press(200);
-    await caughtUp();
+    await pressAll(site, 200);
+    await caughtUp(pool, site);
     const ackedBeforeRestore = ackedAtStore();
 
     /* The hub's database is restored from the backup: it lacks rows the store acked and no longer keeps. */
@@ -97,7 +88,7 @@ describe("a hub restored from an older backup", () => {
     expect(restored).toBeLessThan(ackedBeforeRestore);
     expect(site.store.hubOutbox.lostAfter(restored)).toBe(true);
     hub = await startHub(hubConfig);
-    await press(100);
+    await pressAll(site, 100);
 
     await expectAllAtHub();
     /* Every row was numbered again after the last number the hub had acked. */
@@ -107,14 +98,14 @@ describe("a hub restored from an older backup", () => {
   });
 
   it("gets rows it lost without its number going down back with loyalty hub resend", { timeout: 120_000 }, async () => {
-    await caughtUp();
+    await caughtUp(pool, site);
     const lost = await pool.query("DELETE FROM events WHERE store_id = $1 AND seq % 5 = 0", [site.id]);
     expect(lost.rowCount).toBeGreaterThan(0);
     const first = site.store.db.prepare("SELECT min(received_ms) AS ms FROM events").get() as { ms: number };
     /* While the terminals press: the command and the gateway write to the same SQLite file. */
     const events = () => (site.store.db.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n;
     const before = events();
-    const pressing = press(300);
+    const pressing = pressAll(site, 300);
     await waitFor("the gateway to store events while the command runs", () => events() > before + 50);
     const r = await runCli("hub", "resend", "--from", localDay(first.ms, site.zone), "--config", site.config);
     await pressing;

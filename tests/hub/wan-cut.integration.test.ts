@@ -15,9 +15,8 @@ import { startMosquitto, type Mosquitto } from "../../gateway/testkit/mosquitto.
 import { startPostgres, type Postgres } from "../../gateway/testkit/postgres.ts";
 import { waitFor } from "../../gateway/testkit/wait.ts";
 import { startWanLink, type WanDirection, type WanLink } from "../../gateway/testkit/wan-link.ts";
-import { expectNoLag, expectRowsAtHub, expectSameReports, hubCommitted } from "../support/hub-compare.ts";
-import { closeSite, connectTerminals, makeSite, recorded, startHub, startSite, writeHubConfig, type Site } from "../support/hub-site.ts";
-import { resendUntilDrained, streamEvents } from "../support/stream.ts";
+import { caughtUp, expectNoLag, expectRowsAtHub, expectSameReports, hubCommitted } from "../support/hub-compare.ts";
+import { closeSite, connectTerminals, makeSite, pressAll, recorded, startHub, startSite, writeHubConfig, type Site } from "../support/hub-site.ts";
 
 let pgServer: Postgres;
 let broker: Mosquitto;
@@ -48,39 +47,31 @@ afterAll(async () => {
   await pgServer?.stop();
 });
 
-/** Each terminal sends `n` events; resolves when the gateway has acked them all. */
-async function press(n: number): Promise<void> {
-  const all = site.terminals.map((c) => c.terminal);
-  await Promise.all(all.map((t) => streamEvents(t, n, 10, 20)));
-  await Promise.all(all.map((t) => resendUntilDrained(t)));
-}
 
-const ackedAtStore = () => site.store.hubOutbox.state()?.ackedSeq ?? 0;
-const lastAtStore = () => site.store.hubOutbox.lastSeq();
 
-async function caughtUp(): Promise<void> {
-  await waitFor("the hub to commit, and the store to hear the ack of, every row", async () => ackedAtStore() === lastAtStore() && (await hubCommitted(pool, site.id)) === lastAtStore(), 60_000);
-}
 
 /** Cuts the link (`directions`; both when none) on a connection that works, while the terminals press. */
 async function cutWhilePressing(directions: WanDirection[], during: () => Promise<void>): Promise<void> {
-  await caughtUp();
+  await caughtUp(pool, site);
   const opened = link.accepted;
   link.cut(...directions);
-  await Promise.all([press(200), during()]);
+  await Promise.all([pressAll(site, 200), during()]);
   /* The forwarder gave up the silent connection (its keepalive) and tried a new one. */
   await waitFor("the forwarder to notice the silent connection and connect again", () => link.accepted > opened);
   link.restore();
 }
 
+const ackedAtStore = () => site.store.hubOutbox.state()?.ackedSeq ?? 0;
+const lastAtStore = () => site.store.hubOutbox.lastSeq();
+
 describe("the WAN link between a store and the hub's broker", () => {
   it("cut both ways, then store → hub, then hub → store while terminals press: every row reaches the hub once and every ack comes back", { timeout: 240_000 }, async () => {
-    await press(200);
+    await pressAll(site, 200);
 
     /* Both ways: nothing reaches the hub; the store keeps storing and acking its terminals' events. */
     await cutWhilePressing([], async () => {
       const committed = await hubCommitted(pool, site.id);
-      await press(100);
+      await pressAll(site, 100);
       expect(lastAtStore()).toBeGreaterThan(committed);
       expect(await hubCommitted(pool, site.id)).toBe(committed);
     });
@@ -89,7 +80,7 @@ describe("the WAN link between a store and the hub's broker", () => {
     site.store.terminals.rename(`${site.id}.till-1`, "Till by the window");
     await cutWhilePressing(["up"], async () => {
       const committed = await hubCommitted(pool, site.id);
-      await press(100);
+      await pressAll(site, 100);
       expect(await hubCommitted(pool, site.id)).toBe(committed);
     });
 
@@ -98,12 +89,12 @@ describe("the WAN link between a store and the hub's broker", () => {
     await cutWhilePressing(["down"], async () => {
       const ackedBefore = ackedAtStore();
       await waitFor("the hub to commit rows whose ack the store has not heard", async () => (await hubCommitted(pool, site.id)) > ackedAtStore());
-      await press(100);
+      await pressAll(site, 100);
       expect(ackedAtStore()).toBe(ackedBefore);
       expect(await hubCommitted(pool, site.id)).toBeGreaterThan(ackedBefore);
     });
 
-    await caughtUp();
+    await caughtUp(pool, site);
     expect(site.store.hubOutbox.pendingAfter(0)).toBe(0);
     expect(link.bytes.up).toBeGreaterThan(0);
     await expectRowsAtHub(pool, site.id, site.store, recorded(site));

@@ -7,6 +7,7 @@ import type pg from "pg";
 import { expect } from "vitest";
 import type { Report } from "../../gateway/reports/schema.ts";
 import type { Store } from "../../gateway/store/store.ts";
+import { waitFor } from "../../gateway/testkit/wait.ts";
 import { localDay } from "../../gateway/time/zone.ts";
 import { runCli } from "./cli.ts";
 
@@ -79,4 +80,11 @@ export async function expectSameReports(site: { id: string; zone: string; config
     }
   }
   return compared;
+}
+
+/** Waits until the hub has committed every row the store numbered and the store has heard the ack of each. */
+export async function caughtUp(pool: pg.Pool, site: { id: string; store: Store }): Promise<void> {
+  const acked = () => site.store.hubOutbox.state()?.ackedSeq ?? 0;
+  const last = () => site.store.hubOutbox.lastSeq();
+  await waitFor("the hub to commit, and the store to hear the ack of, every row", async () => acked() === last() && (await hubCommitted(pool, site.id)) === last(), 60_000);
 }

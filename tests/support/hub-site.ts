@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Config } from "../../gateway/config/schema.ts";
+import { resendUntilDrained, streamEvents } from "./stream.ts";
 import { openStore, type Store } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { freePort } from "../../gateway/testkit/mosquitto.ts";
@@ -92,3 +93,10 @@ export function writeHubConfig(pgUrl: string, brokerUrl: string): string {
 /** Starts `loyalty hub`; `http` gets its HTTP API's address, as its start line says (http.port 0). */
 export const startHub = (config: string, http?: (url: string) => void) =>
   spawnReady(["hub", "--config", config, "--log-level", "error"], "Stop with Ctrl+C", (out) => http?.(/HTTP: (http:\/\/\S+) /.exec(out)?.[1] ?? ""));
+
+/** Each of the site's terminals sends `n` events; resolves when the gateway has acked them all. */
+export async function pressAll(s: Site, n: number): Promise<void> {
+  const all = s.terminals.map((c) => c.terminal);
+  await Promise.all(all.map((t) => streamEvents(t, n, 10, 20)));
+  await Promise.all(all.map((t) => resendUntilDrained(t)));
+}

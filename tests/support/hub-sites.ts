@@ -13,6 +13,7 @@ import { batchPayload, parsePayload } from "../../gateway/hub/wire.ts";
 import { openStore, type Store } from "../../gateway/store/store.ts";
 import { pair } from "../../gateway/terminals/manage.ts";
 import { testConfig } from "../../gateway/testkit/config.ts";
+import { PRESS_MIX } from "../../gateway/testkit/press-mix.ts";
 
 export interface Site {
   id: string;
@@ -28,26 +29,18 @@ export function lcg(seed: number): () => number {
   return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
 }
 
-const KINDS = [
-  ["short", 34],
-  ["yes", 18],
-  ["no", 10],
-  ["unsure", 8],
-  ["long", 3],
-  ["stuck", 1],
-] as const;
 
-export type Press = { kind: (typeof KINDS)[number][0]; at: number };
+export type Press = { kind: (typeof PRESS_MIX)[number][0]; at: number };
 
 /** Presses from `startMs` on: seconds to minutes apart, sometimes a quarter of an hour, across local midnights. */
 export function presses(rand: () => number, startMs: number, n: number): Press[] {
-  const total = KINDS.reduce((s, [, w]) => s + w, 0);
+  const total = PRESS_MIX.reduce((s, [, w]) => s + w, 0);
   const out: Press[] = [];
   let at = startMs;
   for (let i = 0; i < n; i++) {
     at += rand() < 0.08 ? 900_000 + Math.floor(rand() * 1_800_000) : 1000 + Math.floor(rand() * 40_000);
     let r = rand() * total;
-    const kind = KINDS.find(([, w]) => (r -= w) < 0)?.[0] ?? "short";
+    const kind = PRESS_MIX.find(([, w]) => (r -= w) < 0)?.[0] ?? "short";
     out.push({ kind, at });
   }
   return out;
