@@ -4,6 +4,7 @@
  * store's own ids); each reaches its store with the hub's next message to it, and the store's reviews come here.
  */
 import type { Command } from "commander";
+import { userInfo } from "node:os";
 import pg from "pg";
 import { GatewayError } from "../errors.ts";
 import type { HubConfig } from "../hub/config.ts";
@@ -22,7 +23,8 @@ interface Flags {
   mqttUrl?: string;
 }
 
-const who = (): HubReviewer => ({ by: process.env.LOYALTY_REVIEWER ?? process.env.USER ?? "expert", now: Date.now(), via: "cli" });
+/** Who reviews: LOYALTY_REVIEWER, else the login (USER, or the system's user name when it is unset, as under cron). */
+const who = (): HubReviewer => ({ by: process.env.LOYALTY_REVIEWER || process.env.USER || userInfo().username || "expert", now: Date.now(), via: "cli" });
 
 function idArg(text: string, what: string): number {
   const n = Number(text);
@@ -48,7 +50,9 @@ export function registerHubReview(hub: Command, io: CliIo, withFlags: (c: Comman
     io.out(uid === null ? `nothing to change: ${what} already so\n` : `${what} (review ${uid}; undo with \`loyalty hub review undo ${store} ${uid}\`)\n`);
   const days = (f: { from: string; to?: string }, config: HubConfig) => {
     const from = parseDay(f.from, config.timeZone, Date.now(), "--from");
-    return { from, to: f.to === undefined ? from : parseDay(f.to, config.timeZone, Date.now(), "--to") };
+    const to = f.to === undefined ? from : parseDay(f.to, config.timeZone, Date.now(), "--to");
+    if (to < from) throw new GatewayError("invalid", `--to ${to} is before --from ${from}`);
+    return { from, to };
   };
   const listing = (c: Command) =>
     withFlags(c)

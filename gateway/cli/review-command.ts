@@ -174,7 +174,7 @@ export function registerReview(program: Command, io: CliIo): void {
       withStore(f, (store) => {
         const entries = store.reviews.entries(f.terminal ?? null, idArg(f.limit, "--limit"));
         if (f.json) return io.out(JSON.stringify(entries, null, 2) + "\n");
-        io.out(entries.length === 0 ? "no reviews yet\n" : table(["id", "at", "by", "target", "action", "reason", "before", "after", "undone by"], entries.map((e) => [e.id, new Date(e.atMs).toISOString(), e.by, `${e.target} ${e.targetId}`, e.action, e.reason ?? "", JSON.stringify(e.before), JSON.stringify(e.after), e.undoneBy ?? ""])));
+        io.out(entries.length === 0 ? "no reviews yet\n" : table(["id", "at", "by", "via", "target", "action", "reason", "before", "after", "undone by", "uid (as the hub names it)"], entries.map((e) => [e.id, new Date(e.atMs).toISOString(), e.by, e.via ?? "", `${e.target} ${e.targetId}`, e.action, e.reason ?? "", JSON.stringify(e.before), JSON.stringify(e.after), e.undoneBy ?? "", e.uid])));
       }),
     );
 }

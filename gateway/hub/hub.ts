@@ -30,6 +30,9 @@ export interface HubDeps {
   now?: () => number;
 }
 
+/** The PostgreSQL advisory lock a running hub holds (one hub per database). */
+const HUB_LOCK = 17_019;
+
 export class Hub {
   readonly pool: pg.Pool;
   private client: MqttClient | undefined;
@@ -67,6 +70,7 @@ export class Hub {
       throw new GatewayError("config", `cannot use the hub's PostgreSQL database (postgres.url): ${(e as Error).message}`);
     }
     await this.http?.start();
+    await this.listen(true);
     const m = this.config.mqtt;
     let ca: Buffer | undefined;
     if (m.ca) {
@@ -95,11 +99,15 @@ export class Hub {
     client.on("message", (topic, payload) => this.onMessage(topic, payload));
     this.deriveTimer = setInterval(() => void this.deriveQueued(), this.config.derive.pollMs);
     this.nightly?.start();
-    await this.listen();
   }
 
-  /** Listens for reviews made at the hub; a lost connection is made again (meanwhile the stores' next acks carry them). */
-  private async listen(): Promise<void> {
+  /**
+   * Listens for reviews made at the hub on a connection that also holds the hub's lock: one hub per database (two
+   * would take each other's broker session, the same client id, every second, and write the same nightly files).
+   * At start a lock held by another hub refuses the start; a lost connection is made again (meanwhile the stores'
+   * next acks carry the reviews), and the lock taken again.
+   */
+  private async listen(first = false): Promise<void> {
     const { log } = this.deps;
     const again = () => {
       if (this.stopped || this.listenTimer) return;
@@ -120,9 +128,19 @@ export class Hub {
     });
     try {
       await client.connect();
+      const locked = (await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${HUB_LOCK}) AS ok`)).rows[0]!.ok;
+      if (!locked) {
+        await client.end().catch(() => undefined);
+        const why = "another `loyalty hub` is running on this database (it holds the hub's lock): run one hub per database, stop the other first";
+        if (first) throw new GatewayError("conflict", why);
+        log.error(why);
+        again();
+        return;
+      }
       await client.query(`LISTEN ${REVIEW_CHANNEL}`);
       this.listener = client;
     } catch (err) {
+      if (err instanceof GatewayError) throw err;
       log.warn({ err: (err as Error).message }, "cannot listen for the hub's reviews; trying again");
       void client.end().catch(() => undefined);
       again();
@@ -180,6 +198,7 @@ export class Hub {
     clearInterval(this.deriveTimer);
     await Promise.allSettled([...this.queues.values(), this.deriving]);
     await this.pool.end().catch(() => undefined);
+    this.deps.log.info("hub stopped");
   }
 
   /** Resolves when every batch received so far is committed or failed (tests). */

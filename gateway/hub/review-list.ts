@@ -4,6 +4,7 @@
  * the same ids the store's own review desk shows.
  */
 import type { Pool } from "pg";
+import { GatewayError } from "../errors.ts";
 import { addDays, dayStart, formatLocal } from "../time/zone.ts";
 
 export interface HubSurveyItem {
@@ -25,8 +26,16 @@ export interface HubPeriodItem {
   status: string;
 }
 
+/** Refuses a store gateway the hub has never heard of, so a mistyped id is not taken for an empty store. */
+export async function knownStore(pool: Pool, storeId: string): Promise<void> {
+  if ((await pool.query(`SELECT 1 FROM hub_stores WHERE store_id = $1`, [storeId])).rowCount) return;
+  const known = (await pool.query<{ id: string }>(`SELECT store_id AS id FROM hub_stores ORDER BY store_id LIMIT 20`)).rows.map((r) => r.id);
+  throw new GatewayError("not_found", `no store gateway '${storeId}' at the hub (${known.length ? `there are: ${known.join(", ")}` : "none has forwarded yet"}; see loyalty hub status)`);
+}
+
 /** The zones of a store gateway's stores, with their terminals. */
 async function zones(pool: Pool, storeId: string, terminal: string | undefined): Promise<Map<string, string[]>> {
+  await knownStore(pool, storeId);
   const r = await pool.query<{ id: string; tz: string }>(
     `SELECT t.id, s.time_zone AS tz FROM terminals t JOIN stores s ON s.store_id = t.store_id AND s.local_id = t.local_store_id
      WHERE t.store_id = $1 AND ($2::text IS NULL OR t.id = $2) ORDER BY t.id`,

@@ -11,6 +11,7 @@ import { GatewayError } from "../errors.ts";
 import { inForce, orderAt, periodAfter, sameState, surveyAfter, undoRefusal } from "../review/decide.ts";
 import type { ReviewEntry } from "../review/entry.ts";
 import type { FmReviewState, SurveyReviewState } from "../store/reviews.ts";
+import { knownStore } from "./review-list.ts";
 import { REVIEW_AFTER, REVIEW_LOCK } from "./review-sql.ts";
 
 /** The channel the hub process listens on; the payload is the store gateway's id. */
@@ -128,7 +129,10 @@ export function hubReviewPeriod(pool: Pool, storeId: string, id: number, status:
 /** Undoes review `uid` of a store (made at the store or here), with the store's rules; returns the undo's uid. */
 export async function hubUndoReview(pool: Pool, storeId: string, uid: string, who: HubReviewer): Promise<string> {
   const found = (await pool.query<{ target: "survey" | "fm"; id: string }>(`SELECT target, target_id AS id FROM review_log WHERE store_id = $1 AND uid = $2`, [storeId, uid])).rows[0];
-  if (!found) throw new GatewayError("not_found", `no review ${uid} of store gateway '${storeId}' at the hub`);
+  if (!found) {
+    await knownStore(pool, storeId);
+    throw new GatewayError("not_found", `no review ${uid} of store gateway '${storeId}' at the hub (reviews are named by their uid here: loyalty hub review log ${storeId})`);
+  }
   const id = Number(found.id);
   const out = await withTarget(pool, storeId, found.target, id, async (c) => {
     const entries = await entriesOf(c, storeId, found.target, id);
@@ -145,6 +149,7 @@ export async function hubUndoReview(pool: Pool, storeId: string, uid: string, wh
 
 /** A store's review log at the hub, newest first: one target's, or a terminal's, or all of the store's. */
 export async function hubReviewHistory(pool: Pool, storeId: string, o: { target?: "survey" | "fm"; targetId?: number; terminalId?: string; limit?: number } = {}): Promise<HubReviewEntry[]> {
+  await knownStore(pool, storeId);
   const r = await pool.query<Raw>(
     `SELECT ${ENTRY} FROM review_log WHERE store_id = $1 AND ($2::text IS NULL OR target = $2) AND ($3::bigint IS NULL OR target_id = $3)
        AND ($4::text IS NULL OR terminal_id = $4) ORDER BY at_ms DESC, uid COLLATE "C" DESC LIMIT $5`,

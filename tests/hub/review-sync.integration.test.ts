@@ -202,6 +202,12 @@ describe("review sync between a store and the hub", () => {
     const refused = await runCli("hub", "review", "invalid", STORE, "999999", "--reason", "x", "--config", file);
     expect(refused.code).not.toBe(0);
     expect(refused.err).toMatch(/no survey 999999 of store gateway 'msk' at the hub/);
+    const byLocalId = await runCli("hub", "review", "undo", STORE, "12345678", "--config", file);
+    expect(byLocalId.err).toMatch(/reviews are named by their uid here: loyalty hub review log msk/);
+    /* One hub per database: a second one is refused at start, in words. */
+    const second = new Hub(hubConfigSchema.parse({ ...hubConfig, mqtt: { url: broker.url, clientId: "hub-review-test-2" }, http: { port: 0 } }), { log: silentLogger() });
+    await expect(second.start()).rejects.toThrow("another `loyalty hub` is running on this database (it holds the hub's lock): run one hub per database, stop the other first");
+    await second.stop();
   });
 
   it("reviews through the hub's HTTP API: a program names who reviews, undoes by uid, and is refused in words", { timeout: 120_000 }, async () => {
@@ -230,5 +236,9 @@ describe("review sync between a store and the hub", () => {
     expect(await post(`/api/review/nowhere/surveys/1`, { valid: true, by: "api-bot" })).toMatchObject({ status: 404, body: { message: expect.stringMatching(/no store gateway 'nowhere'/) } });
     expect(await post(`/api/review/${STORE}/undo/${uid}`, { by: "api-bot" })).toMatchObject({ status: 409, body: { message: expect.stringMatching(/undone already/) } });
     expect((await fetch(`${base}/api/review/${STORE}/surveys?from=someday`)).status).toBe(400);
+    expect((await fetch(`${base}/api/review/${STORE}/surveys?from=${day}&to=2020-01-01`)).status).toBe(400);
+    /* A mistyped store is not an empty one. */
+    const unknown = await fetch(`${base}/api/review/nowhere/surveys?from=${day}`);
+    expect([unknown.status, ((await unknown.json()) as { message: string }).message]).toEqual([404, `no store gateway 'nowhere' at the hub (there are: ${STORE}; see loyalty hub status)`]);
   });
 });

@@ -43,7 +43,9 @@ export function hubReviewRoutes(app: FastifyInstance, o: { pool: Pool; config: H
     await rebuildHubQueued(pool, terminalDefaults(config));
     const q = parse(listQuery, query, "query");
     const from = parseDay(q.from, config.timeZone, now(), "from");
-    return { from, to: q.to === undefined ? from : parseDay(q.to, config.timeZone, now(), "to"), terminal: q.terminal, invalid: q.invalid === "true" ? true : undefined, limit: q.limit };
+    const to = q.to === undefined ? from : parseDay(q.to, config.timeZone, now(), "to");
+    if (to < from) throw new GatewayError("invalid", `query: to ${to} is before from ${from}`);
+    return { from, to, terminal: q.terminal, invalid: q.invalid === "true" ? true : undefined, limit: q.limit };
   };
 
   app.get("/api/review/:store/surveys", async (req) => hubSurveys(pool, storeOf(req.params), await list(req.query)));
@@ -72,7 +74,7 @@ export function hubReviewRoutes(app: FastifyInstance, o: { pool: Pool; config: H
   });
   app.post("/api/review/:store/undo/:uid", async (req) => {
     const b = parse(undoBody, req.body, "body");
-    const uid = parse(z.object({ uid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "a review's uid") }).passthrough(), req.params, "path").uid;
+    const uid = parse(z.object({ uid: z.string().regex(/^[A-Za-z0-9-]{8,64}$/, "expected a review's uid (8 to 64 letters, digits or '-'), as GET /api/review/<store>/log lists them") }).passthrough(), req.params, "path").uid;
     return { review: await hubUndoReview(pool, storeOf(req.params), uid, who(b.by)) };
   });
 }
