@@ -72,27 +72,44 @@ export class Demo {
     const live = { loop: o.live?.loop ?? LIVE_LOOP, gapMs: this.liveGapMs };
     const broker = reachableBroker(gw.mqttUrl);
     const fresh = o.history !== undefined && freshDatabase(gw.store);
-    const starting = specs.map(async (spec) => {
-      let bundle: string;
-      let devicePath: string | undefined;
+    /*
+     * Firmware is built for every terminal at once; the terminals then start and replay yesterday one after another,
+     * in the specs' order, so the gateway numbers their events (and so the surveys) the same way on every run.
+     */
+    type Prepared = { spec: (typeof specs)[number]; bundle: string; devicePath: string | undefined; shown: { id: string; transport: "serial" | "mqtt"; where: string } };
+    const preparing = specs.map(async (spec): Promise<Prepared | undefined> => {
       if (spec.board === "pico") {
         const pty = await openPtyPair(o.pty);
-        if ("reason" in pty) return this.skipped.push(`${spec.id} (serial): ${pty.reason}`);
+        if ("reason" in pty) {
+          this.skipped.push(`${spec.id} (serial): ${pty.reason}`);
+          return undefined;
+        }
         this.ptys.push(pty);
         gw.openSerial(pty.gateway);
-        devicePath = pty.device;
-        bundle = (await buildFirmware({ board: "pico", write: false })).code;
-        this.terminals.push({ id: spec.id, transport: "serial", where: `${pty.shown} (a pseudo-terminal pair made by ${pty.via})` });
-      } else {
-        if (typeof broker === "string") return this.skipped.push(`${spec.id} (MQTT): ${broker}`);
-        bundle = (await buildFirmware({ board: spec.board, write: false, net: { ssid: "demo-shop", pass: "demo", host: broker.host, port: broker.port } })).code;
-        this.terminals.push({ id: spec.id, transport: "mqtt", where: `mqtt://${broker.host}:${broker.port}` });
+        const bundle = (await buildFirmware({ board: "pico", write: false })).code;
+        return { spec, bundle, devicePath: pty.device, shown: { id: spec.id, transport: "serial", where: `${pty.shown} (a pseudo-terminal pair made by ${pty.via})` } };
       }
-      const t = await startDemoTerminal({ gw, spec, bundle, devicePath, timeZone: o.timeZone, date, timing: o.timing, live, say: o.say });
-      this.running.push(t);
-      o.log.info({ terminal: spec.id, serial: spec.serial, replayed: t.replayed }, "demo terminal running");
+      if (typeof broker === "string") {
+        this.skipped.push(`${spec.id} (MQTT): ${broker}`);
+        return undefined;
+      }
+      const bundle = (await buildFirmware({ board: spec.board, write: false, net: { ssid: "demo-shop", pass: "demo", host: broker.host, port: broker.port } })).code;
+      return { spec, bundle, devicePath: undefined, shown: { id: spec.id, transport: "mqtt", where: `mqtt://${broker.host}:${broker.port}` } };
     });
-    const results = await Promise.allSettled(starting);
+    const results: PromiseSettledResult<unknown>[] = await Promise.allSettled(preparing);
+    for (const r of [...results]) {
+      if (r.status !== "fulfilled" || !r.value) continue;
+      const { spec, bundle, devicePath, shown } = r.value as Prepared;
+      try {
+        this.terminals.push(shown);
+        const t = await startDemoTerminal({ gw, spec, bundle, devicePath, timeZone: o.timeZone, date, timing: o.timing, live, say: o.say });
+        this.running.push(t);
+        o.log.info({ terminal: spec.id, serial: spec.serial, replayed: t.replayed }, "demo terminal running");
+      } catch (e) {
+        results.push({ status: "rejected", reason: e });
+        break;
+      }
+    }
     const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
     if (failed) {
       await this.stop();
