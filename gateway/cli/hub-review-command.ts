@@ -16,6 +16,7 @@ import { table } from "../reports/table.ts";
 import { terminalDefaults } from "../terminals/config.ts";
 import { parseTime } from "../time/zone.ts";
 import type { CliIo } from "./io.ts";
+import { idArg } from "./review-command.ts";
 
 interface Flags {
   config?: string;
@@ -25,12 +26,6 @@ interface Flags {
 
 /** Who reviews: LOYALTY_REVIEWER, else the login (USER, or the system's user name when it is unset, as under cron). */
 const who = (): HubReviewer => ({ by: process.env.LOYALTY_REVIEWER || process.env.USER || userInfo().username || "expert", now: Date.now(), via: "cli" });
-
-function idArg(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new GatewayError("invalid", `${what}: expected a positive whole number, got "${text}"`);
-  return n;
-}
 
 export function registerHubReview(hub: Command, io: CliIo, withFlags: (c: Command) => Command, configOf: (f: Flags) => HubConfig): void {
   const review = hub.command("review").description("expert review for the chain: any store's surveys and periods, synced with the store");

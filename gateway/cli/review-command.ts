@@ -72,7 +72,8 @@ const WHY: Record<UntimedReason, string> = { unheard_boot: "boot never heard", a
 
 const who = () => ({ by: process.env.LOYALTY_REVIEWER ?? process.env.USER ?? "expert", now: Date.now(), via: "cli" as const });
 
-function idArg(text: string, what: string): number {
+/** A positive whole number from the command line, refused in words (`what` names the argument). */
+export function idArg(text: string, what: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n <= 0) throw new GatewayError("invalid", `${what}: expected a positive whole number, got "${text}"`);
   return n;

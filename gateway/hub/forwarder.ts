@@ -5,7 +5,7 @@
  * number. It only reads the outbox and records acks, so it never holds up the ingest; while the hub is away it
  * waits longer and longer between tries (up to hub.maxBackoffMs).
  */
-import { readFileSync } from "node:fs";
+import { readBrokerCa } from "./broker-ca.ts";
 import mqtt, { type MqttClient } from "mqtt";
 import type { Config } from "../config/schema.ts";
 import { GatewayError } from "../errors.ts";
@@ -69,14 +69,7 @@ export class HubForwarder implements Part {
     });
     if (begun.fresh) log.info({ rows: store.hubOutbox.lastSeq() }, "forwarding to the hub starts: every row stored so far is in the outbox");
     this.window = initialWindow(begun.state.ackedSeq, this.opts);
-    let ca: Buffer | undefined;
-    if (c.ca) {
-      try {
-        ca = readFileSync(c.ca);
-      } catch (e) {
-        throw new GatewayError("config", `hub.ca: cannot read ${c.ca}: ${(e as Error).message}`);
-      }
-    }
+    const ca = readBrokerCa(c.ca, "hub.ca");
     /* Not awaited: the gateway runs while the hub is away, and the client keeps trying. */
     const client = mqtt.connect(c.url, {
       clientId: `loyalty-fwd-${c.storeId}`.slice(0, 64),

@@ -9,7 +9,7 @@
  * the hub (review.ts, in any process) is announced on a PostgreSQL channel, and the hub sends it to its store at
  * once on the store's ack topic (docs/hub.md#review-sync); every ack carries what the store has not applied yet.
  */
-import { readFileSync } from "node:fs";
+import { readBrokerCa } from "./broker-ca.ts";
 import mqtt, { type MqttClient } from "mqtt";
 import pg from "pg";
 import { GatewayError } from "../errors.ts";
@@ -72,14 +72,7 @@ export class Hub {
     await this.http?.start();
     await this.listen(true);
     const m = this.config.mqtt;
-    let ca: Buffer | undefined;
-    if (m.ca) {
-      try {
-        ca = readFileSync(m.ca);
-      } catch (e) {
-        throw new GatewayError("config", `mqtt.ca: cannot read ${m.ca}: ${(e as Error).message}`);
-      }
-    }
+    const ca = readBrokerCa(m.ca, "mqtt.ca");
     /* A kept session (clean: false): what stores send while the hub is down waits at the broker for it. */
     const client = mqtt.connect(m.url, {
       clientId: m.clientId,

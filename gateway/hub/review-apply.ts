@@ -7,7 +7,7 @@
 import type { Logger } from "../log.ts";
 import { applyRemoteReview } from "../review/actions.ts";
 import type { Store } from "../store/store.ts";
-import { hubReview, parsePayload } from "./wire.ts";
+import { hubReview, parseValue } from "./wire.ts";
 
 /** Applies what came with one ack; returns the terminals whose figures changed. */
 export function applyHubReviews(store: Store, reviews: readonly unknown[], log: Logger, changed?: (terminalIds: string[]) => void): string[] {
@@ -16,7 +16,7 @@ export function applyHubReviews(store: Store, reviews: readonly unknown[], log: 
     store.tx(() => {
       let n = store.hubOutbox.reviewSeq();
       for (const raw of reviews) {
-        const p = parsePayload(hubReview, JSON.stringify(raw));
+        const p = parseValue(hubReview, raw);
         const num = typeof (raw as { n?: unknown })?.n === "number" ? (raw as { n: number }).n : undefined;
         if (!p.ok) {
           log.error({ reason: p.reason, n: num }, "a review from the hub that is not one; passed over");

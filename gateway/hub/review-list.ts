@@ -27,7 +27,7 @@ export interface HubPeriodItem {
 }
 
 /** Refuses a store gateway the hub has never heard of, so a mistyped id is not taken for an empty store. */
-export async function knownStore(pool: Pool, storeId: string): Promise<void> {
+export async function knownStore(pool: Pick<Pool, "query">, storeId: string): Promise<void> {
   if ((await pool.query(`SELECT 1 FROM hub_stores WHERE store_id = $1`, [storeId])).rowCount) return;
   const known = (await pool.query<{ id: string }>(`SELECT store_id AS id FROM hub_stores ORDER BY store_id LIMIT 20`)).rows.map((r) => r.id);
   throw new GatewayError("not_found", `no store gateway '${storeId}' at the hub (${known.length ? `there are: ${known.join(", ")}` : "none has forwarded yet"}; see loyalty hub status)`);

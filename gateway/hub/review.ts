@@ -57,8 +57,7 @@ async function findTarget(c: PoolClient, storeId: string, target: "survey" | "fm
       : `SELECT terminal_id AS "terminalId", start_ms::float8 AS start FROM fm_periods WHERE store_id = $1 AND start_event_id = $2`;
   const r = (await c.query<Target>(q, [storeId, id])).rows[0];
   if (r) return r;
-  const known = (await c.query(`SELECT 1 FROM hub_stores WHERE store_id = $1`, [storeId])).rowCount;
-  if (!known) throw new GatewayError("not_found", `no store gateway '${storeId}' at the hub (see loyalty hub status)`);
+  await knownStore(c, storeId);
   throw new GatewayError(
     "not_found",
     target === "survey"

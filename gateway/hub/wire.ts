@@ -91,6 +91,11 @@ export function parsePayload<T>(schema: z.ZodType<T>, text: string): { ok: true;
   } catch {
     return { ok: false, reason: "not JSON" };
   }
+  return parseValue(schema, json);
+}
+
+/** Checks a value already parsed (a review inside an ack) with a schema; the reason in words. */
+export function parseValue<T>(schema: z.ZodType<T>, json: unknown): { ok: true; value: T } | { ok: false; reason: string } {
   const r = schema.safeParse(json, { error: inWords });
   if (r.success) return { ok: true, value: r.data };
   const i = r.error.issues[0]!;
